@@ -1,0 +1,197 @@
+"""The data contract: canonical columns, their Swedish aliases, and code vocabularies.
+
+One row per participant and insats. Headers and codes in exports are matched
+case-, whitespace- and diacritics-insensitively (see :func:`normalise_token`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def normalise_token(value: str) -> str:
+    """Fold a header or code for matching: lower case, no diacritics, single spaces.
+
+    Hyphens and underscores count as spaces, so ``"Deltagar-ID"``, ``"deltagar id"``
+    and ``"deltagar_id"`` all match.
+
+    >>> normalise_token("  Försörjning  VID start ")
+    'forsorjning vid start'
+    >>> normalise_token("Status efter 6 mån")
+    'status efter 6 man'
+    """
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("_", " ").replace("-", " ").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- code vocabularies -------------------------------------------------------------
+# canonical code -> Swedish words (and abbreviations) that exports use for it.
+GENDER: dict[str, tuple[str, ...]] = {
+    "woman": ("kvinna", "k", "kvinnor", "female", "f"),
+    "man": ("man", "m", "män", "male"),
+    "other": ("annat", "annan"),
+    "unknown": ("okänt", "okand", "uppgift saknas", ""),
+}
+EDUCATION: dict[str, tuple[str, ...]] = {
+    "primary": ("förgymnasial", "grundskola", "förgymnasial utbildning"),
+    "secondary": ("gymnasial", "gymnasium", "gymnasial utbildning"),
+    "tertiary_short": ("eftergymnasial mindre än 3 år", "eftergymnasial kortare än 3 år"),
+    "tertiary": ("eftergymnasial 3 år eller mer", "eftergymnasial 3 år eller längre", "högskola"),
+    "unknown": ("okänt", "uppgift saknas", ""),
+}
+REFERRAL: dict[str, tuple[str, ...]] = {
+    "employment_service": ("arbetsförmedlingen", "af"),
+    "municipality": ("kommunen", "ame", "sfi", "kommun"),
+    "social_services": ("socialtjänsten", "socialförvaltningen"),
+    "social_insurance": ("försäkringskassan", "fk"),
+    "healthcare": ("regionen", "vården", "region"),
+    "self": ("egen", "egen anmälan"),
+    "other": ("annan", "annat", "övrigt"),
+    "unknown": ("okänt", ""),
+}
+SUPPORT: dict[str, tuple[str, ...]] = {
+    "social_assistance": ("försörjningsstöd", "ekonomiskt bistånd"),
+    "establishment_allowance": ("etableringsersättning",),
+    "activity_support": ("aktivitetsstöd",),
+    "unemployment_benefit": ("a-kassa", "arbetslöshetsersättning"),
+    "sickness_benefit": ("sjukpenning", "aktivitetsersättning", "sjukersättning"),
+    "wage": ("lön", "förvärvsinkomst"),
+    "student_aid": ("studiemedel", "csn"),
+    "none": ("ingen", "ingen ersättning"),
+    "unknown": ("okänt", ""),
+}
+OUTCOME: dict[str, tuple[str, ...]] = {
+    "employment": ("arbete", "anställning", "osubventionerad anställning"),
+    "subsidised_employment": (
+        "extratjänst",
+        "nystartsjobb",
+        "lönebidrag",
+        "subventionerad anställning",
+    ),
+    "studies": ("studier", "utbildning"),
+    "work_practice": ("praktik",),
+    "job_seeking": ("arbetssökande", "öppet arbetssökande"),
+    "other_programme": ("annan insats",),
+    "inactive": ("föräldraledig", "sjukskriven", "ej i arbetskraften"),
+    "unknown": ("okänt", ""),
+}
+EXIT_REASON: dict[str, tuple[str, ...]] = {
+    "completed": ("fullföljt", "fullföljd", "avslutad enligt plan"),
+    "employment": ("arbete", "fick arbete"),
+    "studies": ("studier",),
+    "moved": ("flytt", "flyttat"),
+    "social_reasons": ("sociala skäl",),
+    "health": ("sjukdom", "ohälsa"),
+    "parental_leave": ("föräldraledighet", "föräldraledig"),
+    "other_programme": ("annan insats",),
+    "other": ("annat", "annan orsak"),
+    "unknown": ("okänt",),
+}
+
+# Outcome groupings used throughout the reports.
+WORK_OR_STUDIES = ("employment", "subsidised_employment", "studies")
+SELF_SUFFICIENT_SUPPORT = ("wage", "student_aid")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a table in the data contract."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"  # text | code | date | int | amount | personnummer | period
+    codes: dict[str, tuple[str, ...]] | None = None
+    required: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    description: str = ""
+
+    def matches(self) -> set[str]:
+        """All normalised header spellings accepted for this column."""
+        return {normalise_token(self.name)} | {normalise_token(a) for a in self.aliases}
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table of the data contract: its columns and row identity."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+PARTICIPANTS = TableSchema(
+    name="participants",
+    key=("participant_id", "project"),
+    columns=(
+        Column("participant_id", ("deltagar-id", "deltagarid", "id"), required=True,
+               description="The export's own participant identifier (never a personnummer)."),
+        Column("personnummer", ("personnummer", "pnr", "personnr"), kind="personnummer",
+               description="Replaced at ingestion by a keyed pseudonym; never kept."),
+        Column("project", ("insats", "projekt"), required=True),
+        Column("group", ("grupp", "intag"), required=True),
+        Column("municipality", ("kommun",)),
+        Column("gender", ("kön", "kon"), kind="code", codes=GENDER),
+        Column("birth_year", ("födelseår",), kind="int", min_value=1900, max_value=2100),
+        Column("birth_region", ("födelseregion",)),
+        Column("education", ("utbildningsnivå", "utbildning"), kind="code", codes=EDUCATION),
+        Column("swedish_level", ("sfi-nivå", "svenskanivå", "sfi nivå")),
+        Column("referral", ("remittent",), kind="code", codes=REFERRAL),
+        Column("support_at_start", ("försörjning vid start",), kind="code", codes=SUPPORT),
+        Column("start_date", ("startdatum", "inskrivningsdatum"), kind="date", required=True),
+        Column("end_date", ("slutdatum", "avslutsdatum", "utskrivningsdatum"), kind="date"),
+        Column("exit_reason", ("avslutsorsak", "avslutsanledning"), kind="code", codes=EXIT_REASON),
+        Column("outcome_at_exit", ("status vid avslut",), kind="code", codes=OUTCOME),
+        Column("support_at_exit", ("försörjning vid avslut",), kind="code", codes=SUPPORT),
+        Column("outcome_6m", ("status efter 6 mån", "status efter 6 månader"), kind="code", codes=OUTCOME),
+        Column("outcome_12m", ("status efter 12 mån", "status efter 12 månader"), kind="code", codes=OUTCOME),
+        Column("support_6m", ("försörjning efter 6 mån", "försörjning efter 6 månader"), kind="code", codes=SUPPORT),
+        Column("support_12m", ("försörjning efter 12 mån", "försörjning efter 12 månader"), kind="code", codes=SUPPORT),
+        Column("self_assessment_start", ("självskattning start",), kind="int", min_value=1, max_value=10),
+        Column("self_assessment_end", ("självskattning avslut", "självskattning slut"), kind="int", min_value=1, max_value=10),
+    ),
+)
+
+FINANCE = TableSchema(
+    name="finance",
+    key=("project", "funder", "period"),
+    columns=(
+        Column("project", ("insats", "projekt"), required=True),
+        Column("funder", ("kommun", "finansiär", "municipality", "huvudman"), required=True),
+        Column("period", ("period", "tertial", "år"), kind="period", required=True),
+        Column("granted_sek", ("beviljade medel", "reviderade beviljade medel", "beviljat"), kind="amount", required=True, min_value=0),
+        Column("invoiced_sek", ("fakturerade kostnader", "fakturerat"), kind="amount", required=True, min_value=0),
+        Column("forecast_sek", ("prognos", "prognos för året"), kind="amount", min_value=0),
+    ),
+)
+
+FUNNEL = TableSchema(
+    name="funnel",
+    key=("project", "group"),
+    columns=(
+        Column("project", ("insats", "projekt"), required=True),
+        Column("group", ("grupp", "intag"), required=True),
+        Column("municipality", ("kommun",)),
+        Column("invited", ("kallade till information", "kallade till information på af", "kallade"), kind="int", required=True, min_value=0),
+        Column("attended_info", ("kom till information", "kom till information på af"), kind="int", min_value=0),
+        Column("booked_interview", ("bokar intervjutid", "bokade intervjutid", "bokad intervju"), kind="int", min_value=0),
+        Column("attended_interview", ("kom till intervju",), kind="int", min_value=0),
+        Column("started", ("började", "startade", "antal"), kind="int", required=True, min_value=0),
+    ),
+)
+
+FUNNEL_STEPS = ("invited", "attended_info", "booked_interview", "attended_interview", "started")

@@ -1,0 +1,157 @@
+"""The parameters of one report: a frozen pydantic model read from ``parameters/*.yaml``.
+
+Unknown keys fail loudly with their name (``extra="forbid"``); relative paths resolve
+against the folder of the parameters file. Command-line flags override file values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PATH_KEYS = (
+    "participants_path",
+    "finance_path",
+    "funnel_path",
+    "narrative_path",
+    "pseudonym_key_path",
+    "unit_costs_path",
+    "price_index_path",
+)
+
+
+class ParameterError(ValueError):
+    """A parameters file that cannot be used; the message names file and keys."""
+
+
+class ReportParameters(BaseModel):
+    """Everything a report run needs, with units in the key names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- what and when -------------------------------------------------------------
+    project: str = Field(description="Name of the insats as in the data, e.g. 'Första steget'.")
+    period: str = Field(description="Report period: 2021-T2, 2021-H1, 2021-Q3, 2021, "
+                        "2021-01-01/2021-08-31, 210501-210831, previous, current.")
+    title: str | None = Field(None, description="Report title; default from project and period.")
+    organisation: str | None = Field(None, description="Who reports, e.g. 'Samordningsförbundet NNV Skåne'.")
+    recipient: str | None = Field(None, description="Who receives it, e.g. the nämnd.")
+    language: Literal["sv", "en"] = "sv"
+    audience: Literal["namnd", "internal"] = "namnd"
+
+    # --- inputs --------------------------------------------------------------------
+    participants_path: str
+    finance_path: str | None = None
+    funnel_path: str | None = None
+    narrative_path: str | None = Field(None, description="Markdown with the evaluator's own texts.")
+    pseudonym_key_path: str | None = Field(
+        None, description="File holding the pseudonymisation key; else $INSATS_PSEUDONYM_KEY."
+    )
+
+    # --- outcomes and goals --------------------------------------------------------
+    goal_self_sufficiency_share: float | None = Field(None, ge=0, le=1)
+    goal_work_or_studies_share: float | None = Field(None, ge=0, le=1)
+    reference_work_or_studies_share: float | None = Field(
+        None, ge=0, le=1, description="Share of a comparable group in work or studies."
+    )
+    reference_n: int | None = Field(None, ge=1, description="Size of the reference group, if known.")
+    reference_source: str | None = None
+    budget_deviation_reason: str | None = Field(
+        None, description="Why the forecast deviates > 10 % from the grant (shown in the report)."
+    )
+    min_events_per_parameter: int = Field(10, ge=1, description="Rule for fitting a regression.")
+
+    # --- socio-economic account ----------------------------------------------------
+    unit_costs_path: str | None = None  # default: the catalogue shipped in data/unit_costs/
+    price_index_path: str | None = None  # default: the KPI table shipped with it
+    price_year: int = Field(2024, ge=1980, le=2100)
+    horizon_years: int = Field(5, ge=1, le=50)
+    # Real discount rate; 3.5 % as in the UK Green Book (HM Treasury 2022) and the
+    # Greater Manchester CBA model; Trafikverket's ASEK uses 3.5 % too.
+    discount_rate: float = Field(0.035, ge=0, le=0.2)
+    deadweight: float = Field(0.0, ge=0, le=1)
+    attribution: float = Field(1.0, ge=0, le=1)
+    displacement: float = Field(0.0, ge=0, le=1)
+    drop_off_rate: float = Field(0.0, ge=0, le=1)
+    employer_contribution_rate: float = Field(0.3142, ge=0, le=1)  # ekonomifakta.se, 2024
+    municipal_tax_rate: float = Field(0.2070, ge=0, le=1)  # SCB, 2024 average kommunalskatt
+    regional_tax_rate: float = Field(0.1167, ge=0, le=1)  # SCB, 2024 average regionskatt
+    investment_sek: float | None = Field(None, ge=0)
+    funder_shares: dict[str, float] = Field(
+        default_factory=lambda: {"state": 0.5, "region": 0.25, "municipality": 0.25}
+    )  # the Finsam split: state half, region and municipality a quarter each
+    monte_carlo_draws: int = Field(2000, ge=0, le=1_000_000)
+    seed: int = 20240101
+    relative_cost_range: float = Field(0.2, ge=0, le=1, description="± range of unit costs without low/high.")
+
+    # --- disclosure control ----------------------------------------------------------
+    min_cell_count: int = Field(5, ge=1, le=100)  # SCB: fewer than five persons shown as ".."
+
+    # --- execution -----------------------------------------------------------------
+    execution_timeout_seconds: int = Field(600, ge=1)
+    kernel_start_timeout_seconds: int = Field(60, ge=1)
+
+    @field_validator("funder_shares")
+    @classmethod
+    def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        if value and abs(sum(value.values()) - 1.0) > 1e-6:
+            raise ValueError(f"funder_shares must sum to 1, got {sum(value.values()):.4f}")
+        if any(v < 0 for v in value.values()):
+            raise ValueError("funder_shares must not be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _period_parses(self) -> ReportParameters:
+        from insats.periods import parse_period
+
+        parse_period(self.period)
+        return self
+
+    def notebook_parameters(self) -> dict[str, Any]:
+        """The parameters as papermill injects them (JSON-able literals)."""
+        return self.model_dump(mode="json")
+
+
+def load_parameters(path: str | Path, **overrides: Any) -> ReportParameters:
+    """Read a parameters YAML, apply overrides (``None`` means not given), resolve paths.
+
+    Raises:
+        ParameterError: naming the file and every offending key at once.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ParameterError(f"{path}: parameters file not found") from exc
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    base = path.resolve().parent
+    for key in PATH_KEYS:
+        value = raw.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            raw[key] = str((base / value).resolve())
+    return validate_parameters(raw, source=str(path))
+
+
+def validate_parameters(raw: dict[str, Any], source: str = "<parameters>") -> ReportParameters:
+    """Validate a mapping, turning pydantic's errors into one readable listing."""
+    try:
+        return ReportParameters(**raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(file)"
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check the spelling; see insats.params.ReportParameters)"
+            elif err["type"] == "missing":
+                msg = "required key is missing"
+            else:
+                msg = err["msg"]
+            lines.append(f"  {key}: {msg}")
+        raise ParameterError(f"{source}: invalid parameters:\n" + "\n".join(lines)) from None
