@@ -1,0 +1,1 @@
+"""Everything between results and the reader: labels, formats, tables, figures, export."""

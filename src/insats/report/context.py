@@ -1,0 +1,237 @@
+"""The render context: language, audience and disclosure control for one report.
+
+Every number a reader sees passes through a :class:`RenderContext`, so that the
+disclosure rules of :mod:`insats.disclosure` apply to every table, figure label and
+sentence alike. Result objects render with ``result.render(ctx)``; their
+``_repr_html_`` uses an internal Swedish context for exploration in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from insats.disclosure import SUPPRESSED, DisclosureControl
+from insats.labels import Labels
+from insats.report import fmt
+
+
+class Html(str):
+    """A string of trusted HTML that notebooks display as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: str) -> Html:
+        return Html(str(self) + str(other))
+
+
+def escape(text: object) -> str:
+    """Escape free text (from data or parameters) for HTML."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def join(parts: Iterable[str]) -> Html:
+    return Html("".join(str(p) for p in parts))
+
+
+@dataclass
+class RenderContext:
+    """Language, audience and the disclosure control of one report."""
+
+    language: str = "sv"
+    audience: str = "internal"
+    min_cell_count: int = 5
+    labels: Labels = field(init=False)
+    disclosure: DisclosureControl = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.labels = Labels(self.language)
+        self.disclosure = DisclosureControl(
+            audience=self.audience, min_cell_count=self.min_cell_count
+        )
+
+    # --- texts ---------------------------------------------------------------------
+    def t(self, key: str, **fields: object) -> str:
+        """A label in the report's language."""
+        return self.labels(key, **fields)
+
+    def code(self, vocabulary: str, code: object) -> str:
+        return self.labels.code(vocabulary, code)
+
+    @property
+    def is_shared(self) -> bool:
+        return self.audience == "namnd"
+
+    # --- numbers, with disclosure control --------------------------------------------
+    def is_suppressed(self, n: int | float | None) -> bool:
+        """True when a count (or a statistic's denominator) must not be shown."""
+        return self.disclosure.is_suppressed_count(n)
+
+    def count(self, n: int | float | None) -> str:
+        """A count of persons as the reader sees it ('..' when suppressed)."""
+        if n is None or pd.isna(n):
+            return fmt.MISSING
+        return SUPPRESSED if self.is_suppressed(n) else fmt.format_count(int(n), self.language)
+
+    def count_value(self, n: int | float | None) -> int | None:
+        """A count for figures.json: None when suppressed or missing."""
+        if n is None or pd.isna(n) or self.is_suppressed(n):
+            return None
+        return int(n)
+
+    def share(self, value: float | None, denominator: int | float | None, digits: int = 0) -> str:
+        """A share whose denominator decides whether it may be shown."""
+        if self.is_suppressed(denominator):
+            return SUPPRESSED
+        return fmt.format_share(value, self.language, digits)
+
+    def share_value(self, value: float | None, denominator: int | float | None) -> float | None:
+        if value is None or pd.isna(value) or self.is_suppressed(denominator):
+            return None
+        return float(value)
+
+    def statistic_value(self, value, denominator):
+        """Any derived statistic (mean, median, interval bound) for figures.json."""
+        return self.share_value(value, denominator)
+
+    def share_range(self, low: float | None, high: float | None, denominator) -> str:
+        if self.is_suppressed(denominator):
+            return SUPPRESSED
+        return fmt.format_share_range(low, high, self.language)
+
+    def proportion(self, k: int, n: int, low: float | None, high: float | None) -> str:
+        """"8 av 12 (67 %, 95 % konfidensintervall 39–86 %)", suppressed as a whole when
+        either the count or the denominator is small."""
+        if n == 0:
+            return self.t("stat.no_one")
+        if self.is_suppressed(n) or self.is_suppressed(k) or self.is_suppressed(n - k):
+            return self.t("stat.proportion_suppressed", mark=SUPPRESSED)
+        return self.t(
+            "stat.proportion",
+            k=fmt.format_count(k, self.language),
+            n=fmt.format_count(n, self.language),
+            share=fmt.format_share(k / n, self.language),
+            interval=fmt.format_share_range(low, high, self.language),
+        )
+
+    def sek(self, value: float | None, digits: int = 0) -> str:
+        return fmt.format_sek(value, self.language, digits)
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        return fmt.format_number(value, self.language, digits)
+
+    def pct(self, value: float | None, digits: int = 0) -> str:
+        """A share that is not about persons (rates, budget deviation): never suppressed."""
+        return fmt.format_share(value, self.language, digits)
+
+    def date(self, value, style: str = "long") -> str:
+        return fmt.format_date(value, self.language, style)
+
+    def years(self, value: float | None) -> str:
+        return fmt.format_years(value, self.language)
+
+    # --- HTML building blocks ------------------------------------------------------
+    def heading(self, text: str, level: int = 2, anchor: str | None = None) -> Html:
+        ident = f' id="{escape(anchor)}"' if anchor else ""
+        return Html(f"<h{level}{ident}>{escape(text)}</h{level}>")
+
+    def paragraph(self, text: str, css_class: str | None = None) -> Html:
+        cls = f' class="{escape(css_class)}"' if css_class else ""
+        return Html(f"<p{cls}>{escape(text)}</p>")
+
+    def note(self, text: str) -> Html:
+        return self.paragraph(text, "note")
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        *,
+        formats: dict[str, str] | None = None,
+        index: bool = True,
+        css_class: str = "table",
+    ) -> Html:
+        """An HTML table with a caption. ``frame`` must hold display-ready strings, or
+        give ``formats`` per column: one of count, share, sek, number, pct, text.
+
+        Use :meth:`count_table` for tables of counts: it applies disclosure control.
+        """
+        formats = formats or {}
+        shown = frame.copy()
+        for column, kind in formats.items():
+            if column in shown.columns:
+                shown[column] = [self._format_cell(v, kind) for v in shown[column]]
+        head_cells = ([escape(shown.index.name or "")] if index else []) + [
+            escape(c) for c in shown.columns
+        ]
+        rows = []
+        for label, row in shown.iterrows():
+            cells = [f'<th scope="row">{escape(label)}</th>'] if index else []
+            cells += [f"<td>{escape(v)}</td>" for v in row.tolist()]
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        head = "".join(f'<th scope="col">{c}</th>' for c in head_cells)
+        return Html(
+            f'<div class="table-wrap"><table class="{escape(css_class)}">'
+            f"<caption>{escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    def _format_cell(self, value: object, kind: str) -> str:
+        if isinstance(value, str):
+            return value
+        if kind == "count":
+            return self.count(value)  # type: ignore[arg-type]
+        if kind == "share":
+            return fmt.format_share(value, self.language)  # type: ignore[arg-type]
+        if kind == "sek":
+            return self.sek(value)  # type: ignore[arg-type]
+        if kind == "number":
+            return self.number(value, 1)  # type: ignore[arg-type]
+        if kind == "pct":
+            return self.pct(value, 1)  # type: ignore[arg-type]
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    def count_table(
+        self,
+        counts: pd.DataFrame,
+        caption: str,
+        *,
+        table_id: str,
+        dimensions: Sequence[str] | None = None,
+        add_totals: bool = True,
+    ) -> Html:
+        """A table of person counts with totals, after primary and secondary suppression.
+
+        Args:
+            counts: integer counts, rows x columns (index and columns are category labels).
+            caption: the table caption.
+            table_id: a stable name for the table (used for consistency across tables).
+            dimensions: names of the row and column variables (for cross-table consistency).
+            add_totals: append a total row and column before protection.
+        """
+        protected = self.disclosure.protect_table(
+            counts, table_id=table_id, dimensions=dimensions, add_totals=add_totals,
+            total_label=self.t("table.total"),
+        )
+        shown = protected.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else self.count(v))
+        return self.table(shown, caption)
+
+    def figure(self, figure, alt: str, caption: str | None = None) -> Html:
+        """Embed a matplotlib figure as a PNG data URI, with alt text and a caption."""
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight",
+                       metadata={"Software": None})
+        plt.close(figure)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+        return Html(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">{cap}</figure>'
+        )
