@@ -181,7 +181,7 @@ FINANCE = TableSchema(
 
 FUNNEL = TableSchema(
     name="funnel",
-    key=("project", "group"),
+    key=("project", "municipality", "group"),
     columns=(
         Column("project", ("insats", "projekt"), required=True),
         Column("group", ("grupp", "intag"), required=True),

@@ -1,0 +1,3 @@
+from insats.cli import main
+
+main()

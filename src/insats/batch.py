@@ -1,0 +1,1094 @@
+"""Batch runs: every project for one or more periods, in parallel, with a catalogue.
+
+:func:`run_batch` plans one job per parameters file and period, runs the jobs in worker
+processes (or on a Dask cluster), and writes ``index.html`` and ``index.json`` beside
+the reports. One failing job never stops the others: each failure gets an error page
+and an entry in the catalogue.
+
+Speed. A fresh Jupyter kernel spends ~3 s of CPU importing pandas, statsmodels,
+matplotlib and insats before the first cell does any work. The batch therefore starts
+one *kernel template* process per machine that imports those modules once and then
+waits; every report gets its own kernel, forked from the template on request. Each
+kernel is a new process whose memory is a copy of a template that never ran any user
+code, so no state can pass from one report to the next (same isolation as a fresh
+kernel), and it is ready in milliseconds. The worker processes import papermill and
+nbconvert once and export HTML in-process. Workers are started with ``forkserver``
+(``spawn`` where that does not exist), never by forking a process that holds zmq
+sockets or threads; the template forks only itself, before any zmq context exists.
+On platforms without ``fork`` (Windows) kernels are started the ordinary way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from insats.periods import Period, parse_period, previous_period
+
+__all__ = [
+    "BatchEntry",
+    "BatchJob",
+    "BatchOptions",
+    "BatchResult",
+    "KEY_FIGURES",
+    "KernelTemplate",
+    "collect_parameter_files",
+    "plan_jobs",
+    "run_batch",
+    "run_job",
+    "write_index",
+]
+
+INDEX_HTML = "index.html"
+INDEX_JSON = "index.json"
+
+# (key, path in figures.json, kind): the figures the catalogue shows for each report.
+KEY_FIGURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("enrolled", ("participants", "enrolled"), "count"),
+    ("started", ("participants", "started"), "count"),
+    ("exited", ("participants", "exited"), "count"),
+    ("work_or_studies", ("work_or_studies_at_exit", "share"), "share"),
+    ("self_sufficient", ("self_sufficient_at_exit", "share"), "share"),
+    ("npv", ("socioeconomic", "npv_sek"), "sek"),
+)
+
+# Modules the kernel template imports once (missing ones are skipped): what the report
+# notebook and its analysis modules import, so a forked kernel starts with them loaded.
+TEMPLATE_PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "matplotlib_inline.backend_inline",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy.stats",
+    "scipy.optimize",
+    "statsmodels.api",
+    "statsmodels.stats.proportion",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "babel.numbers",
+    "babel.dates",
+    "insats",
+    "insats.cohort",
+    "insats.report.build",
+    "insats.report.context",
+    "insats.report.narrative",
+    "insats.report.manifest",
+    "insats.outcomes",
+    "insats.participants",
+    "insats.exits",
+    "insats.budget",
+    "insats.recruitment",
+    "insats.socioeconomic",
+    "insats.disclosure",
+)
+
+
+# --- planning ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BatchJob:
+    """One report to run: a parameters file for one period, into one folder."""
+
+    params_path: str
+    period: str  # canonical label, e.g. "2021-T2"
+    out_dir: str
+    project: str | None = None  # None when the parameters file could not be read
+    problem: str | None = None  # why the job cannot run (set at planning time)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Settings shared by all jobs of a batch (picklable: sent to every worker)."""
+
+    out_root: str
+    notebook: str | None = None
+    base_dir: str | None = None
+    language: str | None = None
+    audience: str | None = None
+    execution_timeout_seconds: int | None = None
+    kernel_start_timeout_seconds: int | None = None
+    dead_kernel_retries: int = 1
+    kernel_template: bool = True
+
+
+@dataclass
+class BatchEntry:
+    """The outcome of one job, as the catalogue lists it."""
+
+    project: str
+    period: str
+    params_file: str
+    status: str  # "ok" or "failed"
+    out_dir: str  # relative to the batch's out folder, POSIX separators
+    report: str | None = None  # relative link to report.html
+    error_page: str | None = None  # relative link to error.html
+    message: str | None = None
+    attempts: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    figures: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class BatchResult:
+    """Every entry of the batch and where the catalogue was written."""
+
+    entries: list[BatchEntry]
+    index_html: Path
+    index_json: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[BatchEntry]:
+        return [e for e in self.entries if not e.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _slugify(text: str) -> str:
+    from insats.cli import slugify
+
+    return slugify(text)
+
+
+def collect_parameter_files(sources: Iterable[str | Path]) -> list[Path]:
+    """Expand folders to their ``*.yaml``/``*.yml`` files (sorted); keep files as given.
+
+    Raises:
+        FileNotFoundError: a source that does not exist.
+    """
+    files: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such parameters file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for path in files:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def plan_jobs(
+    sources: Iterable[str | Path],
+    periods: Sequence[str],
+    out_root: str | Path,
+    *,
+    today: date | None = None,
+) -> list[BatchJob]:
+    """One job per parameters file and period, each with its own output folder.
+
+    ``previous``/``current`` are resolved once here, so every job of a batch reports on
+    the same period even when the batch runs past midnight. A file that cannot be read
+    becomes a job with ``problem`` set (it fails without stopping the others).
+
+    Raises:
+        insats.periods.PeriodError: a period label that cannot be read.
+        FileNotFoundError: a source that does not exist.
+    """
+    from insats.params import ParameterError, load_parameters
+
+    resolved: list[Period] = []
+    for text in periods:
+        period = parse_period(text, today=today)
+        if period.label not in [p.label for p in resolved]:
+            resolved.append(period)
+    out_root = Path(out_root)
+    jobs: list[BatchJob] = []
+    taken: dict[str, str] = {}
+    for path in collect_parameter_files(sources):
+        project: str | None = None
+        problem: str | None = None
+        try:
+            project = load_parameters(path, period=resolved[0].label).project
+        except ParameterError as exc:
+            problem = str(exc)
+        except Exception as exc:  # any unreadable file is that entry's failure only
+            problem = f"{path}: {type(exc).__name__}: {exc}"
+        folder = _slugify(project) if project else _slugify(path.stem)
+        for period in resolved:
+            out_dir = out_root / folder / _slugify(period.label)
+            key = str(out_dir)
+            job_problem = problem
+            if job_problem is None and key in taken:
+                job_problem = (
+                    f"{path}: project {project!r}, period {period.label} is already "
+                    f"reported by {taken[key]} (same output folder {out_dir})"
+                )
+            taken.setdefault(key, str(path))
+            jobs.append(
+                BatchJob(str(path), period.label, str(out_dir), project, problem=job_problem)
+            )
+    return jobs
+
+
+# --- one job, in a worker --------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+_WORKER_LOCK = threading.Lock()
+
+
+def _worker_init(
+    template_socket: str | None, use_template: bool, environ: dict[str, str] | None = None
+) -> None:
+    """Process-pool initializer: import the heavy modules once per worker.
+
+    ``environ`` is the batch process's environment: a forkserver's children inherit the
+    environment of the server, which may be older than the batch (a key set since).
+    """
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
+    with _WORKER_LOCK:
+        if _WORKER.get("ready"):
+            return
+        import nbconvert  # noqa: F401  - imported once here, reused by every export
+        import papermill  # noqa: F401
+
+        import insats.report.export  # noqa: F401
+        import insats.runner  # noqa: F401
+
+        km_class = None
+        if use_template and hasattr(os, "fork") and sys.platform != "win32":
+            if template_socket is None:
+                # Dask workers (or direct calls) start their own template, once.
+                template = KernelTemplate()
+                template.start()
+                _WORKER["template"] = template
+                template_socket = template.socket_path
+            km_class = template_kernel_manager(template_socket)
+        _WORKER["km_class"] = km_class
+        _WORKER["ready"] = True
+
+
+def _is_dead_kernel(exc: BaseException) -> bool:
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__name__ == "DeadKernelError" or "kernel died" in str(current).lower():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
+    """Run one job and return its entry; never raises for a failing report.
+
+    A dead kernel (the kernel process exited mid-run) is retried
+    ``options.dead_kernel_retries`` times; any other failure is final.
+    """
+    started = time.perf_counter()
+    out_root = Path(options.out_root)
+    out_dir = Path(job.out_dir)
+    entry = BatchEntry(
+        project=job.project or Path(job.params_path).stem,
+        period=job.period,
+        params_file=job.params_path,
+        status="failed",
+        out_dir=_relative(out_dir, out_root),
+    )
+    if job.problem:
+        entry.message = job.problem
+        entry.error_page = _write_error_page(entry, options, out_dir)
+        return entry
+
+    _worker_init(None, options.kernel_template)
+    from insats.cohort import ValidationFailed
+    from insats.disclosure import DisclosureError
+    from insats.params import ParameterError, load_parameters
+    from insats.runner import RunFailed, run_report
+
+    try:
+        params = load_parameters(
+            job.params_path,
+            period=job.period,
+            language=options.language,
+            audience=options.audience,
+            execution_timeout_seconds=options.execution_timeout_seconds,
+            kernel_start_timeout_seconds=options.kernel_start_timeout_seconds,
+        )
+    except ParameterError as exc:
+        entry.message = str(exc)
+        entry.error_page = _write_error_page(entry, options, out_dir)
+        entry.seconds = time.perf_counter() - started
+        return entry
+
+    notes: list[str] = []
+    while True:
+        entry.attempts += 1
+        try:
+            result = run_report(
+                params,
+                out_dir,
+                notebook=options.notebook,
+                base_dir=options.base_dir,
+                kernel_manager_class=_WORKER.get("km_class"),
+            )
+        except RunFailed as exc:
+            if _is_dead_kernel(exc) and entry.attempts <= options.dead_kernel_retries:
+                notes.append(f"attempt {entry.attempts}: the kernel died ({exc}); retried")
+                continue
+            entry.message = str(exc)
+            if _is_dead_kernel(exc):
+                entry.message = f"the kernel died in {entry.attempts} attempts: {exc}"
+            if exc.error_page and Path(exc.error_page).exists():
+                entry.error_page = _relative(Path(exc.error_page), out_root)
+            else:
+                entry.error_page = _write_error_page(entry, options, out_dir)
+        except ValidationFailed as exc:
+            entry.message = exc.report.format()
+            entry.error_page = _write_error_page(entry, options, out_dir)
+        except DisclosureError as exc:
+            entry.message = f"stopped before writing the report: {exc}"
+            entry.error_page = _write_error_page(entry, options, out_dir)
+        except Exception as exc:  # one job's failure must never end the batch
+            entry.message = f"{type(exc).__name__}: {exc}"
+            entry.error_page = _write_error_page(entry, options, out_dir)
+        else:
+            entry.status = "ok"
+            entry.project = params.project
+            entry.report = _relative(result.html_path, out_root)
+            entry.figures = result.figures
+            entry.warnings = list(result.warnings)
+        break
+    entry.warnings = notes + entry.warnings
+    entry.seconds = time.perf_counter() - started
+    return entry
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
+    """A small self-contained error page for failures before or outside the notebook."""
+    from insats.labels import Labels
+    from insats.report.context import escape
+    from insats.runner import place_files
+
+    language = options.language or "sv"
+    t = Labels(language)
+    title = f"{entry.project} {entry.period}"
+    body = (
+        f'<div class="error-banner" role="alert"><h1>{escape(t("batch.error.banner"))}</h1>'
+        f"<p>{escape(title)}</p></div>"
+        f"<p>{escape(t('batch.error.explanation'))}</p>"
+        f"<h2>{escape(t('batch.error.message'))}</h2><pre>{escape(entry.message or '')}</pre>"
+        f"<p>{escape(t('batch.error.parameters'))}: <code>{escape(entry.params_file)}</code>"
+        f" · {escape(t('batch.error.attempts', n=entry.attempts))}</p>"
+    )
+    page = _page(title=f"{t('batch.error.banner')}: {title}", language=language, body=body)
+    place_files({"error.html": page.encode()}, out_dir)
+    return _relative(out_dir / "error.html", Path(options.out_root))
+
+
+# --- the kernel template -----------------------------------------------------------------
+# The kernel command: a tiny stdlib-only client (python -I -S, ~10 ms) that asks the
+# template to fork a kernel, hands over its stdin/stdout/stderr, forwards signals
+# (interrupt, terminate) and exits with the kernel's exit code, so that jupyter_client
+# sees it as the kernel process. If the template is gone it becomes a normal kernel.
+_CLIENT_SOURCE = r"""
+import json, os, signal, socket, sys
+path, connection_file = sys.argv[1], sys.argv[2]
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+except OSError:
+    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file])
+request = {"connection_file": os.path.abspath(connection_file), "cwd": os.getcwd(),
+           "env": dict(os.environ)}
+socket.send_fds(s, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+reader = s.makefile("rb")
+line = reader.readline()
+if not line.strip().isdigit():
+    sys.stderr.write("insats kernel template: no kernel (%r)\n" % line)
+    os._exit(1)
+pid = int(line)
+def forward(signum, frame):
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
+    signal.signal(sig, forward)
+line = reader.readline()
+os._exit(int(line.split()[1]) if line.startswith(b"exit ") else 1)
+"""
+
+
+class KernelTemplate:
+    """A process that imports the report's modules once and forks a kernel per request.
+
+    Start it before the worker pool; it stops when :meth:`close` is called or when the
+    process that started it ends (its stdin pipe closes).
+    """
+
+    def __init__(self, preload: Sequence[str] = TEMPLATE_PRELOAD) -> None:
+        self.preload = tuple(preload)
+        self.socket_path: str = ""
+        self._proc = None
+        self._dir: str | None = None
+
+    def start(self) -> KernelTemplate:
+        import subprocess
+        import tempfile
+
+        self._dir = tempfile.mkdtemp(prefix="insats-kt-")
+        self.socket_path = os.path.join(self._dir, "kernels.sock")
+        code = "import sys; from insats.batch import _template_main; _template_main(sys.argv[1:])"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code, self.socket_path, *self.preload],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C at the terminal reaches the batch, not this
+        )
+        # The socket is bound before the imports start, so clients may connect at once.
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.socket_path):
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the kernel template process did not start")
+            time.sleep(0.01)
+        return self
+
+    def close(self) -> None:
+        import shutil
+        import subprocess
+
+        if self._proc is not None:
+            try:
+                self._proc.stdin.close()
+                self._proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def __enter__(self) -> KernelTemplate:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def template_kernel_manager(socket_path: str) -> type:
+    """A :class:`insats.kernel.ProjectKernelManager` whose kernels come from the template."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+    from traitlets import default
+
+    from insats.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
+
+    argv = [sys.executable, "-I", "-S", "-c", _CLIENT_SOURCE, socket_path, "{connection_file}"]
+
+    class TemplateKernelSpecManager(KernelSpecManager):
+        def find_kernel_specs(self) -> dict[str, str]:
+            return {KERNEL_NAME: ""}
+
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            if not kernel_name:
+                raise NoSuchKernel(kernel_name)
+            return KernelSpec(
+                argv=list(argv),
+                display_name=DISPLAY_NAME,
+                language="python",
+                metadata={"debugger": False},
+            )
+
+    class TemplateKernelManager(ProjectKernelManager):
+        @default("kernel_spec_manager")
+        def _default_template_spec_manager(self) -> KernelSpecManager:
+            return TemplateKernelSpecManager(parent=self)
+
+    return TemplateKernelManager
+
+
+def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its own process
+    """The template process: bind, import, then fork one kernel per client request."""
+    import importlib
+    import selectors
+    import signal
+    import socket
+
+    socket_path, preload = argv[0], argv[1:]
+    # What ipykernel does before matplotlib is imported, so the forked kernel sees the
+    # same backend as a fresh one.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    server.listen(128)
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # an optional module; the kernel imports what it needs
+            pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+    sel = selectors.DefaultSelector()
+    sel.register(server, selectors.EVENT_READ, "accept")
+    sel.register(sys.stdin.fileno(), selectors.EVENT_READ, "parent")
+    children: dict[int, socket.socket | None] = {}
+
+    def reap() -> None:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = children.pop(pid, None)
+            code = os.waitstatus_to_exitcode(status)
+            if code < 0:
+                code = 128 - code
+            if conn is not None:
+                try:
+                    conn.sendall(f"exit {code}\n".encode())
+                except OSError:
+                    pass
+                sel.unregister(conn)
+                conn.close()
+
+    while True:
+        for key, _ in sel.select(timeout=0.05):
+            if key.data == "accept":
+                conn, _ = server.accept()
+                try:
+                    request, fds = _read_request(conn)
+                except (OSError, ValueError):
+                    conn.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    sel.close()
+                    server.close()
+                    for other in children.values():
+                        if other is not None:
+                            other.close()
+                    _become_kernel(conn, request, fds)  # never returns
+                for fd in fds:
+                    os.close(fd)
+                children[pid] = conn
+                conn.sendall(f"{pid}\n".encode())
+                sel.register(conn, selectors.EVENT_READ, pid)
+            elif key.data == "parent":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    for pid in list(children):
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+                    return
+            else:
+                # The client went away (killed by jupyter_client): end its kernel too.
+                conn = key.fileobj
+                try:
+                    data = conn.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    sel.unregister(conn)
+                    conn.close()
+                    children[key.data] = None
+                    try:
+                        os.kill(key.data, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+        reap()
+
+
+def _read_request(conn) -> tuple[dict[str, Any], list[int]]:  # pragma: no cover
+    import socket
+
+    conn.settimeout(10)
+    data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
+    while not data.endswith(b"\n"):
+        more = conn.recv(1 << 16)
+        if not more:
+            raise ValueError("incomplete request")
+        data += more
+    conn.settimeout(None)
+    if len(fds) != 3:
+        raise ValueError("expected stdin, stdout and stderr")
+    return json.loads(data), list(fds)
+
+
+def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pragma: no cover
+    """In the forked child: take the client's stdio, cwd and environment; run ipykernel."""
+    import atexit
+    import traceback
+
+    code = 1
+    try:
+        conn.close()
+        os.setsid()
+        for target, fd in zip((0, 1, 2), fds, strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if "numpy" in sys.modules:
+            # A fresh process seeds numpy's global generator from the OS; so does this one.
+            sys.modules["numpy"].random.seed()
+        if sys.path and sys.path[0] == "":
+            del sys.path[0]  # as ipykernel_launcher does; IPython adds the cwd back
+        # The kernel watches its parent, the template: it ends when the template ends.
+        sys.argv = [
+            "ipykernel_launcher",
+            "-f",
+            request["connection_file"],
+            f"--IPKernelApp.parent_handle={os.getppid()}",
+        ]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        try:
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+# --- the batch -----------------------------------------------------------------------
+def run_batch(
+    sources: Iterable[str | Path],
+    periods: Sequence[str],
+    out_root: str | Path = "reports",
+    *,
+    jobs: int | None = None,
+    dask_scheduler: str | None = None,
+    progress: bool = True,
+    notebook: str | Path | None = None,
+    base_dir: str | Path | None = None,
+    language: str | None = None,
+    audience: str | None = None,
+    execution_timeout_seconds: int | None = None,
+    kernel_start_timeout_seconds: int | None = None,
+    kernel_template: bool = True,
+    today: date | None = None,
+) -> BatchResult:
+    """Run every parameters file for every period, in parallel; write the catalogue.
+
+    Args:
+        sources: parameters files and/or folders of them.
+        periods: period labels (``previous`` resolves to the tertial before ``today``).
+        out_root: reports go to ``out_root/<project>/<period>/``; the catalogue to
+            ``out_root/index.html`` and ``index.json``.
+        jobs: worker processes (default: the number of CPUs). More jobs than CPUs is
+            allowed; each kernel has its own IPC sockets, so kernels never collide.
+        dask_scheduler: address of a ``dask.distributed`` scheduler: each report becomes
+            one task there (``out_root`` must be on a filesystem the workers share).
+        progress: show a progress bar on stderr.
+        notebook: another report notebook (tests, special reports).
+        kernel_template: fork kernels from a pre-imported template (POSIX only).
+        execution_timeout_seconds, kernel_start_timeout_seconds: override the files.
+
+    Returns:
+        The entries in plan order (failed ones included) and the catalogue paths.
+    """
+    started = time.perf_counter()
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    plan = plan_jobs(sources, periods, out_root, today=today)
+    options = BatchOptions(
+        out_root=str(out_root.resolve()),
+        notebook=str(Path(notebook).resolve()) if notebook else None,
+        base_dir=str(Path(base_dir).resolve()) if base_dir else None,
+        language=language,
+        audience=audience,
+        execution_timeout_seconds=execution_timeout_seconds,
+        kernel_start_timeout_seconds=kernel_start_timeout_seconds,
+        kernel_template=kernel_template,
+    )
+    entries: list[BatchEntry | None] = [None] * len(plan)
+    runnable = []
+    for i, job in enumerate(plan):
+        if job.problem:
+            entries[i] = run_job(job, options)  # writes the error page, runs nothing
+        else:
+            runnable.append(i)
+
+    bar = _progress_bar(len(plan), progress)
+    bar.update(len(plan) - len(runnable))
+    if runnable:
+        if dask_scheduler:
+            _run_on_dask(plan, runnable, options, dask_scheduler, entries, bar)
+        else:
+            _run_locally(plan, runnable, options, jobs, entries, bar)
+    bar.close()
+
+    done = [e for e in entries if e is not None]
+    html_path, json_path = write_index(done, out_root, language=language or "sv")
+    return BatchResult(done, html_path, json_path, time.perf_counter() - started)
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        file=sys.stderr,
+        disable=not enabled,
+        desc="insats batch",
+        unit="rapport",
+        dynamic_ncols=True,
+    )
+
+
+def _failed_entry(job: BatchJob, options: BatchOptions, message: str) -> BatchEntry:
+    entry = BatchEntry(
+        project=job.project or Path(job.params_path).stem,
+        period=job.period,
+        params_file=job.params_path,
+        status="failed",
+        out_dir=_relative(Path(job.out_dir), Path(options.out_root)),
+        message=message,
+        attempts=1,
+    )
+    try:
+        entry.error_page = _write_error_page(entry, options, Path(job.out_dir))
+    except Exception:  # the page is a courtesy; the entry carries the message anyway
+        pass
+    return entry
+
+
+def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable)))
+    methods = multiprocessing.get_all_start_methods()
+    # Never fork a process that may hold zmq sockets or threads: forkserver forks from
+    # a clean server process, spawn starts a new interpreter.
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    template = None
+    if options.kernel_template and hasattr(os, "fork") and sys.platform != "win32":
+        try:
+            template = KernelTemplate().start()
+        except Exception:
+            template = None  # ordinary kernels then; slower, same results
+    socket_path = template.socket_path if template else None
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(socket_path, template is not None, dict(os.environ)),
+        ) as pool:
+            futures = {pool.submit(run_job, plan[i], options): i for i in runnable}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    entries[i] = future.result()
+                except Exception as exc:  # the worker process itself died
+                    entries[i] = _failed_entry(
+                        plan[i], options, f"the worker process failed: {type(exc).__name__}: {exc}"
+                    )
+                _tick(bar, entries)
+    finally:
+        if template is not None:
+            template.close()
+
+
+def _run_on_dask(plan, runnable, options, address, entries, bar) -> None:
+    from dask.distributed import Client, as_completed
+
+    with Client(address) as client:
+        futures = {}
+        for i in runnable:
+            key = f"insats-report-{i}-{uuid.uuid4().hex[:8]}"
+            futures[client.submit(run_job, plan[i], options, key=key, pure=False)] = i
+        for future in as_completed(list(futures)):
+            i = futures[future]
+            try:
+                entries[i] = future.result()
+            except Exception as exc:
+                entries[i] = _failed_entry(
+                    plan[i], options, f"the Dask task failed: {type(exc).__name__}: {exc}"
+                )
+            _tick(bar, entries)
+
+
+def _tick(bar, entries) -> None:
+    failed = sum(1 for e in entries if e is not None and not e.ok)
+    if failed:
+        bar.set_postfix(misslyckade=failed, refresh=False)
+    bar.update(1)
+
+
+# --- the catalogue ---------------------------------------------------------------------
+def _dig(figures: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
+    node: Any = figures
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node if isinstance(node, int | float) and not isinstance(node, bool) else None
+
+
+def key_figures(figures: dict[str, Any] | None) -> dict[str, float | int | None]:
+    """The catalogue's figures from a figures.json mapping (None where absent/suppressed).
+
+    >>> key_figures({"participants": {"enrolled": 57, "started": None}})["enrolled"]
+    57
+    """
+    return {key: _dig(figures, path) for key, path, _ in KEY_FIGURES}
+
+
+def _change(now: Any, before: Any) -> float | int | None:
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[str, Any]]:
+    rows = []
+    for entry in entries:
+        figures = entry.figures
+        if figures is None and entry.ok:
+            path = out_root / entry.out_dir / "figures.json"
+            if path.exists():
+                figures = json.loads(path.read_text(encoding="utf-8"))
+        now = key_figures(figures) if entry.ok else {}
+        previous = None
+        change: dict[str, Any] = {}
+        if entry.ok:
+            try:
+                prev = previous_period(parse_period(entry.period))
+            except ValueError:
+                prev = None
+            if prev is not None:
+                prev_dir = Path(entry.out_dir).parent / _slugify(prev.label)
+                prev_path = out_root / prev_dir / "figures.json"
+                if prev_path.exists():
+                    before = key_figures(json.loads(prev_path.read_text(encoding="utf-8")))
+                    previous = {
+                        "period": prev.label,
+                        "report": (prev_dir / "report.html").as_posix(),
+                        "key_figures": before,
+                    }
+                    change = {k: _change(now[k], before[k]) for k in now}
+        row = {
+            "project": entry.project,
+            "period": entry.period,
+            "status": entry.status,
+            "params_file": entry.params_file,
+            "out_dir": entry.out_dir,
+            "report": entry.report,
+            "error_page": entry.error_page,
+            "message": entry.message,
+            "attempts": entry.attempts,
+            "seconds": round(entry.seconds, 2),
+            "warnings": entry.warnings,
+            "key_figures": now,
+            "previous": previous,
+            "change": change,
+        }
+        rows.append(row)
+    return rows
+
+
+def _period_sort_key(label: str) -> tuple[str, str]:
+    try:
+        p = parse_period(label)
+        return (p.start.isoformat(), p.end.isoformat())
+    except ValueError:
+        return (label, "")
+
+
+def write_index(
+    entries: Sequence[BatchEntry], out_root: str | Path, *, language: str = "sv"
+) -> tuple[Path, Path]:
+    """Write ``index.json`` and ``index.html`` (self-contained) in ``out_root``.
+
+    Entries of earlier batches in an existing ``index.json`` are kept unless this batch
+    ran the same project and period again, so a scheduled run adds to the catalogue.
+    """
+    from insats.runner import json_bytes, place_files
+
+    out_root = Path(out_root)
+    rows = _catalogue_rows(entries, out_root)
+    fresh = {(r["out_dir"]) for r in rows}
+    old_path = out_root / INDEX_JSON
+    if old_path.exists():
+        try:
+            old = json.loads(old_path.read_text(encoding="utf-8")).get("reports", [])
+        except (ValueError, AttributeError):
+            old = []
+        for row in old:
+            if isinstance(row, dict) and row.get("out_dir") not in fresh:
+                if (out_root / row.get("out_dir", "")).exists():
+                    rows.append(row)
+    rows.sort(key=lambda r: (str(r["project"]).casefold(), _period_sort_key(str(r["period"]))))
+    data = {
+        "reports": rows,
+        "total": len(rows),
+        "ok": sum(1 for r in rows if r["status"] == "ok"),
+        "failed": sum(1 for r in rows if r["status"] != "ok"),
+    }
+    html = render_index(rows, language=language)
+    place_files({INDEX_JSON: json_bytes(data), INDEX_HTML: html.encode()}, out_root)
+    return out_root / INDEX_HTML, out_root / INDEX_JSON
+
+
+def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:
+    """The catalogue page: one row per report, key figures with the change in brackets."""
+    from insats.labels import Labels
+    from insats.report import fmt
+    from insats.report.context import escape
+    from insats.report.fmt import MISSING
+
+    t = Labels(language)
+    suppressed = ".."
+
+    def value_text(value: Any, kind: str, ok: bool) -> str:
+        if not ok:
+            return MISSING
+        if value is None:
+            return suppressed
+        if kind == "count":
+            return fmt.format_count(int(value), language)
+        if kind == "share":
+            return fmt.format_share(value, language)
+        return fmt.format_sek(value, language)
+
+    def change_text(value: Any, kind: str) -> str:
+        if value is None:
+            return ""
+        sign = "+" if value > 0 else ("±" if value == 0 else "")
+        if kind == "count":
+            text = sign + fmt.format_count(int(value), language)
+        elif kind == "share":
+            text = t(
+                "batch.percentage_points", value=sign + fmt.format_number(value * 100, language, 1)
+            )
+        else:
+            text = sign + fmt.format_sek(value, language)
+        return f' <span class="change">({escape(text)})</span>'
+
+    head = [t("batch.column.project"), t("batch.column.period"), t("batch.column.status")]
+    head += [t(f"batch.figure.{key}") for key, _, _ in KEY_FIGURES]
+    head += [t("batch.column.previous"), t("batch.column.link")]
+    body_rows = []
+    for row in rows:
+        ok = row["status"] == "ok"
+        status = t("batch.status.ok") if ok else t("batch.status.failed")
+        cells = [
+            f'<th scope="row">{escape(row["project"])}</th>',
+            f"<td>{escape(row['period'])}</td>",
+            f'<td class="status-{"ok" if ok else "failed"}">{escape(status)}</td>',
+        ]
+        figures = row.get("key_figures") or {}
+        change = row.get("change") or {}
+        for key, _, kind in KEY_FIGURES:
+            text = escape(value_text(figures.get(key), kind, ok))
+            cells.append(f'<td class="num">{text}{change_text(change.get(key), kind)}</td>')
+        prev = row.get("previous")
+        if prev:
+            cells.append(
+                f'<td><a href="{escape(prev["report"])}">{escape(prev["period"])}</a></td>'
+            )
+        else:
+            cells.append(f"<td>{escape(t('batch.no_previous'))}</td>")
+        if ok and row.get("report"):
+            link = f'<a href="{escape(row["report"])}">{escape(t("batch.link.report"))}</a>'
+        elif row.get("error_page"):
+            link = f'<a href="{escape(row["error_page"])}">{escape(t("batch.link.error"))}</a>'
+        else:
+            link = escape(MISSING)
+        cells.append(f"<td>{link}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    failed = [r for r in rows if r["status"] != "ok"]
+    table = (
+        f'<div class="table-wrap"><table class="table catalogue">'
+        f"<caption>{escape(t('batch.caption'))}</caption><thead><tr>"
+        + "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(body_rows)
+        + "</tbody></table></div>"
+    )
+    failures = ""
+    if failed:
+        items = "".join(
+            f"<li><strong>{escape(r['project'])} {escape(r['period'])}</strong>: "
+            f"<pre>{escape(r.get('message') or '')}</pre></li>"
+            for r in failed
+        )
+        failures = f'<h2 id="failures">{escape(t("batch.failures"))}</h2><ul>{items}</ul>'
+    body = (
+        f"<h1>{escape(t('batch.title'))}</h1>"
+        f"<p>{escape(t('batch.intro', total=len(rows), ok=len(rows) - len(failed), failed=len(failed)))}</p>"
+        + table
+        + f'<p class="note">{escape(t("batch.note.change"))}</p>'
+        + f'<p class="note">{escape(t("batch.note.suppressed"))}</p>'
+        + failures
+    )
+    return _page(title=t("batch.title"), language=language, body=body)
+
+
+_EXTRA_CSS = """
+main.wide { max-width: 80rem; }
+table.catalogue td.num { text-align: right; white-space: nowrap; }
+table.catalogue .change { color: var(--muted); font-size: 0.85em; }
+td.status-ok { color: var(--good); }
+td.status-failed { color: var(--bad); font-weight: 600; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.error-banner { background: var(--bad-soft); border-left: 4px solid var(--bad); padding: 0.5rem 1rem; }
+"""
+
+
+def _page(*, title: str, language: str, body: str) -> str:
+    """A self-contained page: the report stylesheet inlined, no scripts, no external URLs."""
+    from insats.report.context import escape
+
+    css_path = Path(__file__).parent / "report" / "templates" / "insats" / "static" / "report.css"
+    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{css}\n{_EXTRA_CSS}</style>\n</head>\n"
+        f'<body>\n<main class="wide">\n{body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+def entry_to_dict(entry: BatchEntry) -> dict[str, Any]:
+    """A JSON-able view of an entry (for logs and tests)."""
+    return asdict(entry)

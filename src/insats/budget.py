@@ -1,0 +1,429 @@
+"""Budget follow-up: granted, invoiced and forecast per funder, and the 10 % rule.
+
+Seed 000's form asks: "om prognosen visar en avvikelse på > 10 % ska anledningen anges"
+— when the year's forecast deviates more than 10 % from the grant, the report must give
+the reason. :func:`summarise_budget` computes the deviation per funder and in total,
+flags it, and renders the reason from the parameters, or says plainly that it is missing.
+
+Which finance rows a report uses: each row of the finance table is the position at the
+end of its period (granted and forecast for the whole year, invoiced accumulated so far;
+that is how the seeds and the sample data write them). A report for a period uses the
+rows of the year the period ends in, whose period starts on or before the report
+period's end, and the year's figures are, per funder, its latest such row (latest end
+date, then latest start, then the last in the file), summed over funders. Budget amounts
+are not counts of persons and are never suppressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from insats.participants import natural_key
+from insats.periods import Period, PeriodError, parse_period
+from insats.report.context import Html, RenderContext, join
+
+__all__ = [
+    "AMOUNTS",
+    "BudgetError",
+    "BudgetSummary",
+    "DEVIATION_LIMIT",
+    "deviation_share",
+    "needs_explanation",
+    "plot_budget",
+    "summarise_budget",
+]
+
+AMOUNTS = ("granted_sek", "invoiced_sek", "forecast_sek")
+# Seed 000: "om prognosen visar en avvikelse på > 10 % ska anledningen anges".
+DEVIATION_LIMIT = 0.10
+
+
+class BudgetError(ValueError):
+    """Finance rows that cannot be used; the message lists every problem."""
+
+
+def deviation_share(forecast_sek: float | None, granted_sek: float | None) -> float | None:
+    """(forecast − granted) / granted; None when either is missing or nothing was granted.
+
+    >>> round(deviation_share(740_000, 246_000), 4)  # seed 000: 246 tkr granted, 740 forecast
+    2.0081
+    >>> deviation_share(1_030_000, 1_030_000)
+    0.0
+    """
+    if forecast_sek is None or granted_sek is None or pd.isna(forecast_sek) or pd.isna(granted_sek):
+        return None
+    if granted_sek == 0:
+        return None
+    return (float(forecast_sek) - float(granted_sek)) / float(granted_sek)
+
+
+def needs_explanation(forecast_sek: float | None, granted_sek: float | None) -> bool:
+    """Whether |forecast − granted| is more than 10 % of the grant (seed 000's rule).
+
+    Compared as amounts, not as a rounded share, so that exactly 10 % does not count.
+
+    >>> needs_explanation(740_000, 246_000), needs_explanation(1_100_000, 1_000_000)
+    (True, False)
+    >>> needs_explanation(1_100_001, 1_000_000), needs_explanation(None, 1_000_000)
+    (True, False)
+    """
+    if forecast_sek is None or granted_sek is None or pd.isna(forecast_sek) or pd.isna(granted_sek):
+        return False
+    if granted_sek == 0:
+        return float(forecast_sek) > 0
+    return abs(float(forecast_sek) - float(granted_sek)) > DEVIATION_LIMIT * float(granted_sek)
+
+
+def _parse_periods(finance_df: pd.DataFrame) -> pd.DataFrame:
+    problems, starts, ends = [], [], []
+    rows = finance_df["source_row"] if "source_row" in finance_df.columns else finance_df.index
+    for row, label in zip(rows, finance_df["period"], strict=True):
+        try:
+            p = parse_period(str(label)) if not pd.isna(label) else None
+        except PeriodError as exc:
+            p = None
+            problems.append(f"row {row}, column 'period', value {label!r}: {exc}")
+        else:
+            if p is None:
+                problems.append(f"row {row}, column 'period': empty; expected a period label")
+        starts.append(p.start if p else None)
+        ends.append(p.end if p else None)
+    if problems:
+        raise BudgetError(
+            f"finance table: {len(problems)} period label(s) cannot be read:\n  "
+            + "\n  ".join(problems)
+        )
+    out = finance_df.copy()
+    out["period_start"], out["period_end"] = starts, ends
+    return out
+
+
+def _signed_pct(ctx: RenderContext, value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return ctx.pct(None)
+    text = ctx.pct(abs(value), 1)
+    if value > 0:
+        return "+" + text
+    return ("\u2212" + text) if value < 0 else text
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """Granted, invoiced and forecast per funder for the report year.
+
+    Attributes:
+        period: The report period.
+        year: The year the period ends in.
+        rows: The finance rows used (year of the report, starting on or before the
+            period's end), with ``period_start``/``period_end`` dates added.
+        by_funder: One row per funder (the funder's latest row): ``funder``, ``period``,
+            the three amounts, ``invoiced_share``, ``deviation_share`` and
+            ``needs_explanation``.
+        reason: The evaluator's explanation of a deviation (free text, from parameters).
+    """
+
+    period: Period
+    year: int
+    rows: pd.DataFrame
+    by_funder: pd.DataFrame
+    reason: str | None = None
+
+    @property
+    def totals(self) -> dict[str, float | None]:
+        """The year's sums over funders; forecast is None if any funder lacks one."""
+        out: dict[str, float | None] = {}
+        for column in AMOUNTS:
+            values = self.by_funder[column]
+            out[column] = None if values.empty or values.isna().any() else float(values.sum())
+        return out
+
+    @property
+    def deviation_share(self) -> float | None:
+        t = self.totals
+        return deviation_share(t["forecast_sek"], t["granted_sek"])
+
+    @property
+    def invoiced_share(self) -> float | None:
+        t = self.totals
+        if not t["granted_sek"] or t["invoiced_sek"] is None:
+            return None
+        return t["invoiced_sek"] / t["granted_sek"]
+
+    @property
+    def needs_explanation(self) -> bool:
+        """True when the total or any one funder's forecast deviates more than 10 %."""
+        t = self.totals
+        total = needs_explanation(t["forecast_sek"], t["granted_sek"])
+        return bool(total or self.by_funder["needs_explanation"].any())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per funder and a total row (``funder`` = "total"): amounts in kronor, shares."""
+        total = {
+            "funder": "total",
+            "period": self.period.label,
+            **self.totals,
+            "invoiced_share": self.invoiced_share,
+            "deviation_share": self.deviation_share,
+            "needs_explanation": needs_explanation(
+                self.totals["forecast_sek"], self.totals["granted_sek"]
+            ),
+        }
+        return pd.concat([self.by_funder, pd.DataFrame([total])], ignore_index=True)
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        t = self.totals
+        return {
+            "granted_sek": t["granted_sek"],
+            "invoiced_sek": t["invoiced_sek"],
+            "forecast_sek": t["forecast_sek"],
+            "deviation_share": self.deviation_share,
+            "needs_explanation": self.needs_explanation,
+            "invoiced_share": self.invoiced_share,
+            "year": self.year,
+            "explanation_given": bool(self.reason and self.reason.strip()),
+            "by_funder": {
+                str(r.funder): {
+                    "period": str(r.period),
+                    **{
+                        c: None if pd.isna(getattr(r, c)) else float(getattr(r, c)) for c in AMOUNTS
+                    },
+                    "deviation_share": None
+                    if r.deviation_share is None or pd.isna(r.deviation_share)
+                    else float(r.deviation_share),
+                    "needs_explanation": bool(r.needs_explanation),
+                }
+                for r in self.by_funder.itertuples(index=False)
+            },
+        }
+
+    def _summary_table(self, ctx: RenderContext) -> Html:
+        total_label = ctx.t("budget.total")
+        columns = {str(r.funder): r for r in self.by_funder.itertuples(index=False)}
+        data: dict[str, list[str]] = {}
+        for funder, r in columns.items():
+            data[funder] = [
+                ctx.sek(r.granted_sek),
+                ctx.sek(r.invoiced_sek),
+                ctx.sek(r.forecast_sek),
+                _signed_pct(ctx, r.deviation_share),
+            ]
+        if len(columns) > 1:
+            t = self.totals
+            data[total_label] = [
+                ctx.sek(t["granted_sek"]),
+                ctx.sek(t["invoiced_sek"]),
+                ctx.sek(t["forecast_sek"]),
+                _signed_pct(ctx, self.deviation_share),
+            ]
+        index = [ctx.t(f"budget.measure.{m}") for m in (*AMOUNTS, "deviation_share")]
+        frame = pd.DataFrame(data, index=index)
+        caption = ctx.t("budget.caption_summary", year=self.year, period=self._latest_label())
+        return ctx.table(frame, caption)
+
+    def _rows_table(self, ctx: RenderContext) -> Html:
+        rows = self.rows.sort_values(["period_end", "period_start", "funder"])
+        frame = pd.DataFrame(
+            {
+                ctx.t("budget.column.period"): rows["period"].astype(str).to_numpy(),
+                ctx.t("budget.column.funder"): rows["funder"].astype(str).to_numpy(),
+                **{ctx.t(f"budget.measure.{c}"): [ctx.sek(v) for v in rows[c]] for c in AMOUNTS},
+            }
+        )
+        caption = ctx.t("budget.caption_rows", year=self.year)
+        return ctx.table(frame, caption, index=False)
+
+    def _latest_label(self) -> str:
+        labels = sorted(set(self.by_funder["period"].astype(str)), key=natural_key)
+        return ", ".join(labels)
+
+    def render(self, ctx: RenderContext) -> Html:
+        if self.by_funder.empty:
+            return ctx.paragraph(
+                ctx.t("budget.none", year=self.year, end=ctx.date(self.period.end))
+            )
+        t = self.totals
+        parts: list[str] = [
+            ctx.paragraph(
+                ctx.t(
+                    "budget.granted_sentence",
+                    year=self.year,
+                    granted=ctx.sek(t["granted_sek"]),
+                    period=self._latest_label(),
+                    invoiced=ctx.sek(t["invoiced_sek"]),
+                    invoiced_share=ctx.pct(self.invoiced_share, 1),
+                )
+            )
+        ]
+        deviation = self.deviation_share
+        if t["forecast_sek"] is None or deviation is None:
+            parts.append(ctx.paragraph(ctx.t("budget.forecast_missing")))
+        else:
+            key = "over" if deviation > 0 else "under" if deviation < 0 else "equal"
+            parts.append(
+                ctx.paragraph(
+                    ctx.t(
+                        f"budget.forecast_{key}",
+                        forecast=ctx.sek(t["forecast_sek"]),
+                        deviation=ctx.pct(abs(deviation), 1),
+                    )
+                )
+            )
+        if self.needs_explanation:
+            flagged = self.by_funder[self.by_funder["needs_explanation"]]
+            if len(self.by_funder) > 1 and not flagged.empty:
+                funders = ", ".join(
+                    f"{r.funder} ({_signed_pct(ctx, r.deviation_share)})"
+                    for r in flagged.itertuples(index=False)
+                )
+                parts.append(ctx.paragraph(ctx.t("budget.deviation_funders", funders=funders)))
+            if self.reason and self.reason.strip():
+                # ctx.paragraph escapes: the reason is free text from the parameters.
+                parts.append(ctx.paragraph(ctx.t("budget.reason", reason=self.reason.strip())))
+            else:
+                parts.append(ctx.paragraph(ctx.t("budget.reason_missing"), "warning"))
+        elif self.reason and self.reason.strip():
+            parts.append(ctx.paragraph(ctx.t("budget.reason", reason=self.reason.strip())))
+        parts.append(self._summary_table(ctx))
+        parts.append(
+            ctx.figure(
+                plot_budget(
+                    self.by_funder.set_index("funder")[list(AMOUNTS)],
+                    labels={c: ctx.t(f"budget.measure.{c}") for c in AMOUNTS},
+                    axis_label=ctx.t("budget.axis_sek"),
+                    amount_format=ctx.number,
+                ),
+                alt=ctx.t("budget.figure_alt", year=self.year),
+                caption=ctx.t("budget.figure_caption"),
+            )
+        )
+        if len(self.rows) > len(self.by_funder):
+            parts.append(self._rows_table(ctx))
+            parts.append(ctx.note(ctx.t("budget.rows_note")))
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def summarise_budget(
+    finance_df: pd.DataFrame, period: Period, reason: str | None = None
+) -> BudgetSummary:
+    """Summarise the finance table for the year of a report period.
+
+    Args:
+        finance_df: Canonical finance frame: ``funder``, ``period`` (label),
+            ``granted_sek``, ``invoiced_sek``, ``forecast_sek`` (kronor; NaN if absent),
+            ``source_row``; one project.
+        period: The report period; its year is the year it ends in.
+        reason: The evaluator's reason for a deviation (``budget_deviation_reason`` in the
+            parameters); shown, escaped, in the report.
+
+    Returns:
+        :class:`BudgetSummary` (see the module docstring for which rows are used).
+
+    Raises:
+        BudgetError: When period labels cannot be read (every bad row listed).
+    """
+    year = period.end.year
+    frame = (
+        _parse_periods(finance_df)
+        if len(finance_df)
+        else finance_df.assign(
+            period_start=pd.Series(dtype=object), period_end=pd.Series(dtype=object)
+        )
+    )
+    if "source_row" not in frame.columns:
+        frame = frame.assign(source_row=range(2, len(frame) + 2))
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    keep = [
+        s is not None and s >= year_start and e <= year_end and s <= period.end
+        for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
+    ]
+    rows = frame.loc[keep].copy()
+    rows["funder"] = rows["funder"].astype(object).where(rows["funder"].notna(), "unknown")
+    for column in AMOUNTS:
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    latest = (
+        rows.sort_values(["funder", "period_end", "period_start", "source_row"])
+        .groupby("funder", sort=False)
+        .tail(1)
+    )
+    order = sorted(latest["funder"].unique(), key=natural_key)
+    latest = latest.set_index("funder").loc[order].reset_index()
+    by_funder = latest[["funder", "period", *AMOUNTS]].copy()
+    by_funder["invoiced_share"] = [
+        i / g if g else None
+        for i, g in zip(by_funder["invoiced_sek"], by_funder["granted_sek"], strict=True)
+    ]
+    by_funder["deviation_share"] = [
+        deviation_share(f, g)
+        for f, g in zip(by_funder["forecast_sek"], by_funder["granted_sek"], strict=True)
+    ]
+    by_funder["needs_explanation"] = [
+        needs_explanation(f, g)
+        for f, g in zip(by_funder["forecast_sek"], by_funder["granted_sek"], strict=True)
+    ]
+    by_funder["needs_explanation"] = by_funder["needs_explanation"].astype(bool)
+    return BudgetSummary(
+        period=period,
+        year=year,
+        rows=rows.reset_index(drop=True),
+        by_funder=by_funder.reset_index(drop=True),
+        reason=reason,
+    )
+
+
+def plot_budget(
+    amounts: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    axis_label: str = "",
+    amount_format=None,
+    ax=None,
+):
+    """Grouped bars of granted, invoiced and forecast per funder.
+
+    Args:
+        amounts: Funders (index) x amount columns (kronor); missing amounts are not drawn.
+        labels: Legend text per column.
+        axis_label: Label of the amount axis.
+        amount_format: Callable formatting an amount for tick labels (e.g. ``ctx.number``).
+        ax: Matplotlib axes to draw on; a new figure when None.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    if ax is None:
+        # A Figure outside pyplot: no backend state, nothing shown twice in notebooks.
+        fig = Figure(figsize=(7, 3.6))
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    labels = labels or {}
+    columns = list(amounts.columns)
+    width = 0.8 / max(len(columns), 1)
+    colours = ("#1f4e79", "#6fa8dc", "#e69138")
+    for i, column in enumerate(columns):
+        values = amounts[column].astype(float)
+        positions = [x + (i - (len(columns) - 1) / 2) * width for x in range(len(amounts))]
+        ax.bar(
+            positions,
+            values.fillna(0).to_numpy(),
+            width=width,
+            label=labels.get(column, column),
+            color=colours[i % len(colours)],
+        )
+    ax.set_xticks(range(len(amounts)))
+    ax.set_xticklabels([str(i) for i in amounts.index])
+    ax.set_ylabel(axis_label)
+    if amount_format is not None:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: amount_format(v)))
+    ax.legend(frameon=False, fontsize="small")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

@@ -1,0 +1,202 @@
+"""The ``insats`` console command: validate exports, run reports, make sample data."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    name="insats",
+    help="Evaluation workbench for labour-market and integration programmes (insatser).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def slugify(text: str) -> str:
+    """A folder-safe name: 'Första steget' -> 'forsta-steget'.
+
+    >>> slugify("Första steget")
+    'forsta-steget'
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "report"
+
+
+def default_out_dir(project: str, period_label: str) -> Path:
+    return Path("reports") / slugify(project) / slugify(period_label)
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="Export files (CSV or .xlsx) to check."),
+    kind: str | None = typer.Option(
+        None, help="participants, finance or funnel (default: detected from the headers)."
+    ),
+) -> None:
+    """Check export files against the data contract; list every problem at once.
+
+    Exits 0 when all files are clean, 1 otherwise.
+    """
+    from insats.cohort import validate_file
+
+    failed = False
+    for path in files:
+        report = validate_file(path, kind=kind)
+        typer.echo(report.format())
+        failed = failed or not report.ok
+    raise typer.Exit(code=1 if failed else 0)
+
+
+@app.command()
+def run(
+    params_file: Path = typer.Argument(..., help="A parameters YAML, e.g. parameters/forsta_steget.yaml."),
+    period: str | None = typer.Option(None, help="Period label; overrides the file (e.g. 2021-T2, previous)."),
+    out: Path | None = typer.Option(None, help="Output folder (default reports/<project>/<period>)."),
+    language: str | None = typer.Option(None, help="sv (default) or en."),
+    audience: str | None = typer.Option(None, help="namnd (shared, default) or internal."),
+) -> None:
+    """Run one report and print the path of the HTML it wrote."""
+    from insats.cohort import ValidationFailed
+    from insats.disclosure import DisclosureError
+    from insats.params import ParameterError, load_parameters
+    from insats.periods import parse_period
+    from insats.runner import RunFailed, run_report
+
+    try:
+        params = load_parameters(params_file, period=period, language=language, audience=audience)
+    except ParameterError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from None
+    out_dir = out or default_out_dir(params.project, parse_period(params.period).label)
+    try:
+        result = run_report(params, out_dir)
+    except ValidationFailed as exc:
+        typer.echo(exc.report.format(), err=True)
+        typer.echo("insats run: refused to run on invalid data (nothing was written).", err=True)
+        raise typer.Exit(code=1) from None
+    except RunFailed as exc:
+        typer.echo(f"insats run: {exc}", err=True)
+        if exc.error_page:
+            typer.echo(f"error page: {exc.error_page}", err=True)
+        raise typer.Exit(code=1) from None
+    except DisclosureError as exc:
+        typer.echo(f"insats run: stopped before writing anything: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    except Exception as exc:  # a clear line instead of a traceback for known input errors
+        if isinstance(exc, (ValueError, FileNotFoundError)):
+            typer.echo(f"insats run: {exc}", err=True)
+            raise typer.Exit(code=1) from None
+        raise
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(str(result.html_path))
+
+
+@app.command()
+def batch(
+    sources: list[Path] = typer.Argument(
+        None, help="Parameters files and/or folders of them (default: parameters/)."
+    ),
+    period: list[str] = typer.Option(
+        ..., "--period", "-p", help="Period label; repeat for several (2021-T2, 2021, previous)."
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs)."
+    ),
+    out: Path = typer.Option(
+        Path("reports"), help="Output folder: <out>/<project>/<period>/, index.html, index.json."
+    ),
+    dask_scheduler: str | None = typer.Option(
+        None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (optional extra: dask)."
+    ),
+    language: str | None = typer.Option(None, help="sv (default) or en; overrides the files."),
+    audience: str | None = typer.Option(None, help="namnd or internal; overrides the files."),
+    execution_timeout: int | None = typer.Option(
+        None, min=1, help="Seconds a notebook cell may run; overrides the files."
+    ),
+    kernel_start_timeout: int | None = typer.Option(
+        None, min=1, help="Seconds a kernel may take to start; overrides the files."
+    ),
+    notebook: Path | None = typer.Option(None, help="Another report notebook (default: report)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Run every project for the period(s) in parallel and write a catalogue (index.html).
+
+    Exits 0 when every report was made, 1 when any failed (each failure has an error
+    page and a line below), 2 when the command itself is wrong.
+    """
+    from insats.batch import run_batch
+    from insats.periods import PeriodError
+
+    try:
+        result = run_batch(
+            sources or [Path("parameters")],
+            period,
+            out,
+            jobs=jobs,
+            dask_scheduler=dask_scheduler,
+            progress=progress,
+            notebook=notebook,
+            language=language,
+            audience=audience,
+            execution_timeout_seconds=execution_timeout,
+            kernel_start_timeout_seconds=kernel_start_timeout,
+        )
+    except (PeriodError, FileNotFoundError) as exc:
+        typer.echo(f"insats batch: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for entry in result.failed:
+        first = (entry.message or "").strip().splitlines() or ["(no message)"]
+        typer.echo(f"failed: {entry.project} {entry.period}: {first[0]}", err=True)
+        for line in first[1:8]:
+            typer.echo(f"    {line}", err=True)
+        if entry.error_page:
+            typer.echo(f"    error page: {out / entry.error_page}", err=True)
+    ok = len(result.entries) - len(result.failed)
+    typer.echo(
+        f"insats batch: {len(result.entries)} reports, {ok} ok, {len(result.failed)} failed "
+        f"in {result.seconds:.1f} s",
+        err=True,
+    )
+    typer.echo(str(result.index_html))
+    raise typer.Exit(code=1 if result.failed else 0)
+
+
+@app.command()
+def sample(
+    out_dir: Path = typer.Argument(Path("data/sample"), help="Folder for the sample files."),
+    seed: int = typer.Option(2021, help="Random seed (same seed, same bytes)."),
+) -> None:
+    """Write the fictitious sample data (Första steget, Etableringsspåret)."""
+    from insats.sample import generate_sample
+
+    for path in generate_sample(out_dir, seed=seed):
+        typer.echo(str(path))
+
+
+@app.command()
+def period(
+    label: str = typer.Argument(..., help="e.g. 2021-T2, 2021, previous, 210501-210831."),
+) -> None:
+    """Show the dates a period label stands for."""
+    from insats.periods import PeriodError, parse_period
+
+    try:
+        p = parse_period(label)
+    except PeriodError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"{p.label}\t{p.start.isoformat()}\t{p.end.isoformat()}")
+
+
+def main() -> None:  # pragma: no cover - console entry for `python -m insats`
+    app(prog_name="insats")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,817 @@
+"""Validate exports against the data contract and convert them to canonical frames.
+
+Every problem of a file is found in one pass and reported with file, spreadsheet row
+(header = row 1), column header as written, the value and what was expected. Nothing is
+dropped silently: unknown columns and empty lines become warnings, an end date without
+an exit reason becomes ``"unknown"`` with a warning.
+
+Rules for the participants table (see also the README's data contract):
+
+- required values: deltagar-id, insats, grupp, startdatum;
+- codes must be a canonical code or one of its Swedish aliases; blank kön, utbildning,
+  remittent and försörjning vid start mean ``"unknown"``; other blank codes are missing;
+- dates must be readable, from 1990-01-01 and not after ``today``; slutdatum not
+  before startdatum;
+- födelseår from 1900 to this year; självskattning whole numbers 1–10;
+- (deltagar-id, insats) at most once; every repeat is reported with the row it repeats;
+- personnummer must have a real date (samordningsnummer: day + 60) and a correct Luhn
+  check digit; they are never echoed whole (``19851231-****``); a deltagar-id that
+  is a valid personnummer is refused, so identifiers cannot leak through it;
+- exit fields (avslutsorsak, status/försörjning vid avslut, follow-ups) must be blank
+  while slutdatum is blank;
+- slutdatum without avslutsorsak: the reason becomes ``"unknown"`` (so the exit counts as
+  not completed, i.e. early) and a warning lists the rows; a blank status vid avslut
+  for someone who has exited becomes ``"unknown"`` too, so shares at exit keep them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from insats.cohort.pseudonymise import (
+    PseudonymKeyMissing,
+    check_personnummer,
+    mask_personnummer,
+    missing_key_message,
+    pseudonymise,
+)
+from insats.cohort.read import (
+    SCHEMAS,
+    HeaderMatch,
+    RawTable,
+    ReadError,
+    detect_kind,
+    map_codes,
+    match_headers,
+    matches,
+    parse_dates,
+    parse_ints,
+    parse_numbers,
+    read_table,
+)
+from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema
+from insats.periods import PeriodError, parse_period
+
+__all__ = [
+    "PARTICIPANT_COLUMNS",
+    "Cohort",
+    "Problem",
+    "ValidationFailed",
+    "ValidationReport",
+    "load_finance",
+    "load_funnel",
+    "load_participants",
+    "validate_file",
+]
+
+# Column order of the canonical participants frame.
+PARTICIPANT_COLUMNS = (
+    "participant_id", "pseudonym", "project", "group", "municipality", "gender",
+    "birth_year", "birth_region", "education", "swedish_level", "referral",
+    "support_at_start", "start_date", "end_date", "exit_reason", "outcome_at_exit",
+    "support_at_exit", "outcome_6m", "outcome_12m", "support_6m", "support_12m",
+    "self_assessment_start", "self_assessment_end", "source_row",
+)  # fmt: skip
+FINANCE_COLUMNS = (
+    "project", "funder", "period", "period_start", "period_end",
+    "granted_sek", "invoiced_sek", "forecast_sek", "source_row",
+)  # fmt: skip
+FUNNEL_COLUMNS = (
+    "project", "group", "municipality", "invited", "attended_info", "booked_interview",
+    "attended_interview", "started", "source_row",
+)  # fmt: skip
+
+# Blank means "unknown" for these codes; for the others blank means missing / not yet.
+BLANK_IS_UNKNOWN = ("gender", "education", "referral", "support_at_start")
+# Fields that only make sense once a participant has left.
+EXIT_FIELDS = (
+    "exit_reason", "outcome_at_exit", "support_at_exit",
+    "outcome_6m", "outcome_12m", "support_6m", "support_12m",
+)  # fmt: skip
+EARLIEST_DATE = pd.Timestamp("1990-01-01")
+DATE_FORMS = "a date like 2021-02-01 (also 20210201, 210201 or an Excel date cell)"
+PNR_FORMS = (
+    "a valid personnummer YYYYMMDD-NNNN or YYMMDD-NNNN (a real birth date, or day + 60 "
+    "for a samordningsnummer, and a correct check digit)"
+)
+_MAX_LISTED_ROWS = 20
+
+
+# --- problems and reports -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about an input file.
+
+    Attributes:
+        file: Base name of the file.
+        row: Row as the user sees it in Excel (header = row 1); ``None`` for the file or
+            a whole column.
+        column: The header as written in the file (or the expected header if missing).
+        value: The offending value as written (personnummer masked), or ``None``.
+        expected: What was expected (errors) or what was done (warnings).
+        severity: ``"error"`` or ``"warning"``.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.row is not None:
+            text += f", row {self.row}"
+        if self.column is not None:
+            text += f', column "{self.column}"'
+        if self.value is not None:
+            text += f': "{self.value}"'
+        lead = "expected " if self.severity == "error" else ""
+        return f"{text} — {lead}{self.expected}"
+
+
+@dataclass
+class ValidationReport:
+    """All problems and warnings of one file.
+
+    Attributes:
+        file: Base name of the file.
+        kind: ``participants``, ``finance`` or ``funnel`` (``None`` if not recognised).
+        n_rows: Data rows read.
+        problems: Errors; any error makes the file unusable.
+        warnings: Things done on the user's behalf, listed so nothing happens silently.
+    """
+
+    file: str
+    kind: str | None = None
+    n_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors (warnings allowed)."""
+        return not self.problems
+
+    def format(self, limit: int | None = None) -> str:
+        """The listing shown to the user: a count line, then one line per finding.
+
+        Args:
+            limit: Show at most this many errors (and warnings); ``None`` shows all.
+        """
+        what = f"{self.kind}, " if self.kind else ""
+        count = len(self.problems)
+        status = "no problems" if count == 0 else f"{count} problem{'s' if count != 1 else ''}"
+        lines = [f"{self.file} ({what}{self.n_rows} rows): {status}"]
+        lines += _listing(self.problems, limit)
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}:")
+            lines += _listing(self.warnings, limit)
+        return "\n".join(lines)
+
+    def raise_if_failed(self) -> None:
+        """Raise :class:`ValidationFailed` carrying this report if there are errors."""
+        if not self.ok:
+            raise ValidationFailed(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per finding: severity, file, row, column, value, expected."""
+        records = [
+            {
+                "severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
+                "value": p.value, "expected": p.expected,
+            }
+            for p in [*self.problems, *self.warnings]
+        ]  # fmt: skip
+        frame = pd.DataFrame(
+            records, columns=["severity", "file", "row", "column", "value", "expected"]
+        )
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(self.format(limit=200))}</pre>"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _listing(items: list[Problem], limit: int | None) -> list[str]:
+    shown = items if limit is None else items[:limit]
+    lines = [f"  {p}" for p in shown]
+    if len(items) > len(shown):
+        lines.append(f"  … and {len(items) - len(shown)} more")
+    return lines
+
+
+class ValidationFailed(Exception):
+    """A file broke the data contract; ``.report`` holds every problem."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__(report.format(limit=50))
+
+
+@dataclass
+class Cohort:
+    """A validated participants table in canonical form (no personnummer).
+
+    Attributes:
+        data: The canonical frame (columns :data:`PARTICIPANT_COLUMNS`).
+        file: Base name of the export.
+        sha256: Hex SHA-256 of the export's bytes.
+        n_rows: Data rows read (equals ``len(data)``: no row is dropped).
+        warnings: What was done on the user's behalf.
+    """
+
+    data: pd.DataFrame
+    file: str
+    sha256: str
+    n_rows: int
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"Cohort(file={self.file!r}, n_rows={self.n_rows}, warnings={len(self.warnings)})"
+
+
+# --- the machinery shared by the three tables -----------------------------------------
+
+
+def _code_expectation(vocabulary: dict[str, tuple[str, ...]]) -> str:
+    swedish = [
+        next((a for a in aliases if a.strip()), code) for code, aliases in vocabulary.items()
+    ]
+    return f"one of: {', '.join(swedish)} ({', '.join(vocabulary)})"
+
+
+def _display_header(col: Column) -> str:
+    """The header we would expect to see: the first Swedish alias."""
+    return col.aliases[0] if col.aliases else col.name
+
+
+class _Table:
+    """A raw table mapped onto a schema, collecting problems as columns are parsed."""
+
+    def __init__(self, raw: RawTable, schema: TableSchema, kind: str) -> None:
+        self.raw = raw
+        self.schema = schema
+        self.match: HeaderMatch = match_headers(raw.header, schema)
+        self.report = ValidationReport(raw.file, kind, raw.n_rows)
+        self._found: list[tuple[int, int, Problem]] = []
+        self._notes: list[Problem] = []
+        self.rows = raw.source_rows
+        self.index = pd.RangeIndex(raw.n_rows)
+        self._text: dict[str, pd.Series] = {}
+        self._check_header()
+        if raw.n_rows == 0:
+            self._notes.append(
+                Problem(raw.file, None, None, None, "the file has no data rows", "warning")
+            )
+        for row, message in raw.notes:
+            self._notes.append(Problem(raw.file, row, None, None, message, "warning"))
+
+    # header-level checks
+    def _check_header(self) -> None:
+        raw = self.raw
+        for name, positions in self.match.duplicates.items():
+            headers = ", ".join(f'"{raw.header[p]}"' for p in positions)
+            self._add(
+                None,
+                positions[1],
+                raw.header[positions[1]],
+                None,
+                f"one column for {name}, but {headers} all mean {name}",
+            )
+        for col in self.schema.columns:
+            if col.required and col.name not in self.match.columns:
+                also = ", ".join(col.aliases[1:]) or "—"
+                problem = Problem(
+                    raw.file,
+                    None,
+                    _display_header(col),
+                    None,
+                    f"this required column ({col.name}; also accepted: {also}); "
+                    "no header matches it",
+                )
+                self._found.append((0, -1, problem))
+        for pos in self.match.unknown:
+            header = raw.header[pos] or f"(no header, column {pos + 1})"
+            self._notes.append(
+                Problem(
+                    raw.file,
+                    None,
+                    header,
+                    None,
+                    f"not a column of the {self.schema.name} table; ignored",
+                    "warning",
+                )
+            )
+
+    def has(self, name: str) -> bool:
+        return name in self.match.columns
+
+    def header_of(self, name: str) -> str:
+        if self.has(name):
+            return self.raw.header[self.match.columns[name]]
+        return _display_header(self.schema.column(name))
+
+    def text(self, name: str) -> pd.Series:
+        """Stripped strings of a column ("" everywhere if the column is absent)."""
+        if name not in self._text:
+            if not self.has(name):
+                self._text[name] = pd.Series("", index=self.index, dtype="str")
+            else:
+                self._text[name] = self.raw.column(self.match.columns[name])
+        return self._text[name]
+
+    def _add(
+        self,
+        row: int | None,
+        pos: int,
+        column: str | None,
+        value: str | None,
+        expected: str,
+        severity: str = "error",
+    ) -> None:
+        problem = Problem(self.raw.file, row, column, value, expected, severity)
+        if severity == "error":
+            self._found.append((row or 0, pos, problem))
+        else:
+            self._notes.append(problem)
+
+    def flag(
+        self,
+        name: str,
+        mask: pd.Series | np.ndarray,
+        expected: str | Callable[[int], str],
+        *,
+        show: Callable[[str], str] | None = None,
+    ) -> None:
+        """Record a problem for every row where ``mask`` is true (bad rows only looped)."""
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(hits):
+            return
+        values = self.text(name).to_numpy(dtype=object)
+        pos = self.match.columns.get(name, -1)
+        header = self.header_of(name)
+        for i in hits:
+            value = values[i]
+            shown = show(value) if show else value
+            message = expected(i) if callable(expected) else expected
+            self._add(int(self.rows[i]), pos, header, shown, message)
+
+    def warn(self, name: str | None, message: str) -> None:
+        self._notes.append(
+            Problem(
+                self.raw.file,
+                None,
+                self.header_of(name) if name else None,
+                None,
+                message,
+                "warning",
+            )
+        )
+
+    def warn_rows(self, name: str | None, mask: np.ndarray, message: str) -> None:
+        rows = self.rows[np.asarray(mask, dtype=bool)]
+        if len(rows):
+            listed = ", ".join(str(r) for r in rows[:_MAX_LISTED_ROWS])
+            more = " …" if len(rows) > _MAX_LISTED_ROWS else ""
+            self.warn(name, f"{len(rows)} row(s) {message} (rows {listed}{more})")
+
+    # column parsers -------------------------------------------------------------
+    def required(self, name: str) -> None:
+        if self.has(name):
+            self.flag(name, self.text(name) == "", "a value (this column is required)")
+
+    def code(self, name: str) -> pd.Series:
+        col = self.schema.column(name)
+        assert col.codes is not None
+        codes, bad = map_codes(self.text(name), col.codes)
+        self.flag(name, bad, _code_expectation(col.codes))
+        return codes.astype("str")
+
+    def date(self, name: str, today: date) -> tuple[pd.Series, np.ndarray]:
+        dates, bad = parse_dates(self.text(name))
+        self.flag(name, bad, DATE_FORMS)
+        future = (dates > pd.Timestamp(today)).to_numpy()
+        self.flag(name, future, f"a date not after today ({today.isoformat()})")
+        early = (dates < EARLIEST_DATE).to_numpy()
+        self.flag(name, early, f"a date from {EARLIEST_DATE.date().isoformat()} on")
+        usable = ~(bad.to_numpy() | future | early)
+        return dates.where(usable), bad.to_numpy() | future | early
+
+    def integer(
+        self,
+        name: str,
+        low: float | None,
+        high: float | None,
+        units: str = "plain",
+        what: str = "a whole number",
+    ) -> pd.Series:
+        values, bad = parse_ints(self.text(name), units)
+        out_of_range = pd.Series(False, index=self.index)
+        if low is not None:
+            out_of_range |= (values < low).fillna(False)
+        if high is not None:
+            out_of_range |= (values > high).fillna(False)
+        span = (f" from {low:g}" if low is not None else "") + (
+            f" to {high:g}" if high is not None else ""
+        )
+        self.flag(name, bad | out_of_range, f"{what}{span}")
+        return values.where(~out_of_range.to_numpy())
+
+    def amount(self, name: str, low: float | None) -> pd.Series:
+        values, bad = parse_numbers(self.text(name), "amount")
+        negative = (values < low).fillna(False) if low is not None else bad & False
+        self.flag(
+            name,
+            bad | negative,
+            "an amount in kronor like 1 460 000, 24,5, 246 tkr or 1,2 mkr"
+            + (" (not negative)" if low is not None else ""),
+        )
+        return values.where(~negative.to_numpy())
+
+    def unify(self, name: str) -> pd.Series:
+        """Stripped text, with spellings that differ only in case/spaces unified.
+
+        The most common spelling wins (ties: the first in the file), so "Första Steget" and "Första steget" count
+        as one insats; a warning names every spelling that was changed.
+        """
+        text = self.text(name)
+        values = text.where(text != "")
+        counts = values.value_counts()
+        if len(counts) < 2:
+            return values.astype("str")
+        keys = pd.Series(counts.index, dtype="str").str.lower().str.split().str.join(" ")
+        keys.index = counts.index
+        first_seen = {v: i for i, v in enumerate(values.dropna().unique())}
+        winner = (
+            pd.DataFrame({"key": keys, "n": counts.to_numpy()}, index=counts.index)
+            .reset_index(names="spelling")
+            .assign(first=lambda f: f["spelling"].map(first_seen))
+            .sort_values(["key", "n", "first"], ascending=[True, False, True])
+            .drop_duplicates("key")
+            .set_index("key")["spelling"]
+        )
+        canonical = keys.map(winner)
+        changed = canonical[canonical.index != canonical.to_numpy()]
+        for spelling, target in changed.items():
+            self.warn(name, f'"{spelling}" read as "{target}" (same name, other spelling)')
+        return values.map(canonical).astype("str")
+
+    def duplicates(self, keys: dict[str, pd.Series], label: str, needed: int | None = None) -> None:
+        """Flag every repeat of the key, naming the row it repeats.
+
+        Rows blank in one of the first ``needed`` keys (default: all) are not compared:
+        the blank itself is reported as a missing required value.
+        """
+        frame = pd.DataFrame({k: v.fillna("") for k, v in keys.items()})
+        frame["_row"] = self.rows
+        usable = (frame[list(keys)[:needed]] != "").all(axis=1)
+        dup = frame.duplicated(list(keys), keep="first") & usable
+        if not dup.any():
+            return
+        first = frame.groupby(list(keys), sort=False)["_row"].transform("min").to_numpy()
+        first_name = next(iter(keys))
+        self.flag(
+            first_name, dup, lambda i: f"each {label} only once; this row repeats row {first[i]}"
+        )
+
+    def finish(self) -> ValidationReport:
+        self._found.sort(key=lambda t: (t[0], t[1]))
+        self.report.problems = [p for _, _, p in self._found]
+        self.report.warnings = list(self._notes)
+        return self.report
+
+
+# --- participants ----------------------------------------------------------------------
+
+
+def _participants(
+    raw: RawTable, *, key: bytes | None, today: date, need_key: bool
+) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, PARTICIPANTS, "participants")
+    n = raw.n_rows
+    out: dict[str, pd.Series] = {}
+
+    # Personnummer first: refuse early without a key, and never keep the strings.
+    pseudonym = pd.Series(np.nan, index=t.index, dtype="str")
+    if t.has("personnummer"):
+        pnr_text = t.text("personnummer")
+        if need_key and key is None and (pnr_text != "").any():
+            raise PseudonymKeyMissing(missing_key_message(raw.file))
+        normalised, valid = check_personnummer(pnr_text, today)
+        t.flag("personnummer", ~valid, PNR_FORMS, show=mask_personnummer)
+        if key is not None:
+            pseudonym = pseudonymise(normalised, key)
+        del normalised, pnr_text
+
+    for name in ("participant_id", "project", "group", "start_date"):
+        t.required(name)
+    pid = t.text("participant_id")
+    # Only digit strings of personnummer length need the full check.
+    candidate = matches(pid, r"^\d{6}(\d{2})?\s*[-+]?\s*\d{4}$")
+    looks_like_pnr = np.zeros(len(pid), dtype=bool)
+    if candidate.any():
+        normalised_id, _ = check_personnummer(pid[candidate], today)
+        looks_like_pnr[candidate] = normalised_id.notna().to_numpy()
+    t.flag(
+        "participant_id",
+        looks_like_pnr,
+        "an identifier of the export, not a personnummer (this value is one; put "
+        "personnummer in their own column, they are pseudonymised)",
+        show=mask_personnummer,
+    )
+    out["participant_id"] = pid.where(pid != "").astype("str")
+    out["pseudonym"] = pseudonym
+    out["project"] = t.unify("project")
+    out["group"] = t.unify("group")
+    out["municipality"] = t.unify("municipality")
+
+    for name in ("gender", "education", "referral", "support_at_start"):
+        out[name] = t.code(name).fillna("unknown")
+    out["birth_year"] = t.integer("birth_year", 1900, today.year, what="a year")
+    for name in ("birth_region", "swedish_level"):
+        text = t.text(name)
+        out[name] = text.where(text != "").astype("str")
+
+    start, start_bad = t.date("start_date", today)
+    end, end_bad = t.date("end_date", today)
+    before = (end < start).fillna(False).to_numpy()
+    starts = start.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    t.flag(
+        "end_date", before, lambda i: f"a date on or after {t.header_of('start_date')} {starts[i]}"
+    )
+    out["start_date"] = start
+    out["end_date"] = end.where(~before)
+
+    ended = (t.text("end_date") != "").to_numpy()
+    ended_ok = ended & ~end_bad & ~before  # a readable end date, used for the defaults below
+    for name in EXIT_FIELDS:
+        out[name] = t.code(name)
+        given = (t.text(name) != "").to_numpy()
+        t.flag(
+            name,
+            given & ~ended,
+            f"blank while {t.header_of('end_date')} is blank (the participant has not left)",
+        )
+
+    no_reason = ended_ok & (t.text("exit_reason") == "").to_numpy()
+    if no_reason.any():
+        t.warn_rows(
+            "exit_reason",
+            no_reason,
+            'have an end date but no exit reason; counted as "unknown" (okänt), i.e. not completed',
+        )
+        out["exit_reason"] = out["exit_reason"].mask(no_reason, "unknown")
+    no_outcome = ended_ok & (t.text("outcome_at_exit") == "").to_numpy()
+    if no_outcome.any():
+        t.warn_rows(
+            "outcome_at_exit",
+            no_outcome,
+            'have an end date but no status at exit; counted as "unknown" (okänt)',
+        )
+        out["outcome_at_exit"] = out["outcome_at_exit"].mask(no_outcome, "unknown")
+
+    out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
+    out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
+
+    t.duplicates(
+        {"participant_id": pid.where(pid != ""), "project": out["project"]},
+        "(deltagar-id, insats) pair",
+    )
+    out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
+    frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
+    assert len(frame) == n
+    return frame, t.finish()
+
+
+# --- finance and funnel ------------------------------------------------------------------
+
+
+def _finance(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FINANCE, "finance")
+    for name in ("project", "funder", "period", "granted_sek", "invoiced_sek"):
+        t.required(name)
+    out: dict[str, pd.Series] = {
+        "project": t.unify("project"),
+        "funder": t.unify("funder"),
+    }
+    text = t.text("period")
+    labels, starts, ends = {}, {}, {}
+    for value in text.unique():
+        if not value or value.strip().lower() in ("previous", "current"):
+            continue
+        try:
+            period = parse_period(value, today)
+        except PeriodError:
+            continue
+        labels[value], starts[value], ends[value] = period.label, period.start, period.end
+    bad_period = (text != "") & ~text.isin(list(labels))
+    t.flag(
+        "period",
+        bad_period,
+        "a period like 2021-T2, 2021-H1, 2021-Q3, 2021, 2021-01-01/2021-08-31 or 210501-210831",
+    )
+    out["period"] = text.map(labels).astype("str")
+    out["period_start"] = pd.to_datetime(text.map(starts)).astype("datetime64[ns]")
+    out["period_end"] = pd.to_datetime(text.map(ends)).astype("datetime64[ns]")
+    for name in ("granted_sek", "invoiced_sek", "forecast_sek"):
+        out[name] = t.amount(name, FINANCE.column(name).min_value).astype("float64")
+    t.duplicates(
+        {"project": out["project"], "funder": out["funder"], "period": out["period"]},
+        "(project, funder, period)",
+    )
+    out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
+    return pd.DataFrame({c: out[c] for c in FINANCE_COLUMNS}, index=t.index), t.finish()
+
+
+def _funnel(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FUNNEL, "funnel")
+    for name in ("project", "group", "invited", "started"):
+        t.required(name)
+    out: dict[str, pd.Series] = {
+        name: t.unify(name) for name in ("project", "group", "municipality")
+    }
+    for name in ("invited", "attended_info", "booked_interview", "attended_interview", "started"):
+        out[name] = t.integer(name, 0, None, units="count", what="a count of people")
+    # Steps need not decrease (seed 003: people joined for interviews later), but more
+    # starting than came to interview is worth a second look.
+    more = (out["started"] > out["attended_interview"]).fillna(False).to_numpy()
+    t.warn_rows("started", more, "have more people starting than came to the interview")
+    t.duplicates(
+        {"project": out["project"], "group": out["group"], "municipality": out["municipality"]},
+        "(project, group, municipality)",
+        needed=2,
+    )
+    out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
+    return pd.DataFrame({c: out[c] for c in FUNNEL_COLUMNS}, index=t.index), t.finish()
+
+
+# --- public entry points -------------------------------------------------------------------
+
+
+def _read(path: str | Path, kind: str, sheet: str | None) -> RawTable:
+    try:
+        return read_table(path, table=kind, sheet=sheet)
+    except ReadError as exc:
+        report = ValidationReport(Path(path).name, kind)
+        report.problems.append(
+            Problem(Path(path).name, None, None, None, f"a readable table: {exc}")
+        )
+        raise ValidationFailed(report) from None
+
+
+def load_participants(
+    path: str | Path, *, key: bytes | None, today: date | None = None, sheet: str | None = None
+) -> Cohort:
+    """Read, validate and pseudonymise a participants export.
+
+    Args:
+        path: CSV or ``.xlsx`` export (never modified).
+        key: Pseudonymisation key (see :func:`resolve_pseudonym_key`); needed only when
+            the export has personnummer.
+        today: Reference day for "not in the future" (default: today).
+        sheet: Worksheet to read in a workbook (default: one named like "Deltagare",
+            else the first).
+
+    Returns:
+        The :class:`Cohort`; its frame has ``pseudonym`` instead of ``personnummer``.
+
+    Raises:
+        PseudonymKeyMissing: The export has personnummer and ``key`` is None.
+        ValidationFailed: Any problem; ``.report`` lists them all.
+    """
+    today = today or date.today()
+    raw = _read(path, "participants", sheet)
+    n_rows = raw.n_rows
+    try:
+        frame, report = _participants(raw, key=key, today=today, need_key=True)
+    finally:
+        # The raw strings (personnummer among them) must not outlive this call.
+        raw.data = raw.data.iloc[:0, :0]
+    report.raise_if_failed()
+    return Cohort(frame, raw.file, raw.sha256, n_rows, report.warnings)
+
+
+def _load_simple(
+    path: str | Path,
+    kind: str,
+    sheet: str | None,
+    today: date | None,
+    convert: Callable[..., tuple[pd.DataFrame, ValidationReport]],
+) -> pd.DataFrame:
+    raw = _read(path, kind, sheet)
+    frame, report = convert(raw, today=today or date.today())
+    report.raise_if_failed()
+    frame.attrs.update(
+        {"file": raw.file, "sha256": raw.sha256, "warnings": [str(w) for w in report.warnings]}
+    )
+    return frame
+
+
+def load_finance(
+    path: str | Path, *, today: date | None = None, sheet: str | None = None
+) -> pd.DataFrame:
+    """Read and validate a finance table (granted, invoiced, forecast per funder and period).
+
+    Returns:
+        Columns project, funder, period (canonical label), period_start, period_end,
+        granted_sek, invoiced_sek, forecast_sek (float kronor, NaN if absent), source_row.
+        ``frame.attrs`` holds file, sha256 and warnings.
+
+    Raises:
+        ValidationFailed: Any problem, all listed in ``.report``.
+    """
+    return _load_simple(path, "finance", sheet, today, _finance)
+
+
+def load_funnel(
+    path: str | Path, *, today: date | None = None, sheet: str | None = None
+) -> pd.DataFrame:
+    """Read and validate a recruitment-funnel table, one row per group.
+
+    Returns:
+        Columns project, group, municipality, invited, attended_info, booked_interview,
+        attended_interview, started (Int64 people), source_row. ``frame.attrs`` holds
+        file, sha256 and warnings.
+
+    Raises:
+        ValidationFailed: Any problem, all listed in ``.report``.
+    """
+    return _load_simple(path, "funnel", sheet, today, _funnel)
+
+
+def validate_file(
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    key: bytes | None = None,
+    today: date | None = None,
+    sheet: str | None = None,
+) -> ValidationReport:
+    """Check a file against the data contract without keeping any data.
+
+    Args:
+        path: The export.
+        kind: ``participants``, ``finance`` or ``funnel``; detected from the headers
+            when ``None``.
+        key: Not needed: personnummer are checked (date, check digit) but not hashed.
+        today: Reference day for "not in the future".
+        sheet: Worksheet of a workbook.
+
+    Returns:
+        The report (``report.ok`` is False when the file cannot be used).
+    """
+    del key  # validation never needs the key; the parameter mirrors load_participants
+    today = today or date.today()
+    name = Path(path).name
+    try:
+        raw = read_table(path, table=kind, sheet=sheet)
+    except ReadError as exc:
+        return ValidationReport(
+            name, kind, 0, [Problem(name, None, None, None, f"a readable table: {exc}")]
+        )
+    if kind is None:
+        kind = detect_kind(raw.header)
+        if kind is None:
+            return ValidationReport(
+                name,
+                None,
+                raw.n_rows,
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        None,
+                        "the headers of a participants, finance or funnel table (none of "
+                        f"{', '.join(repr(h) for h in raw.header[:8])} matches)",
+                    )
+                ],
+            )
+        if raw.sheet is not None and sheet is None:
+            raw = read_table(path, table=kind)
+    if kind not in SCHEMAS:
+        raise ValueError(f"kind must be one of {', '.join(SCHEMAS)}, not {kind!r}")
+    try:
+        if kind == "participants":
+            _, report = _participants(raw, key=None, today=today, need_key=False)
+        elif kind == "finance":
+            _, report = _finance(raw, today=today)
+        else:
+            _, report = _funnel(raw, today=today)
+    finally:
+        raw.data = raw.data.iloc[:0, :0]
+    return report

@@ -1,0 +1,466 @@
+"""Disclosure control of one report: primary and secondary suppression of count tables,
+consistent across every table of the report.
+
+For ``audience="namnd"`` every count from 1 to ``min_cell_count - 1`` is hidden (shown
+as ``..``); zero is shown. In a table with totals, further cells are hidden until no
+hidden cell can be recomputed from the totals, the other cells, or other tables of the
+same report. Cells are keyed by the population they count, so that the count of women in
+programme A is one cell wherever it appears: it is hidden everywhere or nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from insats.disclosure import _solver
+
+SUPPRESSED = ".."
+AUDIENCES = ("namnd", "internal")
+
+Key = frozenset
+
+
+class DisclosureError(RuntimeError):
+    """Something in a shared report could single out a participant."""
+
+
+class InconsistentSuppressionError(DisclosureError):
+    """Tables of one report disagree (same population, different counts), or a hidden
+    cell could not be protected without hiding a cell already shown elsewhere."""
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """A count table to protect, as handed to :meth:`DisclosureControl.plan_tables`.
+
+    Args:
+        counts: non-negative whole counts, rows x columns (labels are category labels).
+        dimensions: names of the row and column variables (``["gender", "outcome"]``),
+            or one name for a one-way table with a single column of counts, or None for
+            a table that shares no cell with any other table.
+        add_totals: append a total row and column (a single row or column gets none:
+            it would repeat itself).
+        total_label: the label of the total row and column.
+        filters: what else the table is restricted to, e.g. ``{"period": "2024-H1",
+            "measure": "started"}``: two tables count the same population only if their
+            filters are equal.
+    """
+
+    counts: pd.DataFrame
+    dimensions: Sequence[str] | None = None
+    add_totals: bool = True
+    total_label: str = "Totalt"
+    filters: Mapping[str, object] | None = None
+
+
+@dataclass
+class TableStats:
+    """What one rendered table hid (counts only, never which cells)."""
+
+    cells: int
+    primary: int
+    secondary: int
+
+
+@dataclass
+class _Table:
+    """A count table with totals, its keys and its line equations."""
+
+    table_id: str
+    spec: CountSpec
+    frame: pd.DataFrame  # int64 values with totals
+    keys: list[list[Key]]
+    lines: list[_solver.Line]
+    totals: set[Key] = field(default_factory=set)
+
+    @property
+    def values(self) -> dict[Key, int]:
+        out: dict[Key, int] = {}
+        for r, row in enumerate(self.keys):
+            for c, key in enumerate(row):
+                out[key] = int(self.frame.iat[r, c])
+        return out
+
+
+def _label(value: object) -> str:
+    return str(value)
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as plain Python numbers, for readable messages."""
+    item = getattr(value, "item", None)
+    value = item() if callable(item) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _validate_counts(counts: pd.DataFrame, table_id: str, total_label: str) -> pd.DataFrame:
+    """Whole non-negative counts with unique labels, or one error listing every problem."""
+    if isinstance(counts, pd.Series):
+        counts = counts.to_frame()
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError(f"table {table_id!r}: counts must be a DataFrame, got {type(counts)}")
+    problems: list[str] = []
+    for axis_name, labels in (("row", counts.index), ("column", counts.columns)):
+        seen: set[str] = set()
+        for label in labels:
+            text = _label(label)
+            if text in seen:
+                problems.append(f"{axis_name} label {text!r} appears twice")
+            if text == total_label:
+                problems.append(f"{axis_name} label {text!r} is the total label")
+            seen.add(text)
+    for row in counts.index:
+        for col in counts.columns:
+            value = counts.at[row, col]
+            ok = value is not None and not pd.isna(value)
+            if ok:
+                try:
+                    number = float(value)
+                    ok = number >= 0 and number == int(number)
+                except (TypeError, ValueError):
+                    ok = False
+            if not ok:
+                shown = "a blank" if value is None or pd.isna(value) else repr(_plain(value))
+                problems.append(
+                    f"row {row!r}, column {col!r}: {shown} where a whole count >= 0 is expected"
+                )
+    if problems:
+        raise ValueError(
+            f"count table {table_id!r} cannot be protected:\n  " + "\n  ".join(problems)
+        )
+    return counts.astype("int64")
+
+
+def _build_table(table_id: str, spec: CountSpec, scoped: bool = False) -> _Table:
+    counts = _validate_counts(spec.counts, table_id, spec.total_label)
+    dims = list(spec.dimensions) if spec.dimensions is not None else None
+    if dims is not None and len(dims) not in (1, 2):
+        raise ValueError(f"table {table_id!r}: give one or two dimensions, got {dims!r}")
+    if dims is not None and len(dims) == 1 and counts.shape[1] != 1:
+        raise ValueError(
+            f"table {table_id!r}: one dimension ({dims[0]!r}) needs a single column of "
+            f"counts, got columns {list(counts.columns)!r}"
+        )
+    base = {(f"filter:{k}", _label(v)) for k, v in (spec.filters or {}).items()}
+    if dims is None or scoped:
+        # Cells of this table count populations nobody else can name: scope them.
+        base.add(("table", table_id))
+        dims = [f"{table_id}:rows", f"{table_id}:columns"][: len(dims or [0, 0])]
+    one_way = len(dims) == 1
+
+    n_rows, n_cols = counts.shape
+    add_row = spec.add_totals and n_rows > 1
+    add_col = spec.add_totals and n_cols > 1 and not one_way
+    frame = counts.copy()
+    if add_col:
+        frame[spec.total_label] = frame.sum(axis=1)
+    if add_row:
+        frame.loc[spec.total_label] = frame.sum(axis=0)
+    frame = frame.astype("int64")
+
+    def key(row: object | None, col: object | None) -> Key:
+        parts = set(base)
+        if row is not None:
+            parts.add((dims[0], _label(row)))
+        if col is not None and not one_way:
+            parts.add((dims[1], _label(col)))
+        return frozenset(parts)
+
+    row_labels: list[object | None] = list(counts.index) + ([None] if add_row else [])
+    col_labels: list[object | None] = list(counts.columns) + ([None] if add_col else [])
+    keys = [[key(r, c) for c in col_labels] for r in row_labels]
+    lines: list[_solver.Line] = []
+    last_r, last_c = len(row_labels) - 1, len(col_labels) - 1
+    if add_col:
+        for r in range(len(row_labels)):
+            lines.append(_solver.Line(keys[r][last_c], tuple(keys[r][:last_c])))
+    if add_row:
+        for c in range(len(col_labels)):
+            lines.append(_solver.Line(keys[last_r][c], tuple(row[c] for row in keys[:last_r])))
+    totals = set()
+    if add_col:
+        totals |= {row[last_c] for row in keys}
+    if add_row:
+        totals |= set(keys[last_r])
+    return _Table(table_id, spec, frame, keys, lines, totals)
+
+
+def _describe(key: Key) -> str:
+    parts = sorted(f"{d}={v}" for d, v in key if d != "table")
+    return ", ".join(parts) or "the whole population"
+
+
+class DisclosureControl:
+    """Decides what may be shown to an audience, and remembers what it hid.
+
+    Args:
+        audience: ``"namnd"`` (shared report: suppression applies) or ``"internal"``.
+        min_cell_count: smallest count shown; 1 to this minus one is hidden.
+        strict: raise :class:`InconsistentSuppressionError` instead of only recording an
+            inconsistency (tests and CI use this).
+    """
+
+    def __init__(
+        self, audience: str = "internal", min_cell_count: int = 5, *, strict: bool = False
+    ) -> None:
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+        if int(min_cell_count) != min_cell_count or min_cell_count < 1:
+            raise ValueError(f"min_cell_count must be a whole number >= 1, got {min_cell_count!r}")
+        self.audience = audience
+        self.min_cell_count = int(min_cell_count)
+        self.strict = strict
+        self.inconsistencies: list[str] = []
+        self.suppressed_values = 0
+        self.collapsed_breakdowns = 0
+        self._tables: dict[str, _Table] = {}
+        self._values: dict[Key, int] = {}
+        self._hidden: set[Key] = set()
+        self._shown: set[Key] = set()
+        self._order: dict[Key, int] = {}
+        self._results: dict[str, pd.DataFrame] = {}  # planned or rendered, by table id
+        self._rendered: dict[str, TableStats] = {}
+
+    # --- single values -------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self.audience == "namnd"
+
+    def is_suppressed_count(self, n: object) -> bool:
+        """True when a count (or a statistic's denominator) must not be shown.
+
+        >>> DisclosureControl("namnd").is_suppressed_count(3)
+        True
+        >>> [DisclosureControl("namnd").is_suppressed_count(n) for n in (0, 5, None)]
+        [False, False, False]
+        """
+        if not self.active or n is None:
+            return False
+        try:
+            if pd.isna(n):
+                return False
+        except (TypeError, ValueError):
+            return False
+        return 0 < float(n) < self.min_cell_count  # type: ignore[arg-type]
+
+    def is_suppressed_share(self, value: float | None, denominator: object) -> bool:
+        """True when a share of persons must not be shown.
+
+        Hidden when the denominator is small, and also when the share times the
+        denominator gives back a small count of persons on either side (20 % of 10 is
+        2 persons; 90 % of 10 leaves 1).
+
+        >>> control = DisclosureControl("namnd")
+        >>> control.is_suppressed_share(0.2, 10), control.is_suppressed_share(0.5, 10)
+        (True, False)
+        """
+        if self.is_suppressed_count(denominator):
+            return True
+        if not self.active or value is None or denominator is None or pd.isna(value):
+            return False
+        k = float(value) * float(denominator)  # type: ignore[arg-type]
+        if abs(k - round(k)) > 1e-6:
+            return False  # not a count share (weighted, or a mean): the denominator rule
+        k = round(k)
+        return self.is_suppressed_count(k) or self.is_suppressed_count(
+            round(float(denominator)) - k  # type: ignore[arg-type]
+        )
+
+    def note_suppressed(self, n: int = 1) -> None:
+        """Count a value hidden outside tables (prose, figure labels) for the appendix."""
+        self.suppressed_values += n
+
+    # --- tables --------------------------------------------------------------------
+    def plan_tables(self, tables: Mapping[str, CountSpec]) -> None:
+        """Protect a set of count tables jointly, before any of them is rendered.
+
+        After this, :meth:`protect_table` for a planned ``table_id`` returns the planned
+        result. Tables planned or protected earlier keep what they showed and hid.
+        """
+        new = [_build_table(table_id, spec) for table_id, spec in tables.items()]
+        for table in self._register(new):
+            self._results[table.table_id] = self._result(table)
+
+    def protect_table(
+        self,
+        counts: pd.DataFrame,
+        *,
+        table_id: str,
+        dimensions: Sequence[str] | None = None,
+        add_totals: bool = True,
+        total_label: str = "Totalt",
+        filters: Mapping[str, object] | None = None,
+    ) -> pd.DataFrame:
+        """A count table with totals, after primary and secondary suppression.
+
+        Args:
+            counts: whole counts >= 0, rows x columns.
+            table_id: stable name of the table.
+            dimensions: see :class:`CountSpec`.
+            add_totals: append a total row and column.
+            total_label: label of the totals.
+            filters: see :class:`CountSpec`.
+
+        Returns:
+            The table with totals, object dtype: ints, and None for hidden cells.
+        """
+        spec = CountSpec(counts, dimensions, add_totals, total_label, filters)
+        if not self.active:
+            table = _build_table(table_id, spec)
+            return table.frame.astype(object)
+        if table_id in self._results:
+            known = self._tables[table_id]
+            if _same_spec(known.spec, spec):
+                # Planned, or the same table rendered again (render and _repr_html_).
+                result = self._results[table_id]
+                self._count(known, result)
+                return result.copy()
+            self._inconsistent(
+                f"table {table_id!r} is rendered with other counts or labels than planned "
+                "or rendered before; it is protected on its own"
+            )
+            table_id = f"{table_id}#{len(self._tables)}"
+        (table,) = self._register([_build_table(table_id, spec)])
+        result = self._result(table)
+        self._results[table.table_id] = result
+        self._count(table, result)
+        return result.copy()
+
+    @property
+    def suppressed_cells(self) -> int:
+        """Hidden cells in the tables rendered so far (each table counted once)."""
+        return sum(s.primary + s.secondary for s in self._rendered.values())
+
+    @property
+    def table_stats(self) -> dict[str, TableStats]:
+        return dict(self._rendered)
+
+    def collapse(
+        self,
+        counts: pd.Series | pd.DataFrame,
+        order: Sequence[object] | None = None,
+        other_label: str = "Övriga",
+    ) -> pd.Series | pd.DataFrame:
+        """Collapse a breakdown that would mostly be hidden (shared reports only)."""
+        from insats.disclosure.collapse import collapse_categories, should_collapse
+
+        if not self.active or not should_collapse(counts, self.min_cell_count):
+            return counts
+        self.collapsed_breakdowns += 1
+        return collapse_categories(counts, order, self.min_cell_count, other_label)
+
+    # --- internals -----------------------------------------------------------------
+    def _inconsistent(self, message: str) -> None:
+        self.inconsistencies.append(message)
+        if self.strict:
+            raise InconsistentSuppressionError(message)
+
+    def _register(self, new: list[_Table]) -> list[_Table]:
+        """Add tables to the report's registry, deciding their hidden cells jointly with
+        (and consistently with) every table registered before."""
+        if not self.active:
+            for table in new:
+                self._tables[table.table_id] = table
+            return new
+        known = dict(self._values)
+        accepted: list[_Table] = []
+        for table in new:
+            clash = [k for k, v in table.values.items() if k in known and known[k] != v]
+            if clash:
+                self._inconsistent(
+                    f"table {table.table_id!r} counts {_describe(clash[0])} differently from "
+                    "another table with the same dimensions and filters (pass filters= to "
+                    "say how the populations differ); its cells are kept apart"
+                )
+                table = _build_table(table.table_id, table.spec, scoped=True)
+            known.update(table.values)
+            accepted.append(table)
+        for table in accepted:
+            for row in table.keys:
+                for key in row:
+                    self._order.setdefault(key, len(self._order))
+        everything = [*self._tables.values(), *accepted]
+        lines = list(dict.fromkeys(line for t in everything for line in t.lines))
+        is_total = set().union(*(t.totals for t in everything))
+        solution = _solver.solve(
+            known,
+            lines,
+            min_cell_count=self.min_cell_count,
+            is_total=is_total,
+            order=self._order,
+            locked_shown=self._shown,
+            forced_hidden=self._hidden,
+        )
+        for key in solution.unprotectable:
+            self._inconsistent(
+                f"a hidden cell ({_describe(key)}) can be recomputed from cells already shown "
+                "in other tables; plan all tables of the report together with plan_tables()"
+            )
+        for table in accepted:
+            self._tables[table.table_id] = table
+            for key, value in table.values.items():
+                self._values[key] = value
+                (self._hidden if key in solution.hidden else self._shown).add(key)
+        return accepted
+
+    def _result(self, table: _Table) -> pd.DataFrame:
+        out = table.frame.astype(object)
+        for r, row in enumerate(table.keys):
+            for c, key in enumerate(row):
+                out.iat[r, c] = None if key in self._hidden else int(table.frame.iat[r, c])
+        return out
+
+    def _count(self, table: _Table, result: pd.DataFrame) -> None:
+        hidden = result.isna().to_numpy()
+        values = table.frame.to_numpy()
+        primary = int(np.sum(hidden & (values > 0) & (values < self.min_cell_count)))
+        self._rendered[table.table_id] = TableStats(
+            cells=int(values.size), primary=primary, secondary=int(hidden.sum()) - primary
+        )
+
+
+def _same_spec(a: CountSpec, b: CountSpec) -> bool:
+    def norm(spec: CountSpec) -> tuple:
+        dims = tuple(spec.dimensions) if spec.dimensions is not None else None
+        return (
+            dims,
+            spec.add_totals,
+            spec.total_label,
+            tuple(sorted((str(k), str(v)) for k, v in (spec.filters or {}).items())),
+        )
+
+    if norm(a) != norm(b):
+        return False
+    try:
+        return (
+            bool(a.counts.astype("int64").equals(b.counts.astype("int64")))
+            and list(map(str, a.counts.index)) == list(map(str, b.counts.index))
+            and list(map(str, a.counts.columns)) == list(map(str, b.counts.columns))
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_keys(table_id: str, spec: CountSpec) -> pd.DataFrame:
+    """The key of every cell of a table (with totals) as the registry sees it.
+
+    Useful to check consistency across tables: equal keys count the same population.
+    """
+    table = _build_table(table_id, spec)
+    return pd.DataFrame(table.keys, index=table.frame.index, columns=table.frame.columns)
+
+
+__all__ = [
+    "AUDIENCES",
+    "SUPPRESSED",
+    "CountSpec",
+    "DisclosureControl",
+    "DisclosureError",
+    "InconsistentSuppressionError",
+    "TableStats",
+    "cell_keys",
+]

@@ -1,0 +1,602 @@
+"""How participants left, what changed, and how they fared afterwards.
+
+- :func:`summarise_exits`: completed versus early exits (avbrott), the completion rate
+  with a Wilson interval, the reasons for early exits, status at exit for each.
+- :func:`tabulate_transitions`: before × after cross-tables, the SUS "försörjning
+  före/efter" view (support at start → at exit), or activity at exit → at follow-up.
+- :func:`summarise_follow_up`: follow-up 6 and 12 months after exit, with how many were
+  due, how many were reached, and the attrition, which is always reported.
+
+Every function takes the canonical participants frame and uses all of its rows: filter
+first (e.g. to a project, or to those who exited by the period's end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
+from insats.participants import (
+    category_label,
+    count_table_frame,
+    fill_unknown,
+    group_keys,
+    group_label,
+    natural_key,
+    order_categories,
+    proportion_data,
+    proportion_suppressed,
+    protected_count_table,
+    share_text,
+    wilson_interval,
+)
+from insats.report.context import Html, RenderContext, join
+
+__all__ = [
+    "ExitSummary",
+    "FollowUp",
+    "FollowUpHorizon",
+    "TransitionTable",
+    "summarise_exits",
+    "summarise_follow_up",
+    "tabulate_transitions",
+]
+
+EXIT_TYPES = ("completed", "early")
+HORIZONS = (6, 12)
+
+
+def _crosstab(rows: pd.Series, columns: pd.Series, row_var: str, col_order: list[str]):
+    table = pd.crosstab(rows, columns) if len(rows) else pd.DataFrame(dtype=int)
+    table = table.reindex(index=order_categories(row_var, table.index), columns=col_order)
+    return table.fillna(0).astype(int)
+
+
+def _group_columns(ctx: RenderContext, table: pd.DataFrame, names: dict) -> dict[str, str]:
+    return {k: group_label(ctx, k, names) for k in table.columns}
+
+
+# --- exits ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExitSummary:
+    """Completed and early exits among the participants who have left.
+
+    Attributes:
+        exited: Number who have an end date.
+        completed: Number whose exit reason is ``completed``.
+        completion_ci: 95 % Wilson interval of the completion rate (None when exited = 0).
+        reasons: Exit reason (code; missing = ``unknown``) x group key: counts of everyone
+            who exited, ``completed`` included.
+        outcome_by_type: Status at exit (code; missing = ``unknown``) x exit type
+            (completed | early): counts.
+        missing_outcome: Exited without a recorded status at exit.
+        group_names: {group key: (municipality or None, group)} for display.
+    """
+
+    exited: int
+    completed: int
+    completion_ci: tuple[float | None, float | None]
+    reasons: pd.DataFrame
+    outcome_by_type: pd.DataFrame
+    missing_outcome: int
+    group_names: dict = field(default_factory=dict)
+
+    @property
+    def early_exits(self) -> int:
+        return self.exited - self.completed
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.exited if self.exited else None
+
+    @property
+    def early_exit_reasons(self) -> pd.Series:
+        """Counts per reason among early exits, in vocabulary order (zeros dropped)."""
+        totals = self.reasons.sum(axis=1)
+        totals = totals.drop("completed", errors="ignore")
+        return totals[totals > 0].astype(int)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per exit reason: ``exit_type``, ``exit_reason``, ``count``,
+        ``share_of_exited`` and ``share_of_type`` (share of completers / early leavers)."""
+        totals = self.reasons.sum(axis=1).astype(int)
+        frame = pd.DataFrame({"exit_reason": totals.index, "count": totals.to_numpy()})
+        frame.insert(
+            0, "exit_type", ["completed" if r == "completed" else "early" for r in totals.index]
+        )
+        frame = frame[frame["count"] > 0].reset_index(drop=True)
+        type_totals = frame.groupby("exit_type")["count"].transform("sum")
+        frame["share_of_exited"] = frame["count"] / self.exited if self.exited else float("nan")
+        frame["share_of_type"] = frame["count"] / type_totals
+        return frame
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        rate = proportion_data(ctx, self.completed, self.exited)
+        return {
+            "exited": ctx.count_value(self.exited),
+            "completed": ctx.count_value(self.completed),
+            "early_exits": ctx.count_value(self.early_exits),
+            "completion_rate": rate["share"],
+            "completion_ci_low": rate["ci_low"],
+            "completion_ci_high": rate["ci_high"],
+            "early_exit_reasons": {
+                str(code): ctx.count_value(int(n)) for code, n in self.early_exit_reasons.items()
+            },
+            "outcome_at_exit": {
+                t: {
+                    str(code): ctx.count_value(int(n))
+                    for code, n in self.outcome_by_type[t].items()
+                }
+                for t in EXIT_TYPES
+            },
+        }
+
+    def render(self, ctx: RenderContext) -> Html:
+        if self.exited == 0:
+            return ctx.paragraph(ctx.t("participants.exits.none"))
+        lo, hi = self.completion_ci
+        parts: list[str] = [
+            ctx.paragraph(
+                ctx.t(
+                    "participants.exits.sentence",
+                    exited=ctx.count(self.exited),
+                    completion=ctx.proportion(self.completed, self.exited, lo, hi),
+                    early_exits=ctx.count(self.early_exits),
+                )
+            )
+        ]
+        reasons = self.early_exit_reasons
+        if reasons.empty:
+            parts.append(ctx.paragraph(ctx.t("participants.exits.no_early")))
+        else:
+            # Ties: the first in the vocabulary's order.
+            top = reasons.idxmax()
+            parts.append(
+                ctx.paragraph(
+                    ctx.t(
+                        "participants.exits.main_reason",
+                        reason=ctx.code("exit_reason", top).lower(),
+                        count=ctx.count(int(reasons[top])),
+                        total=ctx.count(self.early_exits),
+                    )
+                )
+            )
+            early = self.reasons.drop("completed", errors="ignore")
+            early = early[early.sum(axis=1) > 0]
+            early = early.loc[:, early.sum(axis=0) > 0]
+            shown = count_table_frame(
+                ctx,
+                early,
+                row_variable="exit_reason",
+                column_names=_group_columns(ctx, early, self.group_names),
+            )
+            shown.index.name = ctx.t("participants.exits.reason")
+            parts.append(
+                protected_count_table(
+                    ctx,
+                    shown,
+                    ctx.t("participants.exits.caption_reasons"),
+                    table_id="exits.reasons",
+                    dimensions=["exit_reason", "group"],
+                    filters={"population": "early_exits"},
+                )
+            )
+        outcome = self.outcome_by_type[self.outcome_by_type.sum(axis=1) > 0]
+        shown = count_table_frame(
+            ctx,
+            outcome,
+            row_variable="outcome_at_exit",
+            column_names={t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES},
+        )
+        parts.append(
+            protected_count_table(
+                ctx,
+                shown,
+                ctx.t("participants.exits.caption_outcome"),
+                table_id="exits.outcome_by_type",
+                dimensions=["outcome_at_exit", "exit_type"],
+                filters={"population": "exited"},
+            )
+        )
+        if self.missing_outcome:
+            parts.append(
+                ctx.note(
+                    ctx.t(
+                        "participants.exits.outcome_note", missing=ctx.count(self.missing_outcome)
+                    )
+                )
+            )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def summarise_exits(df: pd.DataFrame) -> ExitSummary:
+    """Summarise how the participants who have left (an end date) left.
+
+    Args:
+        df: Canonical participants frame (ongoing rows are ignored).
+
+    Returns:
+        :class:`ExitSummary`. An exit is *completed* when its reason is ``completed``; any
+        other reason, or none recorded (counted as ``unknown``), is an early exit.
+    """
+    all_groups, names = group_keys(df) if len(df) else (pd.Series(dtype=object), {})
+    exited = df[df["end_date"].notna()]
+    # Group keys from the whole frame, so a group is named the same in every table.
+    groups = all_groups.loc[exited.index]
+    reason = fill_unknown(exited["exit_reason"]) if len(exited) else pd.Series(dtype=object)
+    outcome = fill_unknown(exited["outcome_at_exit"]) if len(exited) else pd.Series(dtype=object)
+    exit_type = reason.map(lambda r: "completed" if r == "completed" else "early")
+    group_order = sorted(groups.unique(), key=natural_key)
+    completed = int((reason == "completed").sum())
+    return ExitSummary(
+        exited=len(exited),
+        completed=completed,
+        completion_ci=wilson_interval(completed, len(exited)),
+        reasons=_crosstab(reason, groups, "exit_reason", group_order),
+        outcome_by_type=_crosstab(outcome, exit_type, "outcome_at_exit", list(EXIT_TYPES)),
+        missing_outcome=int(exited["outcome_at_exit"].isna().sum()) if len(exited) else 0,
+        group_names=names,
+    )
+
+
+# --- transitions ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class TransitionTable:
+    """A before × after cross-table of one vocabulary (support or outcome).
+
+    Attributes:
+        before, after: The column names compared.
+        vocabulary: ``support`` (positive = self-sufficient: wage or student aid) or
+            ``outcome`` (positive = work or studies).
+        table: Counts, before codes (rows) x after codes (columns), vocabulary order.
+        excluded: Rows without an ``after`` value (not measured yet, or not reached).
+    """
+
+    before: str
+    after: str
+    vocabulary: str
+    table: pd.DataFrame
+    excluded: int
+
+    @property
+    def positive(self) -> tuple[str, ...]:
+        return SELF_SUFFICIENT_SUPPORT if self.vocabulary == "support" else WORK_OR_STUDIES
+
+    @property
+    def n(self) -> int:
+        return int(self.table.to_numpy().sum())
+
+    @property
+    def positive_before(self) -> int:
+        return int(self.table.loc[self.table.index.isin(self.positive)].to_numpy().sum())
+
+    @property
+    def positive_after(self) -> int:
+        return int(self.table.loc[:, self.table.columns.isin(self.positive)].to_numpy().sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per (before, after) pair with ``count`` (zeros included)."""
+        frame = self.table.stack().rename("count").reset_index()
+        frame.columns = [self.before, self.after, "count"]
+        frame["count"] = frame["count"].astype("int64")
+        return frame
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        return {
+            "n": ctx.count_value(self.n),
+            "excluded": ctx.count_value(self.excluded),
+            "positive_codes": list(self.positive),
+            "before": proportion_data(ctx, self.positive_before, self.n),
+            "after": proportion_data(ctx, self.positive_after, self.n),
+            "table": {
+                str(b): {str(a): ctx.count_value(int(self.table.at[b, a])) for a in self.table}
+                for b in self.table.index
+            },
+        }
+
+    def render(self, ctx: RenderContext) -> Html:
+        after_name = ctx.t(f"participants.transitions.column.{self.after}")
+        before_name = ctx.t(f"participants.transitions.column.{self.before}")
+        if self.n == 0:
+            parts = [
+                ctx.paragraph(ctx.t("participants.transitions.none", after=after_name.lower()))
+            ]
+        else:
+            key = "sentence_support" if self.vocabulary == "support" else "sentence_outcome"
+            k0, k1 = self.positive_before, self.positive_after
+            parts = [
+                ctx.paragraph(
+                    ctx.t(
+                        f"participants.transitions.{key}",
+                        n=ctx.count(self.n),
+                        after=after_name.lower(),
+                        before_share=ctx.proportion(k0, self.n, *wilson_interval(k0, self.n)),
+                        after_share=ctx.proportion(k1, self.n, *wilson_interval(k1, self.n)),
+                    )
+                )
+            ]
+            table = self.table.loc[self.table.sum(axis=1) > 0, self.table.sum(axis=0) > 0]
+            shown = count_table_frame(ctx, table, row_variable=self.before)
+            shown.columns = [category_label(ctx, self.after, c) for c in table.columns]
+            shown.index.name = f"{before_name} \u2193 / {after_name} \u2192"
+            parts.append(
+                protected_count_table(
+                    ctx,
+                    shown,
+                    ctx.t("participants.transitions.caption", before=before_name, after=after_name),
+                    table_id=f"transitions.{self.before}.{self.after}",
+                    dimensions=[self.before, self.after],
+                    filters={"population": f"recorded:{self.after}"},
+                )
+            )
+        if self.excluded:
+            parts.append(
+                ctx.note(
+                    ctx.t(
+                        "participants.transitions.excluded",
+                        count=ctx.count(self.excluded),
+                        after=after_name.lower(),
+                    )
+                )
+            )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def tabulate_transitions(
+    df: pd.DataFrame,
+    before: str = "support_at_start",
+    after: str = "support_at_exit",
+    vocabulary: str = "support",
+) -> TransitionTable:
+    """Cross-tabulate a before and an after variable of the same vocabulary.
+
+    The contract has no activity at start, so the activity view is status at exit →
+    status at follow-up: ``tabulate_transitions(df, "outcome_at_exit", "outcome_12m",
+    vocabulary="outcome")``.
+
+    Args:
+        df: Canonical participants frame.
+        before: Column measured first (a missing value counts as ``unknown``).
+        after: Column measured later; rows without it are left out and counted as
+            ``excluded`` (ongoing, or not followed up).
+        vocabulary: ``support`` or ``outcome``: which share is compared (self-sufficient
+            or work-or-studies).
+
+    Returns:
+        :class:`TransitionTable`.
+    """
+    if vocabulary not in ("support", "outcome"):
+        raise ValueError(f"vocabulary must be 'support' or 'outcome', got {vocabulary!r}")
+    missing = [c for c in (before, after) if c not in df.columns]
+    if missing:
+        raise KeyError(f"tabulate_transitions: columns {missing} are not in the frame")
+    measured = df[df[after].notna()]
+    rows = fill_unknown(measured[before]) if len(measured) else pd.Series(dtype=object)
+    cols = fill_unknown(measured[after]) if len(measured) else pd.Series(dtype=object)
+    table = pd.crosstab(rows, cols) if len(measured) else pd.DataFrame(dtype=int)
+    table = table.reindex(
+        index=order_categories(vocabulary, table.index),
+        columns=order_categories(vocabulary, table.columns),
+    )
+    table = table.fillna(0).astype(int)
+    table.index.name, table.columns.name = before, after
+    return TransitionTable(
+        before=before,
+        after=after,
+        vocabulary=vocabulary,
+        table=table,
+        excluded=int(len(df) - len(measured)),
+    )
+
+
+# --- follow-up --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FollowUpHorizon:
+    """Follow-up at one horizon (6 or 12 months after exit).
+
+    Attributes:
+        months: 6 or 12.
+        due: Exited at least ``months`` before ``as_of``.
+        followed_up: Of those due, how many have a recorded status (outcome_<h>m).
+        outcomes: Status (code) x group key among those followed up: counts.
+        support_n: Of those due, how many have a recorded means of support (support_<h>m).
+        self_sufficient: Of those, how many live on wage or student aid.
+    """
+
+    months: int
+    due: int
+    followed_up: int
+    outcomes: pd.DataFrame
+    support_n: int
+    self_sufficient: int
+
+    @property
+    def attrition(self) -> int:
+        return self.due - self.followed_up
+
+    @property
+    def attrition_share(self) -> float | None:
+        return self.attrition / self.due if self.due else None
+
+    @property
+    def work_or_studies(self) -> int:
+        return int(self.outcomes.loc[self.outcomes.index.isin(WORK_OR_STUDIES)].to_numpy().sum())
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Follow-up 6 and 12 months after exit, attrition included.
+
+    Attributes:
+        as_of: The day the follow-up status is judged at.
+        horizons: {6: FollowUpHorizon, 12: FollowUpHorizon}.
+        group_names: {group key: (municipality or None, group)} for display.
+    """
+
+    as_of: date
+    horizons: dict[int, FollowUpHorizon]
+    group_names: dict = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: ``months``, ``measure`` (due, followed_up, attrition, work_or_studies,
+        support_n, self_sufficient, or ``outcome:<code>``) and ``count``."""
+        records = []
+        for months, h in self.horizons.items():
+            for measure in ("due", "followed_up", "attrition", "work_or_studies"):
+                records.append((months, measure, int(getattr(h, measure))))
+            records.append((months, "support_n", h.support_n))
+            records.append((months, "self_sufficient", h.self_sufficient))
+            for code, n in h.outcomes.sum(axis=1).items():
+                records.append((months, f"outcome:{code}", int(n)))
+        frame = pd.DataFrame(records, columns=["months", "measure", "count"])
+        frame["count"] = frame["count"].astype("int64")
+        return frame
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        data = {}
+        for months, h in self.horizons.items():
+            hidden = h.due > 0 and proportion_suppressed(ctx, h.attrition, h.due)
+            data[f"{months}m"] = {
+                "due": ctx.count_value(h.due),
+                "followed_up": ctx.count_value(h.followed_up),
+                "attrition": ctx.count_value(h.attrition),
+                "attrition_share": None
+                if hidden or h.attrition_share is None
+                else float(h.attrition_share),
+                "work_or_studies": proportion_data(ctx, h.work_or_studies, h.followed_up),
+                "self_sufficient": proportion_data(ctx, h.self_sufficient, h.support_n),
+                "outcomes": {
+                    str(code): ctx.count_value(int(n)) for code, n in h.outcomes.sum(axis=1).items()
+                },
+            }
+        data["as_of"] = self.as_of.isoformat()
+        return data
+
+    def render(self, ctx: RenderContext) -> Html:
+        parts: list[str] = []
+        for months, h in self.horizons.items():
+            horizon = ctx.t(f"participants.follow_up.horizon.{months}m")
+            as_of = ctx.date(self.as_of)
+            if h.due == 0:
+                parts.append(
+                    ctx.paragraph(
+                        ctx.t("participants.follow_up.none_due", horizon=horizon, as_of=as_of)
+                    )
+                )
+                continue
+            parts.append(
+                ctx.paragraph(
+                    ctx.t(
+                        "participants.follow_up.sentence",
+                        horizon=horizon,
+                        due=ctx.count(h.due),
+                        as_of=as_of,
+                        followed=ctx.count(h.followed_up),
+                        attrition=ctx.count(h.attrition),
+                        attrition_share=share_text(ctx, h.attrition, h.due),
+                    )
+                )
+            )
+            if h.followed_up:
+                k, n = h.work_or_studies, h.followed_up
+                parts.append(
+                    ctx.paragraph(
+                        ctx.t(
+                            "participants.follow_up.work_or_studies",
+                            proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
+                        )
+                    )
+                )
+            if h.support_n:
+                k, n = h.self_sufficient, h.support_n
+                parts.append(
+                    ctx.paragraph(
+                        ctx.t(
+                            "participants.follow_up.self_sufficient",
+                            proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
+                        )
+                    )
+                )
+            if h.followed_up:
+                table = h.outcomes[h.outcomes.sum(axis=1) > 0]
+                table = table.loc[:, table.sum(axis=0) > 0]
+                column = f"outcome_{months}m"
+                shown = count_table_frame(
+                    ctx,
+                    table,
+                    row_variable=column,
+                    column_names=_group_columns(ctx, table, self.group_names),
+                )
+                parts.append(
+                    protected_count_table(
+                        ctx,
+                        shown,
+                        ctx.t("participants.follow_up.caption", horizon=horizon),
+                        table_id=f"follow_up.{months}m",
+                        dimensions=[column, "group"],
+                        filters={"population": f"followed_up:{months}m", "as_of": self.as_of},
+                    )
+                )
+        parts.append(ctx.note(ctx.t("participants.follow_up.attrition_note")))
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def _default_as_of(df: pd.DataFrame) -> date:
+    dates = pd.concat([pd.to_datetime(df["start_date"]), pd.to_datetime(df["end_date"])])
+    latest = dates.max()
+    if pd.isna(latest):
+        raise ValueError("summarise_follow_up: no dates in the frame; give as_of")
+    return latest.date()
+
+
+def summarise_follow_up(df: pd.DataFrame, as_of: date | None = None) -> FollowUp:
+    """Follow-up status 6 and 12 months after exit, with attrition.
+
+    Args:
+        df: Canonical participants frame.
+        as_of: The day at which follow-up is judged: a participant is *due* at h months
+            when ``end_date + h months <= as_of``. Reports pass the period's end. Default:
+            the latest start or end date in the data (a reproducible stand-in for the
+            export date, never today's date).
+
+    Returns:
+        :class:`FollowUp`. Followed up = a recorded ``outcome_<h>m`` among those due;
+        attrition = due − followed up. Values recorded for participants not yet due are
+        not counted.
+    """
+    if as_of is None:
+        as_of = _default_as_of(df)
+    as_of_ts = pd.Timestamp(as_of)
+    end = pd.to_datetime(df["end_date"])
+    groups, names = group_keys(df) if len(df) else (pd.Series(dtype=object), {})
+    horizons = {}
+    for months in HORIZONS:
+        due_mask = (end + pd.DateOffset(months=months) <= as_of_ts).fillna(False).astype(bool)
+        outcome_col, support_col = f"outcome_{months}m", f"support_{months}m"
+        outcome = df[outcome_col] if outcome_col in df.columns else pd.Series(pd.NA, index=df.index)
+        support = df[support_col] if support_col in df.columns else pd.Series(pd.NA, index=df.index)
+        followed = due_mask & outcome.notna()
+        supported = due_mask & support.notna()
+        codes = fill_unknown(outcome[followed])
+        order = sorted(groups[followed].unique(), key=natural_key)
+        horizons[months] = FollowUpHorizon(
+            months=months,
+            due=int(due_mask.sum()),
+            followed_up=int(followed.sum()),
+            outcomes=_crosstab(codes, groups[followed], "outcome", order),
+            support_n=int(supported.sum()),
+            self_sufficient=int(support[supported].isin(SELF_SUFFICIENT_SUPPORT).sum()),
+        )
+    return FollowUp(as_of=as_of, horizons=horizons, group_names=names)

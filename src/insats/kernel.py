@@ -1,0 +1,55 @@
+"""The project's own Jupyter kernel: the Python running insats, whatever the machine has.
+
+papermill's classic failures — "No such kernel named python3", or a kernel that runs
+another Python without insats installed — cannot happen: the kernel spec is made here,
+from ``sys.executable``, and never looked up among the machine's kernels. Kernels talk
+over IPC sockets by default, so parallel runs cannot race for TCP ports (papermill
+issue 511).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+KERNEL_NAME = "insats"
+DISPLAY_NAME = "insats (project environment)"
+
+
+def project_kernel_spec() -> KernelSpec:
+    """A kernel spec that runs ipykernel in this very Python environment."""
+    return KernelSpec(
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name=DISPLAY_NAME,
+        language="python",
+        metadata={"debugger": False},
+    )
+
+
+class ProjectKernelSpecManager(KernelSpecManager):
+    """Knows exactly one kernel: the project's."""
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {KERNEL_NAME: ""}
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        # Any name maps to the project kernel: a notebook saved on another machine with
+        # "python3" in its metadata still runs in the project environment.
+        if not kernel_name:
+            raise NoSuchKernel(kernel_name)
+        return project_kernel_spec()
+
+
+class ProjectKernelManager(AsyncKernelManager):
+    """An async kernel manager that starts the project kernel, over IPC on POSIX."""
+
+    @default("kernel_spec_manager")
+    def _default_project_spec_manager(self) -> KernelSpecManager:
+        return ProjectKernelSpecManager(parent=self)
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc" if sys.platform != "win32" else "tcp"

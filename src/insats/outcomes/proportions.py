@@ -1,0 +1,586 @@
+"""Shares of outcomes with Wilson intervals, overall and by subgroup.
+
+Groups in these programmes are small (8–30 persons), so every share carries its 95 %
+Wilson score interval (statsmodels ``proportion_confint(method="wilson")``). The Wald
+("normal") interval that is statsmodels' default collapses to zero width at 0 % and
+100 % and undercovers badly below n = 30 (Newcombe 1998, Stat Med 17:857–872).
+
+Denominators: a missing value (NA: still enrolled, or not followed up) is left out of
+the denominator and counted in ``n_missing``; the code ``unknown`` (the export said
+"okänt") stays in the denominator and is shown as its own category, which keeps the
+"work or studies" share conservative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
+from insats.outcomes._common import (
+    AGE_BANDS,
+    SMALL_GROUP_N,
+    check_breakdown,
+    is_hidden,
+    level_label,
+    level_series,
+    ordered_levels,
+    repr_html,
+    require_columns,
+    vocabulary_of,
+)
+
+COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # kind -> (default column, codes that count as a success)
+    "work_or_studies": ("outcome_at_exit", WORK_OR_STUDIES),
+    "self_sufficient": ("support_at_exit", SELF_SUFFICIENT_SUPPORT),
+}
+SHARE_COLUMNS = ["count", "n", "share", "ci_low", "ci_high"]
+
+
+# --- one proportion ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Proportion:
+    """A count out of n with its share and 95 % Wilson interval (None when n == 0)."""
+
+    count: int
+    n: int
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    alpha: float = 0.05
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {k: getattr(self, k) for k in SHARE_COLUMNS}
+
+    def figure_data(self, ctx) -> dict[str, float | int | None]:
+        """{count, n, share, ci_low, ci_high}; suppressed parts are None."""
+        hidden = is_hidden(ctx, self.count, self.n)
+        return {
+            "count": None if hidden else ctx.count_value(self.count),
+            "n": ctx.count_value(self.n),
+            "share": None if hidden else ctx.share_value(self.share, self.n),
+            "ci_low": None if hidden else ctx.statistic_value(self.ci_low, self.n),
+            "ci_high": None if hidden else ctx.statistic_value(self.ci_high, self.n),
+        }
+
+    def text(self, ctx) -> str:
+        """'8 av 12 (67 %, 95 % konfidensintervall 39–86 %)' through the context."""
+        return ctx.proportion(self.count, self.n, self.ci_low, self.ci_high)
+
+    def is_hidden(self, ctx) -> bool:
+        return is_hidden(ctx, self.count, self.n)
+
+
+def estimate_proportion(count: int, n: int, alpha: float = 0.05) -> Proportion:
+    """Estimate a share with its Wilson score interval.
+
+    Args:
+        count: Persons with the outcome.
+        n: Persons in the denominator (0 allowed: then share and interval are None).
+        alpha: 1 - confidence level.
+
+    Returns:
+        A :class:`Proportion`.
+
+    >>> p = estimate_proportion(8, 12)
+    >>> round(p.share, 4), round(p.ci_low, 4), round(p.ci_high, 4)
+    (0.6667, 0.3906, 0.8619)
+    >>> estimate_proportion(0, 0).share is None
+    True
+    """
+    count, n = int(count), int(n)
+    if n < 0 or count < 0 or count > n:
+        raise ValueError(f"need 0 <= count <= n, got count={count}, n={n}")
+    if n == 0:
+        return Proportion(count=0, n=0, share=None, ci_low=None, ci_high=None, alpha=alpha)
+    low, high = proportion_confint(count, n, alpha=alpha, method="wilson")
+    # the score interval touches 0 or 1 exactly at the edges; clip rounding noise
+    return Proportion(
+        count=count,
+        n=n,
+        share=count / n,
+        ci_low=float(np.clip(low, 0.0, 1.0)),
+        ci_high=float(np.clip(high, 0.0, 1.0)),
+        alpha=alpha,
+    )
+
+
+def _proportion_row(count: int, n: int) -> dict[str, float | int | None]:
+    return estimate_proportion(count, n).as_dict()
+
+
+# --- age bands -----------------------------------------------------------------------
+def age_band(age: float | None) -> str:
+    """The age band of an age in whole years.
+
+    Ages under 16 fall in the first band (programmes start at 16; a younger age is a
+    data error the validation reports, not a reason to hide the person here).
+
+    >>> [age_band(a) for a in (17, 25, 44, 64, 65, None)]
+    ['16–24', '25–34', '35–44', '55–64', '65+', 'unknown']
+    """
+    if age is None or pd.isna(age):
+        return "unknown"
+    for upper, band in zip((25, 35, 45, 55, 65), AGE_BANDS, strict=False):
+        if age < upper:
+            return band
+    return "65+"
+
+
+def add_age_band(df: pd.DataFrame, at: date) -> pd.DataFrame:
+    """Return a copy of the frame with a column ``age_band``.
+
+    Only the birth year is known, so age is ``at.year - birth_year``: the age the person
+    reaches during that calendar year. Before their birthday a person is counted one
+    year older than they are, which moves at most those born in the same year across a
+    band edge. A missing birth year gives ``"unknown"``.
+
+    Args:
+        df: Participants frame with ``birth_year``.
+        at: The date at which age is measured (e.g. the end of the report period).
+
+    Returns:
+        The frame with ``age_band`` (one of ``AGE_BANDS``).
+    """
+    require_columns(df, ["birth_year"], "add_age_band")
+    ages = at.year - pd.to_numeric(df["birth_year"], errors="coerce")
+    out = df.copy()
+    out["age_band"] = pd.Series(
+        [age_band(None if pd.isna(a) else float(a)) for a in ages], index=df.index, dtype=object
+    )
+    return out
+
+
+# --- shares of every outcome code ----------------------------------------------------------
+def _column_label(ctx, column: str) -> str:
+    key = f"outcomes.column.{column}"
+    return ctx.t(key) if ctx.labels.has(key) else column
+
+
+def _ongoing(df: pd.DataFrame) -> pd.Series:
+    if "end_date" in df.columns:
+        return df["end_date"].isna()
+    return pd.Series(False, index=df.index)
+
+
+@dataclass(frozen=True)
+class OutcomeShares:
+    """Count, share and Wilson interval of every code of a coded column.
+
+    Attributes:
+        column: The column summarised (e.g. ``outcome_at_exit``).
+        by: The breakdown variable, or None.
+        frame: One row per (level, code): ``[by,] code, count, n, share, ci_low, ci_high,
+            n_missing, n_ongoing``; every code of the vocabulary is listed, zeros included.
+    """
+
+    column: str
+    by: str | None
+    frame: pd.DataFrame
+    overall: pd.DataFrame = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        return int(self.overall["n"].iloc[0]) if len(self.overall) else 0
+
+    @property
+    def n_missing(self) -> int:
+        return int(self.overall["n_missing"].iloc[0]) if len(self.overall) else 0
+
+    @property
+    def n_ongoing(self) -> int:
+        return int(self.overall["n_ongoing"].iloc[0]) if len(self.overall) else 0
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def _vocabulary(self) -> str:
+        vocab = vocabulary_of(self.column)
+        return vocab[0] if vocab else self.column
+
+    def figure_data(self, ctx) -> dict:
+        """{code: {count, n, share, ci_low, ci_high}} (overall), and ``by`` per level."""
+        data = {str(r.code): _row_figure(ctx, r) for r in self.overall.itertuples()}
+        if self.by is not None:
+            data = {"overall": data, "by": {}}
+            for level, part in self.frame.groupby(self.by, sort=False):
+                data["by"][str(level)] = {
+                    str(r.code): _row_figure(ctx, r) for r in part.itertuples()
+                }
+        return data
+
+    def render(self, ctx):
+        from insats.plots import plot_shares
+        from insats.report.context import join
+
+        what = _column_label(ctx, self.column)
+        vocab = self._vocabulary()
+        parts = []
+        if self.n == 0:
+            parts.append(ctx.paragraph(ctx.t("outcomes.shares.none", what=what)))
+            return join(parts)
+        text = ctx.t("outcomes.shares.sentence", what=what, n=ctx.count(self.n))
+        top = self.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
+        if not is_hidden(ctx, int(top["count"]), self.n):
+            text += " " + ctx.t(
+                "outcomes.shares.most_common",
+                label=ctx.code(vocab, top["code"]).lower(),
+                proportion=ctx.proportion(int(top["count"]), self.n, top["ci_low"], top["ci_high"]),
+            )
+        if self.n_missing:
+            text += " " + ctx.t(
+                "outcomes.shares.missing",
+                missing=ctx.count(self.n_missing),
+                ongoing=ctx.count(self.n_ongoing),
+            )
+        parts.append(ctx.paragraph(text))
+        if self.n < SMALL_GROUP_N:
+            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.n))))
+        if self.by is None:
+            table = _share_table(
+                ctx, self.overall, [ctx.code(vocab, c) for c in self.overall["code"]]
+            )
+            table.index.name = what
+            parts.append(
+                ctx.table(table, ctx.t("outcomes.shares.caption", what=what, n=ctx.count(self.n)))
+            )
+            plot_frame = pd.DataFrame(
+                {
+                    "label": [ctx.code(vocab, c) for c in self.overall["code"]],
+                    "share": self.overall["share"].to_numpy(),
+                    "ci_low": self.overall["ci_low"].to_numpy(),
+                    "ci_high": self.overall["ci_high"].to_numpy(),
+                    "suppressed": [
+                        is_hidden(ctx, int(r.count), int(r.n)) for r in self.overall.itertuples()
+                    ],
+                }
+            )
+            fig = plot_shares(
+                plot_frame, language=ctx.language, xlabel=ctx.t("outcomes.axis.share")
+            )
+            parts.append(
+                ctx.figure(
+                    fig,
+                    alt=ctx.t("outcomes.shares.alt", what=what),
+                    caption=ctx.t("outcomes.figure_caption"),
+                )
+            )
+        else:
+            used = self.frame.groupby("code", sort=False)["count"].sum()
+            codes = [c for c in used.index if used[c] > 0]
+            counts = self.frame[self.frame["code"].isin(codes)].pivot_table(
+                index=self.by, columns="code", values="count", sort=False, aggfunc="sum"
+            )[codes]
+            counts.index = [level_label(ctx, self.by, lv) for lv in counts.index]
+            counts.columns = [ctx.code(vocab, c) for c in codes]
+            by_label = ctx.t(f"outcomes.by.{self.by}")
+            counts.index.name = by_label
+            parts.append(
+                ctx.count_table(
+                    counts.astype(int),
+                    ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
+                    table_id=f"outcomes.{self.column}.by.{self.by}",
+                    dimensions=[self.by, self.column],
+                )
+            )
+            cells = {}
+            for code in codes:
+                part = self.frame[self.frame["code"] == code]
+                cells[ctx.code(vocab, code)] = [
+                    _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
+                    for r in part.itertuples()
+                ]
+                index = [level_label(ctx, self.by, lv) for lv in part[self.by]]
+            shares = pd.DataFrame(cells, index=index)
+            shares.index.name = by_label
+            parts.append(
+                ctx.table(
+                    shares, ctx.t("outcomes.shares.by_caption_shares", what=what, by=by_label)
+                )
+            )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
+
+def _row_figure(ctx, r) -> dict:
+    hidden = is_hidden(ctx, int(r.count), int(r.n))
+    return {
+        "count": None if hidden else ctx.count_value(r.count),
+        "n": ctx.count_value(r.n),
+        "share": None if hidden else ctx.share_value(r.share, r.n),
+        "ci_low": None if hidden else ctx.statistic_value(r.ci_low, r.n),
+        "ci_high": None if hidden else ctx.statistic_value(r.ci_high, r.n),
+    }
+
+
+def _share_cell(ctx, count, n, share, low, high) -> str:
+    from insats.disclosure import SUPPRESSED
+
+    if n == 0:
+        return "–"
+    if is_hidden(ctx, count, n):
+        return SUPPRESSED
+    return f"{ctx.pct(share)} ({ctx.share_range(low, high, n)})"
+
+
+def _share_table(ctx, frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Display table: count, n, share and interval, with the disclosure rule applied."""
+    from insats.disclosure import SUPPRESSED
+
+    rows = []
+    for r in frame.itertuples():
+        hidden = is_hidden(ctx, int(r.count), int(r.n))
+        rows.append(
+            {
+                ctx.t("outcomes.table.count"): ctx.count(int(r.count)),
+                ctx.t("outcomes.table.n"): ctx.count(int(r.n)),
+                ctx.t("outcomes.table.share"): SUPPRESSED if hidden else ctx.pct(r.share),
+                ctx.t("outcomes.table.interval"): SUPPRESSED
+                if hidden
+                else ctx.share_range(r.ci_low, r.ci_high, int(r.n)),
+            }
+        )
+    return pd.DataFrame(rows, index=labels)
+
+
+def _shares_of(values: pd.Series, codes: list[str]) -> pd.DataFrame:
+    known = values.dropna().astype(str)
+    n = len(known)
+    counts = known.value_counts()
+    rows = []
+    for code in codes:
+        k = int(counts.get(code, 0))
+        rows.append({"code": code, **_proportion_row(k, n)})
+    return pd.DataFrame(rows)
+
+
+def estimate_outcome_shares(
+    df: pd.DataFrame, column: str = "outcome_at_exit", by: str | None = None
+) -> OutcomeShares:
+    """Estimate the share of every code of a column, with Wilson 95 % intervals.
+
+    Args:
+        df: Participants frame (canonical columns), already restricted to the persons
+            the report is about (e.g. those who exited in the period).
+        column: A coded column: ``outcome_at_exit``, ``outcome_6m``, ``support_at_exit``,
+            ``exit_reason`` ….
+        by: Optional breakdown: group, municipality, gender, age_band, education, referral.
+
+    Returns:
+        An :class:`OutcomeShares`; NA values are left out of n and counted in
+        ``n_missing`` (``n_ongoing`` of them are still enrolled).
+    """
+    check_breakdown(by)
+    require_columns(df, [column] + ([by] if by else []), "estimate_outcome_shares")
+    vocab = vocabulary_of(column)
+    present = sorted(str(v) for v in df[column].dropna().unique())
+    codes = list(vocab[1]) if vocab else []
+    codes += [c for c in present if c not in codes]
+    ongoing = _ongoing(df)
+
+    def summarise(part: pd.DataFrame) -> pd.DataFrame:
+        table = _shares_of(part[column], codes)
+        missing = part[column].isna()
+        table["n_missing"] = int(missing.sum())
+        table["n_ongoing"] = int((missing & ongoing.loc[part.index]).sum())
+        return table
+
+    overall = summarise(df)
+    if by is None:
+        frame = overall.copy()
+    else:
+        levels = level_series(df, by)
+        pieces = []
+        for level in ordered_levels(df, by):
+            table = summarise(df[levels == level])
+            table.insert(0, by, level)
+            pieces.append(table)
+        frame = pd.concat(pieces, ignore_index=True) if pieces else overall.iloc[0:0]
+    for col in ("count", "n", "n_missing", "n_ongoing"):
+        frame[col] = frame[col].astype(int)
+    return OutcomeShares(column=column, by=by, frame=frame, overall=overall)
+
+
+# --- composite shares ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CompositeShares:
+    """The share with a composite outcome (work or studies, self-sufficiency).
+
+    Attributes:
+        kind: ``work_or_studies`` or ``self_sufficient``.
+        column: The column the composite is computed from.
+        overall: The :class:`Proportion` for everyone.
+        by: The breakdown variable, or None.
+        frame: ``[by,] count, n, share, ci_low, ci_high, n_missing`` per level (one row
+            with level ``all`` when ``by`` is None).
+        n_missing: Persons with NA in the column (not in n).
+    """
+
+    kind: str
+    column: str
+    overall: Proportion
+    by: str | None
+    frame: pd.DataFrame
+    n_missing: int = 0
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def figure_data(self, ctx) -> dict:
+        data = self.overall.figure_data(ctx)
+        if self.by is not None:
+            data["by"] = {
+                str(r[self.by]): _row_figure(ctx, _Row(r)) for _, r in self.frame.iterrows()
+            }
+        return data
+
+    def sentence(self, ctx) -> str:
+        what = ctx.t(f"outcomes.composite.{self.kind}")
+        if self.overall.n == 0:
+            return ctx.t("outcomes.composite.none", what=what)
+        if self.overall.is_hidden(ctx):
+            return ctx.t("outcomes.composite.suppressed", what=what, n=ctx.count(self.overall.n))
+        return ctx.t(f"outcomes.composite.sentence.{self.kind}", proportion=self.overall.text(ctx))
+
+    def render(self, ctx):
+        from insats.plots import plot_shares
+        from insats.report.context import join
+
+        what = ctx.t(f"outcomes.composite.{self.kind}")
+        text = self.sentence(ctx)
+        if self.column != COMPOSITES[self.kind][0]:
+            text += " " + ctx.t("outcomes.composite.at", what=_column_label(ctx, self.column))
+        if self.n_missing:
+            text += " " + ctx.t("outcomes.composite.missing", missing=ctx.count(self.n_missing))
+        parts = [ctx.paragraph(text)]
+        if self.overall.n == 0:
+            return join(parts)
+        if self.overall.n < SMALL_GROUP_N:
+            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.overall.n))))
+        elif self.by is not None and (self.frame["n"] < SMALL_GROUP_N).any():
+            parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
+        rows = [
+            (
+                "all",
+                self.overall.count,
+                self.overall.n,
+                self.overall.share,
+                self.overall.ci_low,
+                self.overall.ci_high,
+            )
+        ]
+        if self.by is not None:
+            rows += [
+                (r[self.by], int(r["count"]), int(r["n"]), r["share"], r["ci_low"], r["ci_high"])
+                for _, r in self.frame.iterrows()
+            ]
+        shown = pd.DataFrame(rows, columns=["level", *SHARE_COLUMNS])
+        labels = [
+            ctx.t("outcomes.all") if lv == "all" and i == 0 else level_label(ctx, self.by or "", lv)
+            for i, lv in enumerate(shown["level"])
+        ]
+        table = _share_table(ctx, shown, labels)
+        table.index.name = ctx.t(f"outcomes.by.{self.by}") if self.by else ""
+        parts.append(ctx.table(table, ctx.t("outcomes.composite.caption", what=what)))
+        plot_frame = pd.DataFrame(
+            {
+                "label": labels,
+                "share": shown["share"].to_numpy(dtype=float),
+                "ci_low": shown["ci_low"].to_numpy(dtype=float),
+                "ci_high": shown["ci_high"].to_numpy(dtype=float),
+                "suppressed": [is_hidden(ctx, int(r.count), int(r.n)) for r in shown.itertuples()],
+            }
+        )
+        fig = plot_shares(plot_frame, language=ctx.language, xlabel=what[:1].upper() + what[1:])
+        parts.append(
+            ctx.figure(
+                fig,
+                alt=ctx.t("outcomes.composite.alt", what=what),
+                caption=ctx.t("outcomes.figure_caption"),
+            )
+        )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
+
+class _Row:
+    """Attribute access to a Series row (for the shared figure helper)."""
+
+    def __init__(self, row: pd.Series) -> None:
+        self.count, self.n = int(row["count"]), int(row["n"])
+        self.share, self.ci_low, self.ci_high = row["share"], row["ci_low"], row["ci_high"]
+
+
+def composite_flags(df: pd.DataFrame, kind: str, column: str | None = None) -> pd.Series:
+    """Per person: True/False for the composite outcome, NA where the column is NA."""
+    if kind not in COMPOSITES:
+        raise ValueError(f"kind must be one of {tuple(COMPOSITES)}, got {kind!r}")
+    default_column, codes = COMPOSITES[kind]
+    column = column or default_column
+    require_columns(df, [column], f"composite {kind!r}")
+    values = df[column]
+    flags = values.astype("object").isin(codes).astype("boolean")
+    return flags.mask(values.isna())
+
+
+def estimate_composite(
+    df: pd.DataFrame,
+    kind: str = "work_or_studies",
+    column: str | None = None,
+    by: str | None = None,
+) -> CompositeShares:
+    """Estimate the share in work or studies, or self-sufficient, with Wilson intervals.
+
+    Args:
+        df: Participants frame.
+        kind: ``work_or_studies`` (outcome in employment, subsidised_employment, studies)
+            or ``self_sufficient`` (support in wage, student_aid).
+        column: The column to read; default ``outcome_at_exit`` for work_or_studies and
+            ``support_at_exit`` for self_sufficient (``outcome_6m``, ``support_12m`` … for
+            follow-up).
+        by: Optional breakdown variable.
+
+    Returns:
+        A :class:`CompositeShares`.
+    """
+    check_breakdown(by)
+    flags = composite_flags(df, kind, column)
+    column = column or COMPOSITES[kind][0]
+    if by is not None:
+        require_columns(df, [by], "estimate_composite")
+
+    def summarise(mask: pd.Series) -> dict:
+        f = flags[mask]
+        known = f.dropna()
+        return {**_proportion_row(int(known.sum()), len(known)), "n_missing": int(f.isna().sum())}
+
+    everyone = pd.Series(True, index=df.index)
+    overall_row = summarise(everyone)
+    overall = estimate_proportion(overall_row["count"], overall_row["n"])
+    if by is None:
+        frame = pd.DataFrame([{"level": "all", **overall_row}])
+    else:
+        levels = level_series(df, by)
+        frame = pd.DataFrame(
+            [{by: lv, **summarise(levels == lv)} for lv in ordered_levels(df, by)],
+            columns=[by, *SHARE_COLUMNS, "n_missing"],
+        )
+    for col in ("count", "n", "n_missing"):
+        frame[col] = frame[col].astype(int)
+    return CompositeShares(
+        kind=kind,
+        column=column,
+        overall=overall,
+        by=by,
+        frame=frame,
+        n_missing=overall_row["n_missing"],
+    )

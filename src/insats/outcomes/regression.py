@@ -1,0 +1,314 @@
+"""Logistic regression of a positive outcome on background, only when the data allow it.
+
+The rule of thumb of at least 10 events per estimated parameter (Peduzzi et al. 1996,
+J Clin Epidemiol 49:1373–1379) decides whether a model is fitted; "events" are the rarer
+of the two outcomes. Groups of 8–30 persons almost never pass it, and then the report
+says so in one sentence instead of printing unstable odds ratios.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from insats.outcomes._common import (
+    level_label,
+    level_series,
+    ordered_levels,
+    repr_html,
+    require_columns,
+)
+from insats.outcomes.proportions import composite_flags
+
+REASONS = ("too_few_events", "separation", "no_variation", "no_data", "not_converged")
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    """Odds ratios of a logistic model, or the reason it was not fitted.
+
+    Attributes:
+        outcome: The composite outcome modelled (``work_or_studies``, ``self_sufficient``).
+        is_fitted: Whether a model was fitted.
+        reason: None, or one of ``REASONS``.
+        n: Persons in the model (known outcome).
+        events: The rarer of successes and failures.
+        n_parameters: Parameters besides the intercept.
+        required_events: ``min_events_per_parameter × n_parameters``.
+        odds_ratios: ``term, covariate, level, reference, n_level, odds_ratio, ci_low,
+            ci_high, p_value`` (empty when not fitted).
+        references: Reference level of each covariate (its most frequent level).
+        dropped: Covariates left out because everyone had the same level.
+    """
+
+    outcome: str
+    is_fitted: bool
+    reason: str | None
+    n: int
+    events: int
+    n_parameters: int
+    required_events: int
+    min_events_per_parameter: int
+    odds_ratios: pd.DataFrame
+    references: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()
+    model: object | None = field(default=None, repr=False, compare=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.odds_ratios.copy()
+
+    def figure_data(self, ctx) -> dict:
+        data = {
+            "is_fitted": self.is_fitted,
+            "reason": self.reason,
+            "n": ctx.count_value(self.n),
+            "events": ctx.count_value(self.events),
+            "required_events": self.required_events,
+            "odds_ratios": {},
+        }
+        for r in self.odds_ratios.itertuples():
+            hidden = ctx.is_suppressed(r.n_level)
+            data["odds_ratios"][r.term] = {
+                "odds_ratio": None if hidden else float(r.odds_ratio),
+                "ci_low": None if hidden else float(r.ci_low),
+                "ci_high": None if hidden else float(r.ci_high),
+                "p_value": None if hidden else float(r.p_value),
+            }
+        return data
+
+    def sentence(self, ctx) -> str:
+        what = ctx.t(f"outcomes.composite.{self.outcome}")
+        if not self.is_fitted:
+            return ctx.t(
+                f"outcomes.regression.reason.{self.reason}",
+                events=ctx.count(self.events),
+                required=ctx.number(self.required_events),
+                what=what,
+            )
+        return ctx.t(
+            "outcomes.regression.sentence",
+            n=ctx.count(self.n),
+            events=ctx.count(self.events),
+            what=what,
+        )
+
+    def render(self, ctx):
+        from insats.disclosure import SUPPRESSED
+        from insats.outcomes._common import fmt_p
+        from insats.report.context import join
+
+        parts = [ctx.paragraph(self.sentence(ctx))]
+        if not self.is_fitted:
+            return join(parts)
+        rows, labels = [], []
+        for r in self.odds_ratios.itertuples():
+            hidden = ctx.is_suppressed(r.n_level)
+            labels.append(
+                ctx.t(
+                    "outcomes.regression.term",
+                    covariate=ctx.t(f"outcomes.by.{r.covariate}"),
+                    level=level_label(ctx, r.covariate, r.level),
+                    reference=level_label(ctx, r.covariate, r.reference),
+                )
+            )
+            rows.append(
+                {
+                    ctx.t("outcomes.table.n"): ctx.count(int(r.n_level)),
+                    ctx.t("outcomes.regression.col_or"): SUPPRESSED
+                    if hidden
+                    else ctx.number(r.odds_ratio, 2),
+                    ctx.t("outcomes.table.interval"): SUPPRESSED
+                    if hidden
+                    else f"{ctx.number(r.ci_low, 2)}–{ctx.number(r.ci_high, 2)}",
+                    ctx.t("outcomes.regression.col_p"): SUPPRESSED
+                    if hidden
+                    else fmt_p(ctx, r.p_value),
+                }
+            )
+        table = pd.DataFrame(rows, index=labels)
+        parts.append(ctx.table(table, ctx.t("outcomes.regression.caption")))
+        parts.append(ctx.note(ctx.t("outcomes.regression.reading")))
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
+
+def _not_fitted(outcome, reason, n, events, n_params, epp, references=None, dropped=()):
+    return RegressionResult(
+        outcome=outcome,
+        is_fitted=False,
+        reason=reason,
+        n=n,
+        events=events,
+        n_parameters=n_params,
+        required_events=epp * n_params,
+        min_events_per_parameter=epp,
+        odds_ratios=pd.DataFrame(
+            columns=[
+                "term",
+                "covariate",
+                "level",
+                "reference",
+                "n_level",
+                "odds_ratio",
+                "ci_low",
+                "ci_high",
+                "p_value",
+            ]
+        ),
+        references=references or {},
+        dropped=tuple(dropped),
+    )
+
+
+def fit_outcome_model(
+    df: pd.DataFrame,
+    outcome: str = "work_or_studies",
+    covariates: Sequence[str] = ("gender", "age_band", "education", "municipality"),
+    min_events_per_parameter: int = 10,
+    column: str | None = None,
+) -> RegressionResult:
+    """Fit a logistic model (statsmodels GLM, Binomial family) of an outcome on background.
+
+    Each covariate is categorical (missing values form the level ``unknown``) with its
+    most frequent level as reference. The model is fitted only when the rarer outcome
+    has at least ``min_events_per_parameter`` events per non-intercept parameter, and
+    not when a level has only one outcome (separation: the maximum-likelihood odds ratio
+    is infinite).
+
+    Args:
+        df: Participants frame (with ``age_band`` if it is a covariate).
+        outcome: ``work_or_studies`` or ``self_sufficient``.
+        covariates: Background columns.
+        min_events_per_parameter: The events-per-parameter rule.
+        column: The outcome column (default: the composite's own).
+
+    Returns:
+        A :class:`RegressionResult`.
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    covariates = list(covariates)
+    require_columns(df, covariates, "fit_outcome_model")
+    flags = composite_flags(df, outcome, column)
+    known = flags.notna()
+    data = df.loc[known]
+    y = flags[known].astype(bool).astype(float).to_numpy()
+    n = len(y)
+    successes = int(y.sum())
+    events = min(successes, n - successes)
+    if n == 0:
+        return _not_fitted(outcome, "no_data", 0, 0, 0, min_events_per_parameter)
+
+    columns, info, references, dropped = [], [], {}, []
+    for cov in covariates:
+        levels = level_series(data, cov)
+        present = ordered_levels(data, cov)
+        if len(present) < 2:
+            dropped.append(cov)
+            continue
+        counts = levels.value_counts()
+        reference = max(present, key=lambda lv: (counts[lv], -present.index(lv)))
+        references[cov] = reference
+        for lv in present:
+            if lv == reference:
+                continue
+            columns.append((levels == lv).astype(float).to_numpy())
+            info.append((f"{cov}[{lv}]", cov, lv, reference, int(counts[lv])))
+    n_params = len(columns)
+    if n_params == 0:
+        return _not_fitted(
+            outcome, "no_variation", n, events, 0, min_events_per_parameter, references, dropped
+        )
+    if events < min_events_per_parameter * n_params:
+        return _not_fitted(
+            outcome,
+            "too_few_events",
+            n,
+            events,
+            n_params,
+            min_events_per_parameter,
+            references,
+            dropped,
+        )
+    # Separation: a level in which everyone has the same outcome gives an infinite
+    # odds ratio; statsmodels only warns, so check before fitting.
+    for cov in references:
+        levels = level_series(data, cov)
+        for lv in levels.unique():
+            outcome_in_level = y[(levels == lv).to_numpy()]
+            if outcome_in_level.min() == outcome_in_level.max():
+                return _not_fitted(
+                    outcome,
+                    "separation",
+                    n,
+                    events,
+                    n_params,
+                    min_events_per_parameter,
+                    references,
+                    dropped,
+                )
+    exog = sm.add_constant(np.column_stack(columns), has_constant="add")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = sm.GLM(y, exog, family=sm.families.Binomial()).fit()
+    kinds = {type(w.message) for w in caught} | {w.category for w in caught}
+    if PerfectSeparationWarning in kinds:
+        return _not_fitted(
+            outcome,
+            "separation",
+            n,
+            events,
+            n_params,
+            min_events_per_parameter,
+            references,
+            dropped,
+        )
+    if ConvergenceWarning in kinds or not fitted.converged:
+        return _not_fitted(
+            outcome,
+            "not_converged",
+            n,
+            events,
+            n_params,
+            min_events_per_parameter,
+            references,
+            dropped,
+        )
+    ci = np.asarray(fitted.conf_int())
+    params = np.asarray(fitted.params)
+    pvalues = np.asarray(fitted.pvalues)
+    rows = [
+        {
+            "term": term,
+            "covariate": cov,
+            "level": lv,
+            "reference": ref,
+            "n_level": n_level,
+            "odds_ratio": float(np.exp(params[i + 1])),
+            "ci_low": float(np.exp(ci[i + 1, 0])),
+            "ci_high": float(np.exp(ci[i + 1, 1])),
+            "p_value": float(pvalues[i + 1]),
+        }
+        for i, (term, cov, lv, ref, n_level) in enumerate(info)
+    ]
+    return RegressionResult(
+        outcome=outcome,
+        is_fitted=True,
+        reason=None,
+        n=n,
+        events=events,
+        n_parameters=n_params,
+        required_events=min_events_per_parameter * n_params,
+        min_events_per_parameter=min_events_per_parameter,
+        odds_ratios=pd.DataFrame(rows),
+        references=references,
+        dropped=tuple(dropped),
+        model=fitted,
+    )

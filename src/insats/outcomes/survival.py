@@ -1,0 +1,360 @@
+"""Time from start to work or studies: Kaplan–Meier with censoring (statsmodels).
+
+The event is an exit to work or studies (``outcome_at_exit`` in employment,
+subsidised_employment, studies), at the exit date. Persons who left for anything else
+are censored at their exit date; persons still enrolled at ``as_of`` are censored there.
+Time is counted in days and shown in months of 30.4375 days (365.25 / 12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from insats.cohort.schema import WORK_OR_STUDIES
+from insats.outcomes._common import SMALL_GROUP_N, is_hidden, repr_html, require_columns
+
+DAYS_PER_MONTH = 365.25 / 12
+DEFAULT_MONTHS = (1, 2, 3, 4, 6)
+
+
+def loglog_interval(
+    surv: np.ndarray, se: np.ndarray, alpha: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise interval of a survival estimate on the log(-log) scale.
+
+    ``S ** exp(±z · se / (S · log S))`` with the Greenwood standard error ``se`` of S
+    (Kalbfleisch & Prentice 1980; the default of R's ``survfit`` with
+    ``conf.type="log-log"``). It stays within [0, 1], unlike the plain interval. Where S is
+    1 (before the first event) or 0 the interval is the point itself.
+
+    >>> lo, hi = loglog_interval(np.array([0.5]), np.array([0.1]))
+    >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
+    (0.2952, 0.6745)
+    """
+    surv = np.asarray(surv, dtype=float)
+    se = np.asarray(se, dtype=float)
+    z = norm.ppf(1 - alpha / 2)
+    low, high = surv.copy(), surv.copy()
+    inner = (surv > 0) & (surv < 1) & np.isfinite(se)
+    s = surv[inner]
+    theta_se = se[inner] / (s * np.abs(np.log(s)))
+    low[inner] = s ** np.exp(z * theta_se)
+    high[inner] = s ** np.exp(-z * theta_se)
+    return low, high
+
+
+@dataclass(frozen=True)
+class SurvivalResult:
+    """Kaplan–Meier estimate of the time to work or studies.
+
+    Attributes:
+        durations: Per person: ``days``, ``event`` (bool) and ``source_row`` if present.
+        curve: The step function: ``days, months, survival, ci_low, ci_high, at_risk, events``
+            (one row at time 0 and one per distinct event time).
+        table: At the requested months: ``months, days, at_risk, events_by, survival,
+            survival_low, survival_high, cumulative_share, cumulative_low, cumulative_high``
+            (estimates NaN beyond the longest follow-up).
+        median_days, median_low_days, median_high_days: Median time to the event with
+            its 95 % interval (None when not reached / not bounded).
+        as_of: The censoring date for ongoing participants.
+    """
+
+    durations: pd.DataFrame
+    curve: pd.DataFrame
+    table: pd.DataFrame
+    median_days: float | None
+    median_low_days: float | None
+    median_high_days: float | None
+    as_of: date
+
+    @property
+    def n(self) -> int:
+        return len(self.durations)
+
+    @property
+    def events(self) -> int:
+        return int(self.durations["event"].sum()) if self.n else 0
+
+    @property
+    def censored(self) -> int:
+        return self.n - self.events
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def figure_data(self, ctx) -> dict:
+        hidden = self._curve_hidden(ctx)
+        points = {}
+        for r in self.table.itertuples():
+            row_hidden = hidden or is_hidden(ctx, int(r.events_by), self.n)
+            points[f"{r.months:g}"] = {
+                "at_risk": ctx.count_value(r.at_risk),
+                "cumulative_share": None if row_hidden else _value(r.cumulative_share),
+                "ci_low": None if row_hidden else _value(r.cumulative_low),
+                "ci_high": None if row_hidden else _value(r.cumulative_high),
+            }
+        return {
+            "n": ctx.count_value(self.n),
+            "events": ctx.count_value(self.events),
+            "median_months": None if hidden else _months(self.median_days),
+            "median_low_months": None if hidden else _months(self.median_low_days),
+            "median_high_months": None if hidden else _months(self.median_high_days),
+            "by_month": points,
+        }
+
+    def _curve_hidden(self, ctx) -> bool:
+        return ctx.is_suppressed(self.n) or ctx.is_suppressed(self.events)
+
+    def render(self, ctx):
+        from insats.disclosure import SUPPRESSED
+        from insats.plots import plot_survival
+        from insats.report.context import join
+
+        if self.n == 0:
+            return ctx.paragraph(ctx.t("outcomes.survival.none"))
+        if self.events == 0:
+            return ctx.paragraph(ctx.t("outcomes.survival.no_events", n=ctx.count(self.n)))
+        hidden = self._curve_hidden(ctx)
+        text = ctx.t(
+            "outcomes.survival.sentence",
+            n=ctx.count(self.n),
+            events=ctx.count(self.events),
+            censored=ctx.count(self.censored),
+            as_of=ctx.date(self.as_of),
+        )
+        if hidden:
+            text += " " + ctx.t("outcomes.survival.suppressed", mark=SUPPRESSED)
+        elif self.median_days is None:
+            text += " " + ctx.t("outcomes.survival.median_not_reached")
+        else:
+            interval = (
+                f"{ctx.number(_months(self.median_low_days), 1)}–"
+                f"{ctx.number(_months(self.median_high_days), 1)}"
+                if self.median_low_days is not None and self.median_high_days is not None
+                else ctx.t(
+                    "outcomes.survival.open_interval",
+                    low=ctx.number(_months(self.median_low_days), 1),
+                )
+                if self.median_low_days is not None
+                else "–"
+            )
+            text += " " + ctx.t(
+                "outcomes.survival.median",
+                median=ctx.number(_months(self.median_days), 1),
+                interval=interval,
+            )
+        parts = [ctx.paragraph(text)]
+        if self.n < SMALL_GROUP_N:
+            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.n))))
+        rows = []
+        for r in self.table.itertuples():
+            row_hidden = hidden or is_hidden(ctx, int(r.events_by), self.n)
+            beyond = pd.isna(r.cumulative_share)
+            # before the first event the Kaplan–Meier interval is the point 0–0 %, which
+            # reads as certainty; show no interval instead
+            no_events_yet = r.events_by == 0
+            rows.append(
+                {
+                    ctx.t("outcomes.survival.col_at_risk"): ctx.count(int(r.at_risk)),
+                    ctx.t("outcomes.survival.col_cumulative"): "–"
+                    if beyond
+                    else SUPPRESSED
+                    if row_hidden
+                    else ctx.pct(r.cumulative_share),
+                    ctx.t("outcomes.table.interval"): "–"
+                    if beyond or no_events_yet
+                    else SUPPRESSED
+                    if row_hidden
+                    else ctx.share_range(r.cumulative_low, r.cumulative_high, self.n),
+                }
+            )
+        table = pd.DataFrame(
+            rows, index=[ctx.t("outcomes.survival.month", m=f"{m:g}") for m in self.table["months"]]
+        )
+        table.index.name = ctx.t("outcomes.survival.col_time")
+        parts.append(ctx.table(table, ctx.t("outcomes.survival.caption")))
+        if not hidden:
+            curve = pd.DataFrame(
+                {
+                    "time": self.curve["months"],
+                    "estimate": 1 - self.curve["survival"],
+                    "ci_low": 1 - self.curve["ci_high"],
+                    "ci_high": 1 - self.curve["ci_low"],
+                }
+            )
+            end_months = float(self.durations["days"].max()) / DAYS_PER_MONTH
+            ticks = [t for t in range(0, int(np.floor(end_months)) + 1, _tick_step(end_months))]
+            at_risk = pd.DataFrame(
+                {
+                    "time": ticks,
+                    "label": [
+                        ctx.count(int((self.durations["days"] >= t * DAYS_PER_MONTH).sum()))
+                        for t in ticks
+                    ],
+                }
+            )
+            fig = plot_survival(
+                curve,
+                at_risk,
+                end_time=end_months,
+                language=ctx.language,
+                xlabel=ctx.t("outcomes.survival.xlabel"),
+                ylabel=ctx.t("outcomes.survival.ylabel"),
+                at_risk_label=ctx.t("outcomes.survival.col_at_risk"),
+            )
+            parts.append(
+                ctx.figure(
+                    fig,
+                    alt=ctx.t("outcomes.survival.alt"),
+                    caption=ctx.t("outcomes.survival.figure_caption"),
+                )
+            )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
+
+def _tick_step(end_months: float) -> int:
+    return 1 if end_months <= 8 else 2 if end_months <= 16 else 3 if end_months <= 24 else 6
+
+
+def _value(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _months(days: float | None) -> float | None:
+    return None if days is None else float(days) / DAYS_PER_MONTH
+
+
+def survival_durations(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Days from start to exit or ``as_of``, and whether the exit was to work or studies.
+
+    Persons who start after ``as_of`` are left out; an exit after ``as_of`` counts as
+    ongoing at ``as_of`` (so a report for an earlier period is reproducible).
+
+    Raises:
+        ValueError: naming the rows where the end date lies before the start date.
+    """
+    require_columns(df, ["start_date", "end_date", "outcome_at_exit"], "estimate_time_to_work")
+    cutoff = pd.Timestamp(as_of)
+    start = pd.to_datetime(df["start_date"])
+    end = pd.to_datetime(df["end_date"])
+    started = start.notna() & (start <= cutoff)
+    ended = end.notna() & (end <= cutoff)
+    stop = end.where(ended, cutoff)
+    days = (stop - start).dt.days
+    bad = started & (days < 0)
+    if bad.any():
+        rows = (
+            df.loc[bad, "source_row"].tolist()
+            if "source_row" in df.columns
+            else list(df.index[bad])
+        )
+        raise ValueError(
+            f"end_date before start_date in row(s) {rows}: expected end_date >= start_date"
+        )
+    event = ended & df["outcome_at_exit"].astype("object").isin(WORK_OR_STUDIES)
+    out = pd.DataFrame({"days": days[started].astype(float), "event": event[started].astype(bool)})
+    if "source_row" in df.columns:
+        out["source_row"] = df.loc[started, "source_row"]
+    return out.reset_index(drop=True)
+
+
+def estimate_time_to_work(
+    df: pd.DataFrame,
+    as_of: date,
+    months: Sequence[float] = DEFAULT_MONTHS,
+    alpha: float = 0.05,
+) -> SurvivalResult:
+    """Estimate the time from start to work or studies with Kaplan–Meier.
+
+    Uses statsmodels ``SurvfuncRight`` (product-limit estimate, Greenwood standard
+    errors); pointwise intervals on the log(-log) scale (:func:`loglog_interval`); the
+    median and its interval from ``SurvfuncRight.quantile`` / ``quantile_ci``.
+
+    Args:
+        df: Participants frame with start_date, end_date, outcome_at_exit.
+        as_of: Censoring date for participants still enrolled (e.g. the period end).
+        months: Time points for the table, in months.
+        alpha: 1 - confidence level.
+
+    Returns:
+        A :class:`SurvivalResult`; with no persons or no events the curve stays at 1.
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    durations = survival_durations(df, as_of)
+    days = durations["days"].to_numpy(dtype=float)
+    event = durations["event"].to_numpy(dtype=bool)
+    event_times = np.array([])
+    surv = se = np.array([])
+    median = med_low = med_high = None
+    if event.any():
+        sf = SurvfuncRight(days, event.astype(int))
+        event_times = np.asarray(sf.surv_times, dtype=float)
+        surv = np.asarray(sf.surv_prob, dtype=float)
+        se = np.asarray(sf.surv_prob_se, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = sf.quantile(0.5)
+            q_low, q_high = sf.quantile_ci(0.5, alpha=alpha)
+        median = None if q is None or not np.isfinite(q) else float(q)
+        med_low = None if q_low is None or not np.isfinite(q_low) else float(q_low)
+        med_high = None if q_high is None or not np.isfinite(q_high) else float(q_high)
+    low, high = loglog_interval(surv, se, alpha)
+    curve = pd.DataFrame(
+        {
+            "days": np.concatenate([[0.0], event_times]),
+            "survival": np.concatenate([[1.0], surv]),
+            "ci_low": np.concatenate([[1.0], low]),
+            "ci_high": np.concatenate([[1.0], high]),
+        }
+    )
+    curve["months"] = curve["days"] / DAYS_PER_MONTH
+    curve["at_risk"] = [int((days >= t).sum()) for t in curve["days"]]
+    curve["events"] = [int(((days == t) & event).sum()) for t in curve["days"]]
+    if len(curve) > 1 and curve["days"].iloc[1] == 0:
+        # an event on the start day: the step at 0 replaces the initial row
+        curve = curve.iloc[1:].reset_index(drop=True)
+
+    rows = []
+    longest = days.max() if len(days) else 0.0
+    for m in months:
+        t = m * DAYS_PER_MONTH
+        at_risk = int((days >= t).sum())
+        events_by = int(((days <= t) & event).sum())
+        if len(days) == 0 or t > longest:
+            s = s_lo = s_hi = np.nan
+        else:
+            idx = np.searchsorted(event_times, t, side="right") - 1
+            s, s_lo, s_hi = (1.0, 1.0, 1.0) if idx < 0 else (surv[idx], low[idx], high[idx])
+        rows.append(
+            {
+                "months": float(m),
+                "days": t,
+                "at_risk": at_risk,
+                "events_by": events_by,
+                "survival": s,
+                "survival_low": s_lo,
+                "survival_high": s_hi,
+                "cumulative_share": 1 - s,
+                "cumulative_low": 1 - s_hi,
+                "cumulative_high": 1 - s_lo,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return SurvivalResult(
+        durations=durations,
+        curve=curve,
+        table=table,
+        median_days=median,
+        median_low_days=med_low,
+        median_high_days=med_high,
+        as_of=as_of,
+    )

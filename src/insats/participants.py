@@ -1,0 +1,696 @@
+"""Who took part and how many: participant counts per period and participant profiles.
+
+:func:`count_participants` counts enrolled, new (started), exited and early exits in a
+report period and the year to date, overall, per group and per municipality.
+:func:`describe_participants` describes the participants by gender, age band,
+education, region of birth, level of Swedish, referral and means of support at start,
+per group or municipality (seed 003's Bilaga 1, from data).
+
+The small helpers at the top (group keys, category order, Wilson intervals) are shared
+with :mod:`insats.exits`, :mod:`insats.budget` and :mod:`insats.recruitment`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from insats.cohort import schema
+from insats.disclosure import SUPPRESSED
+from insats.periods import Period, enrolled_mask, exited_mask, started_mask, year_to_date
+from insats.report.context import Html, RenderContext, join
+
+__all__ = [
+    "AGE_BANDS",
+    "MEASURES",
+    "PROFILE_VARIABLES",
+    "ParticipantCounts",
+    "ParticipantProfile",
+    "age_band_at_group_start",
+    "count_participants",
+    "describe_participants",
+    "is_early_exit",
+    "wilson_interval",
+]
+
+UNKNOWN = "unknown"
+
+# Code vocabularies of the contract, by column, in the order tables show them.
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "gender": schema.GENDER,
+    "education": schema.EDUCATION,
+    "referral": schema.REFERRAL,
+    "support": schema.SUPPORT,
+    "support_at_start": schema.SUPPORT,
+    "support_at_exit": schema.SUPPORT,
+    "support_6m": schema.SUPPORT,
+    "support_12m": schema.SUPPORT,
+    "outcome": schema.OUTCOME,
+    "outcome_at_exit": schema.OUTCOME,
+    "outcome_6m": schema.OUTCOME,
+    "outcome_12m": schema.OUTCOME,
+    "exit_reason": schema.EXIT_REASON,
+}
+# The label vocabulary (codes.yaml: code.<vocabulary>.<code>) of each column.
+LABEL_VOCABULARY = {
+    "gender": "gender",
+    "education": "education",
+    "referral": "referral",
+    "exit_reason": "exit_reason",
+    **{c: "support" for c in ("support", "support_at_start", "support_at_exit")},
+    **{c: "support" for c in ("support_6m", "support_12m")},
+    **{c: "outcome" for c in ("outcome", "outcome_at_exit", "outcome_6m", "outcome_12m")},
+}
+
+MEASURES = ("enrolled", "started", "exited", "early_exits")
+# The bands of insats.outcomes (same codes in every table of a report).
+AGE_BANDS = ("16–24", "25–34", "35–44", "45–54", "55–64", "65+", UNKNOWN)
+PROFILE_VARIABLES = (
+    "gender",
+    "age_band",
+    "education",
+    "birth_region",
+    "swedish_level",
+    "referral",
+    "support_at_start",
+)
+
+
+# --- shared helpers ----------------------------------------------------------------
+def natural_key(value: object) -> tuple:
+    """Sort key that puts "Grupp 2" before "Grupp 10".
+
+    >>> sorted(["10", "2", "b", "1"], key=natural_key)
+    ['1', '2', '10', 'b']
+    """
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
+
+
+def fill_unknown(values: pd.Series) -> pd.Series:
+    """Missing or blank values as the code ``unknown`` (object dtype, never dropped)."""
+    out = values.astype(object).where(values.notna(), UNKNOWN)
+    return out.map(lambda v: UNKNOWN if isinstance(v, str) and not v.strip() else v)
+
+
+def order_categories(variable: str, present: Iterable[object]) -> list[str]:
+    """Categories in table order: the vocabulary's order for codes (only those present),
+    else by natural order; ``unknown`` always last."""
+    present = [str(p) for p in dict.fromkeys(present)]
+    vocabulary = VOCABULARIES.get(variable)
+    if variable == "age_band":
+        known = [b for b in AGE_BANDS if b in present]
+    elif vocabulary is not None:
+        known = [c for c in vocabulary if c in present]
+    else:
+        known = []
+    rest = sorted((p for p in present if p not in known and p != UNKNOWN), key=natural_key)
+    ordered = [c for c in known if c != UNKNOWN] + rest
+    return ordered + ([UNKNOWN] if UNKNOWN in present else [])
+
+
+def category_label(ctx: RenderContext, variable: str, code: object) -> str:
+    """The reader's word for a category of a variable (codes, age bands, free text)."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)) or code == UNKNOWN:
+        return ctx.t("participants.unknown_category")
+    if variable == "age_band":
+        return ctx.t(f"participants.age_band.{code}")
+    vocabulary = LABEL_VOCABULARY.get(variable)
+    return ctx.code(vocabulary, code) if vocabulary else str(code)
+
+
+def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None, str]]]:
+    """One key per intake group, and the (municipality, group) behind each key.
+
+    Groups are numbered per municipality in some projects (Perstorp and Klippan both have
+    a group 5). When any group label is found in more than one municipality, every group
+    is named with its municipality ("Klippan: 5"), so that the names read alike; a group
+    whose rows name one municipality keeps it for rows where it is missing.
+
+    Returns:
+        (keys aligned with ``df``, {key: (municipality or None, group)}).
+    """
+    group = df["group"].astype(object).map(lambda v: UNKNOWN if pd.isna(v) else str(v).strip())
+    if "municipality" in df.columns:
+        municipality = df["municipality"].astype(object)
+    else:
+        municipality = pd.Series(pd.NA, index=df.index, dtype=object)
+    known = pd.DataFrame({"g": group, "m": municipality}).dropna()
+    per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
+    split = any(len(ms) > 1 for ms in per_group.values())
+    keys, names = [], {}
+    for g, m in zip(group, municipality, strict=True):
+        if not split:
+            key, name = g, (None, g)
+        else:
+            ms = per_group.get(g, [])
+            if pd.isna(m):
+                m = ms[0] if len(ms) == 1 else UNKNOWN
+            key, name = f"{m}: {g}", (str(m), g)
+        keys.append(key)
+        names[key] = name
+    return pd.Series(keys, index=df.index, dtype=object), names
+
+
+def group_label(ctx: RenderContext, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:
+    """ "Grupp 5", "Perstorp, grupp 5", or the group's own name when it is not a number."""
+    municipality, group = names.get(key, (None, key))
+    if group == UNKNOWN:
+        group = ctx.t("participants.unknown_category")
+    if municipality is not None:
+        if municipality == UNKNOWN:
+            municipality = ctx.t("participants.unknown_category")
+        return ctx.t("participants.group_in_municipality", municipality=municipality, group=group)
+    if str(group).isdigit():
+        return ctx.t("participants.group_name", group=group)
+    return str(group)
+
+
+def municipality_keys(df: pd.DataFrame) -> pd.Series:
+    """Municipality per row, ``unknown`` when missing or the column is absent."""
+    if "municipality" not in df.columns:
+        return pd.Series(UNKNOWN, index=df.index, dtype=object)
+    return fill_unknown(df["municipality"])
+
+
+def wilson_interval(k: int, n: int) -> tuple[float | None, float | None]:
+    """95 % Wilson score interval of k successes in n (None, None when n = 0).
+
+    >>> lo, hi = wilson_interval(8, 12)
+    >>> round(lo, 3), round(hi, 3)
+    (0.391, 0.862)
+    """
+    if n <= 0:
+        return None, None
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(int(k), int(n), alpha=0.05, method="wilson")
+    return float(lo), float(hi)
+
+
+def proportion_suppressed(ctx: RenderContext, k: int, n: int) -> bool:
+    """Whether a share k/n must be hidden: as :meth:`RenderContext.proportion`, when the
+    count, the denominator or the rest is small (any one gives away the others)."""
+    return ctx.is_suppressed(n) or ctx.is_suppressed(k) or ctx.is_suppressed(n - k)
+
+
+def proportion_data(ctx: RenderContext, k: int, n: int) -> dict[str, float | int | None]:
+    """{count, n, share, ci_low, ci_high} for figures.json, None where suppressed."""
+    lo, hi = wilson_interval(k, n)
+    hidden = n > 0 and proportion_suppressed(ctx, k, n)
+    share = k / n if n > 0 else None
+    return {
+        "count": None if hidden else ctx.count_value(k),
+        "n": ctx.count_value(n),
+        "share": None if hidden or share is None else float(share),
+        "ci_low": None if hidden or lo is None else lo,
+        "ci_high": None if hidden or hi is None else hi,
+    }
+
+
+def share_text(ctx: RenderContext, k: int, n: int) -> str:
+    """A share k/n as text, hidden ('..') when the count or the denominator is small."""
+    if n <= 0:
+        return ctx.t("stat.no_one")
+    if ctx.is_shared and proportion_suppressed(ctx, k, n):
+        return ".."
+    return ctx.pct(k / n)
+
+
+def is_early_exit(df: pd.DataFrame) -> pd.Series:
+    """Exited rows whose exit reason is not ``completed``.
+
+    An exit with no recorded reason counts as early (reason ``unknown``): only an
+    explicit "completed" counts as completing.
+    """
+    exited = df["end_date"].notna()
+    reason = fill_unknown(df["exit_reason"]) if "exit_reason" in df.columns else UNKNOWN
+    return (exited & (reason != "completed")).astype(bool)
+
+
+def count_table_frame(
+    ctx: RenderContext,
+    counts: pd.DataFrame,
+    *,
+    row_variable: str,
+    column_names: Mapping[str, str] | None = None,
+    row_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Counts with reader's labels on rows (categories of ``row_variable``) and columns."""
+    shown = counts.copy()
+    shown.index = [
+        row_names[r] if row_names and r in row_names else category_label(ctx, row_variable, r)
+        for r in shown.index
+    ]
+    if column_names:
+        shown.columns = [column_names.get(c, str(c)) for c in shown.columns]
+    return shown
+
+
+def protected_count_table(
+    ctx: RenderContext,
+    counts: pd.DataFrame,
+    caption: str,
+    *,
+    table_id: str,
+    dimensions: list[str],
+    filters: Mapping[str, object] | None = None,
+    add_totals: bool = True,
+    index_name: str | None = None,
+) -> Html:
+    """As :meth:`RenderContext.count_table`, with ``filters`` naming the population.
+
+    The report's disclosure control keys cells by dimensions and filters, so two tables
+    of different populations (all participants, those who exited) broken down by the
+    same variable must say how they differ, or their cells would be taken as the same.
+    """
+    protected = ctx.disclosure.protect_table(
+        counts,
+        table_id=table_id,
+        dimensions=dimensions,
+        add_totals=add_totals,
+        total_label=ctx.t("table.total"),
+        filters=dict(filters) if filters else None,
+    )
+    shown = protected.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else ctx.count(v))
+    shown.index.name = index_name if index_name is not None else counts.index.name
+    return ctx.table(shown, caption)
+
+
+def plan_count_tables(ctx: RenderContext, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> None:
+    """Protect several count tables jointly before rendering them (shared reports only).
+
+    Args:
+        tables: {table_id: (counts, {"dimensions": [...], "filters": {...}})}, with the
+            same counts and labels that :func:`protected_count_table` will be given.
+    """
+    control = ctx.disclosure
+    if not control.active or not hasattr(control, "plan_tables"):
+        return
+    from insats.disclosure.control import CountSpec
+
+    control.plan_tables(
+        {
+            table_id: CountSpec(
+                counts,
+                spec.get("dimensions"),
+                spec.get("add_totals", True),
+                ctx.t("table.total"),
+                dict(spec["filters"]) if spec.get("filters") else None,
+            )
+            for table_id, (counts, spec) in tables.items()
+        }
+    )
+
+
+def measures_table(
+    ctx: RenderContext,
+    wide: pd.DataFrame,
+    caption: str,
+    *,
+    table_id: str,
+    dimension: str,
+    filters: Mapping[str, object],
+    column_names: Mapping[str, str],
+    index_name: str,
+) -> Html:
+    """Categories (rows, display labels) x measures whose counts are each a distribution
+    over the categories (enrolled, new, exited; or funnel steps) but do not add up across
+    measures. Each measure is protected as its own one-way table with a total row, so no
+    meaningless total column is made."""
+    columns = []
+    for measure in wide.columns:
+        protected = ctx.disclosure.protect_table(
+            wide[[measure]],
+            table_id=f"{table_id}.{measure}",
+            dimensions=[dimension],
+            add_totals=True,
+            total_label=ctx.t("table.total"),
+            filters={**filters, "measure": measure},
+        )
+        columns.append(protected.iloc[:, 0].rename(column_names.get(measure, str(measure))))
+    shown = pd.concat(columns, axis=1)
+    shown = shown.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else ctx.count(v))
+    shown.index.name = index_name
+    return ctx.table(shown, caption)
+
+
+# --- counts per period ----------------------------------------------------------------
+def _measure_masks(df: pd.DataFrame, period: Period) -> dict[str, pd.Series]:
+    exited = exited_mask(df, period)
+    return {
+        "enrolled": enrolled_mask(df, period),
+        "started": started_mask(df, period),
+        "exited": exited,
+        "early_exits": exited & is_early_exit(df),
+    }
+
+
+@dataclass(frozen=True)
+class ParticipantCounts:
+    """Enrolled, new, exited and early exits in a period and the year to date.
+
+    Attributes:
+        period: The report period.
+        year_to_date: 1 January of the period's (end) year to the period's end.
+        counts: Tidy counts: ``scope`` (period | year_to_date), ``dimension``
+            (total | group | municipality), ``category`` (group key, municipality or
+            "all"; missing municipality = "unknown"), ``measure`` (enrolled, started,
+            exited, early_exits) and ``count`` (persons).
+        group_names: {group key: (municipality or None, group)} for display.
+    """
+
+    period: Period
+    year_to_date: Period
+    counts: pd.DataFrame
+    group_names: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.counts.copy()
+
+    def total(self, scope: str = "period") -> dict[str, int]:
+        rows = self.counts[(self.counts["scope"] == scope) & (self.counts["dimension"] == "total")]
+        return {m: int(rows.loc[rows["measure"] == m, "count"].sum()) for m in MEASURES}
+
+    def wide(self, dimension: str, scope: str = "period") -> pd.DataFrame:
+        """Categories x measures for one dimension and scope (categories with any count)."""
+        rows = self.counts[
+            (self.counts["scope"] == scope) & (self.counts["dimension"] == dimension)
+        ]
+        wide = rows.pivot_table(
+            index="category", columns="measure", values="count", aggfunc="sum", fill_value=0
+        )
+        wide = wide.reindex(columns=list(MEASURES), fill_value=0).astype(int)
+        wide = wide[wide.sum(axis=1) > 0]
+        order = order_categories(dimension, wide.index)
+        return wide.loc[order]
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        def block(scope: str) -> dict:
+            return {m: ctx.count_value(v) for m, v in self.total(scope).items()}
+
+        data = block("period")
+        data["year_to_date"] = block("year_to_date")
+        for dimension in ("group", "municipality"):
+            wide = self.wide(dimension, "period")
+            data[f"by_{dimension}"] = {
+                str(cat): {m: ctx.count_value(int(wide.at[cat, m])) for m in MEASURES}
+                for cat in wide.index
+            }
+        return data
+
+    def _table(self, ctx: RenderContext, dimension: str, scope: str) -> Html:
+        wide = self.wide(dimension, scope)
+        if wide.empty:
+            return Html("")
+        if dimension == "group":
+            labels = [group_label(ctx, k, self.group_names) for k in wide.index]
+        else:
+            labels = [category_label(ctx, "municipality", k) for k in wide.index]
+        wide.index = labels
+        key = "caption_period" if scope == "period" else "caption_ytd"
+        caption = ctx.t(
+            f"participants.counts.{key}",
+            dimension=ctx.t(f"participants.counts.dimension_word.{dimension}"),
+        )
+        period = self.period if scope == "period" else self.year_to_date
+        return measures_table(
+            ctx,
+            wide,
+            caption,
+            table_id=f"participants.{scope}.{dimension}",
+            dimension=dimension,
+            filters={"period": period.label},
+            column_names={m: ctx.t(f"participants.measure.{m}") for m in MEASURES},
+            index_name=ctx.t(f"participants.dimension.{dimension}"),
+        )
+
+    def render(self, ctx: RenderContext) -> Html:
+        parts: list[str] = []
+        totals = self.total("period")
+        dates = {"start": ctx.date(self.period.start), "end": ctx.date(self.period.end)}
+        if totals["enrolled"] == 0:
+            parts.append(ctx.paragraph(ctx.t("participants.counts.none_in_period", **dates)))
+        else:
+            fields = {m: ctx.count(v) for m, v in totals.items()}
+            parts.append(
+                ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields))
+            )
+        if self.year_to_date.start != self.period.start or self.year_to_date.end != self.period.end:
+            ytd = {m: ctx.count(v) for m, v in self.total("year_to_date").items()}
+            ytd_dates = {
+                "start": ctx.date(self.year_to_date.start),
+                "end": ctx.date(self.year_to_date.end),
+            }
+            parts.append(
+                ctx.paragraph(ctx.t("participants.counts.ytd_sentence", **ytd_dates, **ytd))
+            )
+        municipalities = self.counts.loc[
+            self.counts["dimension"] == "municipality", "category"
+        ].nunique()
+        scopes = ("period", "year_to_date")
+        if self.year_to_date == self.period or (
+            self.year_to_date.start == self.period.start
+            and self.year_to_date.end == self.period.end
+        ):
+            scopes = ("period",)
+        for scope in scopes:
+            parts.append(self._table(ctx, "group", scope))
+            if municipalities > 1:
+                parts.append(self._table(ctx, "municipality", scope))
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def count_participants(df: pd.DataFrame, period: Period) -> ParticipantCounts:
+    """Count enrolled, new, exited and early-exited participants.
+
+    Args:
+        df: Canonical participants frame (one row per participant and insats).
+        period: The report period; the year to date runs from 1 January of the year the
+            period ends in (:func:`insats.periods.year_to_date`).
+
+    Returns:
+        :class:`ParticipantCounts`. Enrolled = enrolment overlaps the period; started /
+        exited = the start / end date falls in it; early exit = exited with a reason
+        other than ``completed`` (a missing reason counts as early).
+    """
+    ytd = year_to_date(period)
+    groups, names = group_keys(df)
+    municipality = municipality_keys(df)
+    records = []
+    for scope, p in (("period", period), ("year_to_date", ytd)):
+        for measure, mask in _measure_masks(df, p).items():
+            records.append((scope, "total", "all", measure, int(mask.sum())))
+            for dimension, keys in (("group", groups), ("municipality", municipality)):
+                counts = mask.groupby(keys).sum()
+                for category in sorted(keys.unique(), key=natural_key):
+                    records.append(
+                        (scope, dimension, category, measure, int(counts.get(category, 0)))
+                    )
+    counts = pd.DataFrame(records, columns=["scope", "dimension", "category", "measure", "count"])
+    counts["count"] = counts["count"].astype("int64")
+    return ParticipantCounts(period=period, year_to_date=ytd, counts=counts, group_names=names)
+
+
+# --- profile ------------------------------------------------------------------------
+def age_band_at_group_start(df: pd.DataFrame) -> pd.Series:
+    """Age band of each participant when their group started.
+
+    Age is the group's start year minus the birth year (only the year of birth is in the
+    contract), the same rule as :func:`insats.outcomes.add_age_band`, whose bands are
+    used; the group's start is its earliest start date. A missing birth year is
+    ``unknown``.
+
+    Returns:
+        A Series of band codes (``insats.outcomes.AGE_BANDS``) aligned with ``df``.
+
+    >>> frame = pd.DataFrame({"group": ["1", "1"], "birth_year": [1996, 1955],
+    ...     "start_date": pd.to_datetime(["2021-02-01", "2022-03-01"])})
+    >>> age_band_at_group_start(frame).tolist()  # 2021 - 1996 = 25; 2021 - 1955 = 66
+    ['25–34', '65+']
+    """
+    from insats.outcomes import age_band
+
+    if df.empty:
+        return pd.Series(dtype=object)
+    keys, _ = group_keys(df)
+    starts = pd.to_datetime(df["start_date"]).groupby(keys).transform("min")
+    ages = starts.dt.year - pd.to_numeric(df["birth_year"], errors="coerce")
+    return pd.Series(
+        [age_band(None if pd.isna(a) else float(a)) for a in ages], index=df.index, dtype=object
+    )
+
+
+@dataclass(frozen=True)
+class ParticipantProfile:
+    """Who took part: counts of each category of the background variables per group.
+
+    Attributes:
+        by: ``"group"`` or ``"municipality"``.
+        counts: Tidy: ``variable``, ``by`` (the group key or municipality), ``category``
+            (canonical code, age band, or free text; ``unknown`` when missing), ``count``.
+        sizes: Number of participants per ``by`` category.
+        group_names: {group key: (municipality or None, group)} for display.
+    """
+
+    by: str
+    counts: pd.DataFrame
+    sizes: pd.Series
+    group_names: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self.counts.copy()
+        frame["share"] = frame["count"] / frame["by"].map(self.sizes).astype(float)
+        return frame.rename(columns={"by": self.by})
+
+    def table(self, variable: str) -> pd.DataFrame:
+        """Categories x groups for one variable (int counts, no totals)."""
+        rows = self.counts[self.counts["variable"] == variable]
+        wide = rows.pivot_table(
+            index="category", columns="by", values="count", aggfunc="sum", fill_value=0
+        ).astype(int)
+        wide = wide.reindex(columns=list(self.sizes.index), fill_value=0)
+        return wide.loc[order_categories(variable, wide.index)]
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        data: dict = {"n": {str(k): ctx.count_value(int(v)) for k, v in self.sizes.items()}}
+        for variable in PROFILE_VARIABLES:
+            wide = self.table(variable)
+            data[variable] = {
+                str(cat): {str(g): ctx.count_value(int(wide.at[cat, g])) for g in wide.columns}
+                for cat in wide.index
+            }
+        return data
+
+    def _column_label(self, ctx: RenderContext, key: str) -> str:
+        if self.by == "group":
+            return group_label(ctx, key, self.group_names)
+        return category_label(ctx, "municipality", key)
+
+    def _sentence(self, ctx: RenderContext, variable: str, wide: pd.DataFrame) -> str:
+        totals = wide.sum(axis=1)
+        total = int(totals.sum())
+        name = ctx.t(f"participants.profile.variable.{variable}")
+        if variable == "gender":
+            return ctx.t(
+                "participants.profile.gender_sentence",
+                women=ctx.count(int(totals.get("woman", 0))),
+                men=ctx.count(int(totals.get("man", 0))),
+                total=ctx.count(total),
+            )
+        known = totals.drop(UNKNOWN, errors="ignore")
+        if known.empty or known.max() == 0:
+            return ctx.t(
+                "participants.profile.most_common_unknown",
+                variable=name,
+                count=ctx.count(int(totals.get(UNKNOWN, 0))),
+                total=ctx.count(total),
+            )
+        # Ties: the first in table order, which is the vocabulary's order.
+        top = known.idxmax()
+        return ctx.t(
+            "participants.profile.most_common",
+            variable=name,
+            # Common nouns in lower case mid-sentence; names (Arbetsförmedlingen) as they are.
+            category=category_label(ctx, variable, top).lower()
+            if variable in ("education", "support_at_start")
+            else category_label(ctx, variable, top),
+            count=ctx.count(int(known[top])),
+            total=ctx.count(total),
+        )
+
+    def render(self, ctx: RenderContext) -> Html:
+        total = int(self.sizes.sum())
+        if total == 0:
+            return ctx.paragraph(ctx.t("participants.profile.empty"))
+        dimension = ctx.t(f"participants.counts.dimension_word.{self.by}")
+        parts: list[str] = [
+            ctx.paragraph(
+                ctx.t("participants.profile.intro", n=ctx.count(total), dimension=dimension)
+            )
+        ]
+        frames = {}
+        for variable in PROFILE_VARIABLES:
+            wide = self.table(variable)
+            frames[variable] = count_table_frame(
+                ctx,
+                wide,
+                row_variable=variable,
+                column_names={k: self._column_label(ctx, k) for k in wide.columns},
+            )
+        specs = {
+            f"profile.{v}": dict(dimensions=[v, self.by], filters={"population": "profile"})
+            for v in PROFILE_VARIABLES
+        }
+        # The seven tables share their column totals (the group sizes): protect them
+        # jointly, once, rather than one after the other.
+        plan_count_tables(ctx, {k: (frames[k.split(".", 1)[1]], spec) for k, spec in specs.items()})
+        for variable in PROFILE_VARIABLES:
+            parts.append(ctx.paragraph(self._sentence(ctx, variable, self.table(variable))))
+            name = ctx.t(f"participants.profile.variable.{variable}")
+            caption = ctx.t("participants.profile.caption", variable=name, dimension=dimension)
+            parts.append(
+                protected_count_table(
+                    ctx,
+                    frames[variable],
+                    caption,
+                    table_id=f"profile.{variable}",
+                    index_name=name,
+                    **specs[f"profile.{variable}"],
+                )
+            )
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+
+def describe_participants(df: pd.DataFrame, by: str = "group") -> ParticipantProfile:
+    """Describe who took part, per group or municipality.
+
+    Args:
+        df: Canonical participants frame; every row is described (filter first, e.g. to
+            the participants enrolled in the period).
+        by: ``"group"`` (intake group; split by municipality where group numbers repeat)
+            or ``"municipality"``.
+
+    Returns:
+        :class:`ParticipantProfile` with counts of gender, age band (at the group's
+        start), education, region of birth, level of Swedish, referral and means of
+        support at start. Missing values are counted as ``unknown``, never dropped.
+    """
+    if by not in ("group", "municipality"):
+        raise ValueError(f"by must be 'group' or 'municipality', got {by!r}")
+    groups, names = group_keys(df) if len(df) else (pd.Series(dtype=object), {})
+    keys = groups if by == "group" else municipality_keys(df)
+    values = {
+        "age_band": age_band_at_group_start(df),
+        **{
+            v: fill_unknown(df[v]) if v in df.columns else pd.Series(UNKNOWN, index=df.index)
+            for v in PROFILE_VARIABLES
+            if v != "age_band"
+        },
+    }
+    records = []
+    order = (
+        sorted(keys.unique(), key=natural_key)
+        if by == "group"
+        else order_categories("municipality", keys.unique())
+    )
+    for variable in PROFILE_VARIABLES:
+        series = values[variable].astype(str)
+        table = pd.crosstab(series, keys)
+        for category in table.index:
+            for key in table.columns:
+                n = int(table.at[category, key])
+                if n:
+                    records.append((variable, key, category, n))
+    counts = pd.DataFrame(records, columns=["variable", "by", "category", "count"])
+    sizes = keys.value_counts().reindex(order).astype(int) if len(df) else pd.Series(dtype=int)
+    return ParticipantProfile(by=by, counts=counts, sizes=sizes, group_names=names)

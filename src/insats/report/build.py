@@ -1,0 +1,489 @@
+"""Compose a report: load and check inputs, compute every result, render the sections.
+
+The report notebook is thin: it calls :func:`build_report` and then one method per
+section of :class:`ReportModel`. All results are computed up front so that disclosure
+control can protect every count table of the report jointly before anything is shown.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from insats.cohort.schema import normalise_token
+from insats.params import ReportParameters
+from insats.periods import Period, exited_mask, parse_period, year_to_date
+from insats.report.context import Html, RenderContext, escape, join
+
+SECTIONS = (
+    "summary", "about", "participants", "outcomes", "follow_up", "goals", "recruitment",
+    "budget", "socioeconomic", "other", "method", "disclosure", "provenance",
+)
+SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referral")
+
+
+def collect_parameters(namespace: dict[str, Any]) -> ReportParameters:
+    """Build the parameter model from a notebook's globals (the papermill parameters)."""
+    from insats.params import validate_parameters
+
+    keys = ReportParameters.model_fields
+    return validate_parameters({k: namespace[k] for k in keys if k in namespace}, source="notebook")
+
+
+@dataclass
+class Inputs:
+    """Checked inputs of a report, and what the guard needs to know about them."""
+
+    params: ReportParameters
+    participants: pd.DataFrame
+    finance: pd.DataFrame | None
+    funnel: pd.DataFrame | None
+    narrative: Any
+    files: dict[str, Path]
+    catalogue_info: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    rows_in_file: int = 0
+
+    def guard(self, files: dict[str, bytes]) -> None:
+        """Stop before writing when a shared artefact could single out a participant."""
+        from insats.disclosure import guard_outputs
+
+        ids = self.participants["participant_id"].dropna().astype(str).tolist()
+        pseudonyms = (
+            self.participants["pseudonym"].dropna().astype(str).tolist()
+            if "pseudonym" in self.participants
+            else []
+        )
+        guard_outputs(
+            {name: content.decode("utf-8", "replace") for name, content in files.items()},
+            pseudonyms=pseudonyms,
+            participant_ids=ids,
+            min_cell_count=self.params.min_cell_count,
+        )
+
+
+def _select_project(frame: pd.DataFrame, project: str) -> pd.DataFrame:
+    wanted = normalise_token(project)
+    mask = frame["project"].astype(str).map(normalise_token) == wanted
+    return frame.loc[mask].copy()
+
+
+def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
+    """Load and validate every input named in the parameters, all problems at once.
+
+    Raises:
+        insats.cohort.ValidationFailed: with the problems of every file together.
+        ValueError: when the data hold no rows of the project.
+    """
+    from insats.cohort import (
+        ValidationFailed,
+        ValidationReport,
+        load_finance,
+        load_funnel,
+        load_participants,
+        resolve_pseudonym_key,
+    )
+    from insats.report.narrative import load_narrative
+
+    key = resolve_pseudonym_key(params.pseudonym_key_path)
+    reports: list[ValidationReport] = []
+    results: dict[str, Any] = {}
+    loaders = {
+        "participants": (params.participants_path, lambda p: load_participants(p, key=key, today=today)),
+        "finance": (params.finance_path, load_finance),
+        "funnel": (params.funnel_path, load_funnel),
+    }
+    for role, (path, loader) in loaders.items():
+        if not path:
+            continue
+        try:
+            results[role] = loader(path)
+        except ValidationFailed as exc:
+            reports.append(exc.report)
+    if reports:
+        raise ValidationFailed(ValidationReport.merge(reports))
+
+    cohort = results["participants"]
+    participants = _select_project(cohort.data, params.project)
+    if participants.empty:
+        found = sorted(cohort.data["project"].dropna().astype(str).unique())
+        raise ValueError(
+            f"{Path(params.participants_path).name}: no participants of project "
+            f"{params.project!r}; the file has: {', '.join(found) or 'no projects'}"
+        )
+    finance = _select_project(results["finance"], params.project) if "finance" in results else None
+    funnel = _select_project(results["funnel"], params.project) if "funnel" in results else None
+    files = {"participants": Path(params.participants_path)}
+    for role, path in (("finance", params.finance_path), ("funnel", params.funnel_path),
+                       ("narrative", params.narrative_path)):
+        if path:
+            files[role] = Path(path)
+    catalogue_info = None
+    try:
+        from insats.socioeconomic import catalogue_info as _catalogue_info
+
+        catalogue_info = _catalogue_info(params)
+        for name, path in catalogue_info.get("files", {}).items():
+            files[name] = Path(path)
+    except ImportError:  # pragma: no cover - socio-economic module not installed
+        pass
+    warn = [str(w) for w in getattr(cohort, "warnings", [])]
+    for role in ("finance", "funnel"):
+        frame = results.get(role)
+        if frame is not None and role in results and len(frame) and (
+            (finance if role == "finance" else funnel) is not None
+        ):
+            dropped = len(frame) - len(finance if role == "finance" else funnel)
+            if dropped:
+                warn.append(f"{Path(files[role]).name}: {dropped} rows belong to other projects")
+    return Inputs(
+        params=params,
+        participants=participants,
+        finance=finance,
+        funnel=funnel,
+        narrative=load_narrative(params.narrative_path),
+        files=files,
+        catalogue_info=catalogue_info,
+        warnings=warn,
+        rows_in_file=int(cohort.n_rows),
+    )
+
+
+def _section(anchor: str, title: str, *parts: str) -> Html:
+    return Html(f'<section id="{escape(anchor)}"><h2>{escape(title)}</h2>') + join(parts) + Html("</section>")
+
+
+class ReportModel:
+    """Every result of one report, computed once; one method per section."""
+
+    def __init__(self, params: ReportParameters, inputs: Inputs, today: date | None = None) -> None:
+        from insats import budget as budget_mod
+        from insats import exits as exits_mod
+        from insats import outcomes as oc
+        from insats import participants as part_mod
+        from insats import recruitment as rec_mod
+
+        self.params = params
+        self.inputs = inputs
+        self.ctx = RenderContext(
+            language=params.language, audience=params.audience, min_cell_count=params.min_cell_count
+        )
+        self.period: Period = parse_period(params.period, today=today)
+        self.year_to_date = year_to_date(self.period)
+        today = today or date.today()
+        self.as_of = min(self.period.end, today)
+
+        data = inputs.participants
+        data = data.loc[data["start_date"] <= pd.Timestamp(self.period.end)].copy()
+        # Status known at the period end: later exits are still ongoing as of then.
+        later = data["end_date"] > pd.Timestamp(self.period.end)
+        if later.any():
+            for column in ("end_date", "exit_reason", "outcome_at_exit", "support_at_exit",
+                           "outcome_6m", "outcome_12m", "support_6m", "support_12m",
+                           "self_assessment_end"):
+                if column in data:
+                    data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
+        data = oc.add_age_band(data, self.period.end)
+        self.data = data
+        self.exited_period = data.loc[exited_mask(data, self.period)]
+        self.exited_to_date = data.loc[data["end_date"].notna()]
+
+        self.counts = part_mod.count_participants(data, self.period)
+        enrolled = data.loc[data["start_date"] <= pd.Timestamp(self.period.end)]
+        self.profile = part_mod.describe_participants(enrolled, by="group")
+        self.outcome_shares = oc.estimate_outcome_shares(self.exited_period)
+        self.outcome_shares_to_date = oc.estimate_outcome_shares(self.exited_to_date, by="municipality")
+        self.work_or_studies = oc.estimate_composite(self.exited_period, kind="work_or_studies")
+        self.self_sufficient = oc.estimate_composite(self.exited_period, kind="self_sufficient")
+        self.work_or_studies_to_date = oc.estimate_composite(self.exited_to_date, kind="work_or_studies")
+        self.self_sufficient_to_date = oc.estimate_composite(self.exited_to_date, kind="self_sufficient")
+        self.subgroups = {
+            by: oc.estimate_composite(self.exited_to_date, kind="work_or_studies", by=by)
+            for by in SUBGROUPS
+        }
+        self.exits = exits_mod.summarise_exits(self.exited_period)
+        self.exits_to_date = exits_mod.summarise_exits(self.exited_to_date)
+        self.transitions = exits_mod.tabulate_transitions(self.exited_to_date)
+        self.follow_up_result = exits_mod.summarise_follow_up(self.exited_to_date, as_of=self.as_of)
+        self.trend = oc.estimate_trend(self.exited_to_date)
+        self.survival = oc.estimate_time_to_work(data, as_of=self.as_of)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.regression = oc.fit_outcome_model(
+                self.exited_to_date, min_events_per_parameter=params.min_events_per_parameter
+            )
+        self.self_assessment = oc.test_self_assessment(self.exited_to_date)
+
+        self.goal = None
+        if params.goal_self_sufficiency_share is not None:
+            c = self.self_sufficient_to_date
+            self.goal = oc.assess_goal(c.count, c.n, params.goal_self_sufficiency_share,
+                                       kind="self_sufficient")
+        elif params.goal_work_or_studies_share is not None:
+            c = self.work_or_studies_to_date
+            self.goal = oc.assess_goal(c.count, c.n, params.goal_work_or_studies_share,
+                                       kind="work_or_studies")
+        self.reference = None
+        if params.reference_work_or_studies_share is not None:
+            c = self.work_or_studies_to_date
+            self.reference = oc.compare_with_reference(
+                c.count, c.n, params.reference_work_or_studies_share, params.reference_n
+            )
+        self.funnel = rec_mod.summarise_funnel(inputs.funnel) if inputs.funnel is not None and len(inputs.funnel) else None
+        self.budget_result = (
+            budget_mod.summarise_budget(inputs.finance, self.period, reason=params.budget_deviation_reason)
+            if inputs.finance is not None and len(inputs.finance)
+            else None
+        )
+        self.socioeconomic_result = self._build_socioeconomic()
+
+    # --- composition helpers -------------------------------------------------------
+    def _investment_sek(self) -> float | None:
+        if self.params.investment_sek is not None:
+            return float(self.params.investment_sek)
+        finance = self.inputs.finance
+        if finance is None or finance.empty:
+            return None
+        ends = finance["period"].map(lambda label: parse_period(str(label)).end)
+        return float(finance.loc[ends <= self.period.end, "invoiced_sek"].sum())
+
+    def _build_socioeconomic(self):
+        from insats.socioeconomic import build_account
+
+        investment = self._investment_sek()
+        if investment is None or self.exited_to_date.empty:
+            return None
+        c = self.work_or_studies_to_date
+        interval = (c.ci_low, c.ci_high) if c.n else None
+        return build_account(self.exited_to_date, self.params, investment_sek=investment,
+                             outcome_share_interval=interval)
+
+    def t(self, key: str, **fields: object) -> str:
+        return self.ctx.t(key, **fields)
+
+    def _narrative(self, key: str) -> str:
+        narrative = self.inputs.narrative
+        return str(narrative.section_html(key)) if narrative is not None else ""
+
+    # --- sections ------------------------------------------------------------------
+    def header(self) -> Html:
+        p = self.params
+        title = p.title or self.t("build.title", project=p.project)
+        period_text = self.t(
+            "build.period_line", label=self.period.label,
+            start=self.ctx.date(self.period.start), end=self.ctx.date(self.period.end),
+        )
+        org = f'<p class="kicker">{escape(p.organisation)}</p>' if p.organisation else ""
+        rec = f"<p>{escape(self.t('build.recipient', recipient=p.recipient))}</p>" if p.recipient else ""
+        return Html(
+            f'<header class="report-header">{org}<h1>{escape(title)}</h1>'
+            f'<p class="period">{escape(period_text)}</p>{rec}</header>'
+        )
+
+    def summary(self) -> Html:
+        ctx = self.ctx
+        items = [
+            self.t("build.summary.participants",
+                   enrolled=ctx.count(self.counts.enrolled), started=ctx.count(self.counts.started),
+                   exited=ctx.count(self.counts.exited), early=ctx.count(self.counts.early_exits)),
+        ]
+        w = self.work_or_studies_to_date
+        if w.n:
+            items.append(self.t("build.summary.outcome",
+                                proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high)))
+        if self.goal is not None:
+            g = self.goal.figure_data(ctx)
+            items.append(self.t(
+                f"build.summary.goal.{g['status']}",
+                target=ctx.pct(g["target_share"]),
+                observed=ctx.share(g["observed_share"], g.get("n")),
+                interval=ctx.share_range(g.get("ci_low"), g.get("ci_high"), g.get("n")),
+            ))
+        if self.budget_result is not None:
+            b = self.budget_result.figure_data(ctx)
+            key = "build.summary.budget_deviation" if b["needs_explanation"] else "build.summary.budget_ok"
+            items.append(self.t(
+                key, granted=ctx.sek(b["granted_sek"]), invoiced=ctx.sek(b["invoiced_sek"]),
+                forecast=ctx.sek(b["forecast_sek"]), deviation=ctx.pct(b["deviation_share"], 1),
+            ))
+        if self.socioeconomic_result is not None:
+            s = self.socioeconomic_result.figure_data(ctx)
+            payback = s["payback_years"].get("society")
+            items.append(self.t(
+                "build.summary.socioeconomic",
+                investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
+                horizon=s["horizon_years"],
+                npv=ctx.sek(s["npv_sek"]["society"]),
+                payback=ctx.years(payback) if payback is not None else self.t("build.summary.not_within_horizon"),
+                probability=ctx.pct(s["probability_positive"].get("society")),
+            ))
+            gains = sorted(
+                (a for a in s["npv_sek"] if a != "society"), key=lambda a: s["npv_sek"][a], reverse=True
+            )
+            if gains:
+                items.append(self.t(
+                    "build.summary.who_gains",
+                    gains=self.t(f"socioeconomic.actor.{gains[0]}") if self.ctx.labels.has(f"socioeconomic.actor.{gains[0]}") else gains[0],
+                    payers=", ".join(
+                        self.t(f"socioeconomic.actor.{a}") if self.ctx.labels.has(f"socioeconomic.actor.{a}") else a
+                        for a, v in s["investment_sek"].items() if v
+                    ),
+                ))
+        items.append(self.t("build.summary.uncertainty"))
+        body = "<ul class=\"summary\">" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        return _section("summary", self.t("report.section.summary"), body)
+
+    def about(self) -> Html:
+        parts = [self._narrative(k) for k in ("purpose", "goals", "method")]
+        if not any(parts):
+            return Html("")
+        return _section("about", self.t("report.section.about"), *parts)
+
+    def participants(self) -> Html:
+        ctx = self.ctx
+        return _section(
+            "participants", self.t("report.section.participants"),
+            self.counts.render(ctx), self._narrative("period"), self.profile.render(ctx),
+        )
+
+    def outcomes(self) -> Html:
+        ctx = self.ctx
+        parts = [
+            ctx.heading(self.t("build.outcomes.period_heading"), 3),
+            self.outcome_shares.render(ctx),
+            self.work_or_studies.render(ctx),
+            self.self_sufficient.render(ctx),
+            self.exits.render(ctx),
+            ctx.heading(self.t("build.outcomes.to_date_heading"), 3),
+            self.work_or_studies_to_date.render(ctx),
+            self.outcome_shares_to_date.render(ctx),
+            ctx.heading(self.t("build.outcomes.subgroups_heading"), 3),
+            *[self.subgroups[by].render(ctx) for by in SUBGROUPS],
+            ctx.heading(self.t("build.outcomes.trend_heading"), 3),
+            self.trend.render(ctx),
+            ctx.heading(self.t("build.outcomes.survival_heading"), 3),
+            self.survival.render(ctx),
+            ctx.heading(self.t("build.outcomes.regression_heading"), 3),
+            self.regression.render(ctx),
+            ctx.heading(self.t("build.outcomes.self_assessment_heading"), 3),
+            self.self_assessment.render(ctx),
+        ]
+        return _section("outcomes", self.t("report.section.outcomes"), *parts)
+
+    def follow_up(self) -> Html:
+        ctx = self.ctx
+        return _section(
+            "follow-up", self.t("report.section.follow_up"),
+            self.transitions.render(ctx), self.follow_up_result.render(ctx),
+        )
+
+    def goals(self) -> Html:
+        ctx = self.ctx
+        parts = []
+        if self.goal is not None:
+            parts.append(self.goal.render(ctx))
+        if self.reference is not None:
+            parts.append(self.reference.render(ctx))
+        if not parts:
+            parts.append(ctx.paragraph(self.t("build.goals.none")))
+        return _section("goals", self.t("report.section.goals"), *parts)
+
+    def recruitment(self) -> Html:
+        if self.funnel is None:
+            return Html("")
+        return _section("recruitment", self.t("report.section.recruitment"), self.funnel.render(self.ctx))
+
+    def budget(self) -> Html:
+        ctx = self.ctx
+        if self.budget_result is None:
+            return _section("budget", self.t("report.section.budget"),
+                            ctx.paragraph(self.t("build.budget.none")))
+        return _section("budget", self.t("report.section.budget"),
+                        self.budget_result.render(ctx), self._narrative("budget_deviation"))
+
+    def socioeconomic(self) -> Html:
+        ctx = self.ctx
+        if self.socioeconomic_result is None:
+            return _section("socioeconomic", self.t("report.section.socioeconomic"),
+                            ctx.paragraph(self.t("build.socioeconomic.none")))
+        return _section("socioeconomic", self.t("report.section.socioeconomic"),
+                        self.socioeconomic_result.render(ctx))
+
+    def other(self) -> Html:
+        parts = [self._narrative(k) for k in ("cooperation", "other")]
+        if not any(parts):
+            return Html("")
+        return _section("other", self.t("report.section.other"), *parts)
+
+    def method(self) -> Html:
+        ctx = self.ctx
+        items = [self.t(f"build.method.{k}") for k in ("population", "intervals", "small", "survival",
+                                                       "regression", "self_assessment", "follow_up")]
+        body = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        extra = self.socioeconomic_result.render_assumptions(ctx) if self.socioeconomic_result is not None and hasattr(self.socioeconomic_result, "render_assumptions") else ""
+        return _section("method", self.t("report.section.method"), body, extra)
+
+    def disclosure(self) -> Html:
+        from insats.disclosure import render_appendix
+
+        return _section("disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx))
+
+    def provenance(self) -> Html:
+        from insats.report.manifest import provenance_html, summarise_inputs
+
+        return _section("provenance", self.t("report.section.provenance"),
+                        provenance_html(summarise_inputs(self.params, self.inputs.files), self.ctx))
+
+    def figures(self) -> dict[str, Any]:
+        """The key figures for figures.json, under the same disclosure rules as the HTML."""
+        ctx = self.ctx
+        data: dict[str, Any] = {
+            "project": self.params.project,
+            "period": {"label": self.period.label, "start": self.period.start.isoformat(),
+                       "end": self.period.end.isoformat()},
+            "language": self.params.language,
+            "audience": self.params.audience,
+            "participants": self.counts.figure_data(ctx),
+            "outcomes_at_exit": self.outcome_shares.figure_data(ctx),
+            "work_or_studies_at_exit": self.work_or_studies.figure_data(ctx),
+            "self_sufficient_at_exit": self.self_sufficient.figure_data(ctx),
+            "work_or_studies_to_date": self.work_or_studies_to_date.figure_data(ctx),
+            "self_sufficient_to_date": self.self_sufficient_to_date.figure_data(ctx),
+            "exits": self.exits.figure_data(ctx),
+            "follow_up": self.follow_up_result.figure_data(ctx),
+        }
+        if self.goal is not None:
+            data["goal"] = self.goal.figure_data(ctx)
+        if self.reference is not None:
+            data["reference"] = self.reference.figure_data(ctx)
+        if self.budget_result is not None:
+            data["budget"] = self.budget_result.figure_data(ctx)
+        if self.funnel is not None:
+            data["recruitment"] = self.funnel.figure_data(ctx)
+        if self.socioeconomic_result is not None:
+            data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
+        return data
+
+    def emit_figures(self):
+        """Display the figures under a private MIME type; the runner takes them out."""
+        from insats.runner import FIGURES_MIMETYPE
+
+        class _Figures:
+            def __init__(self, data):
+                self.data = data
+
+            def _repr_mimebundle_(self, include=None, exclude=None):
+                return {FIGURES_MIMETYPE: self.data, "text/plain": "figures.json"}
+
+        return _Figures(self.figures())
+
+
+def build_report(params: ReportParameters, today: date | None = None) -> ReportModel:
+    """Load, check and compute everything a report shows."""
+    inputs = check_inputs(params, today=today)
+    return ReportModel(params, inputs, today=today)

@@ -1,0 +1,394 @@
+"""The unit-cost catalogue and the price index it is rebased with.
+
+The catalogue is a CSV with one row per status, actor and kind::
+
+    status, actor, kind, amount_sek, per, price_year, source, note[, low_sek, high_sek]
+
+- ``status`` is a code of the data contract: a support code (``social_assistance`` …:
+  who pays a transfer, who spends caseworker time) or an outcome code
+  (``employment``, ``subsidised_employment``: what is produced, who pays a subsidy).
+- ``kind`` is ``wage`` (actor ``individual``; production, income tax and employer
+  contributions are derived from it with the rates in the parameters), ``transfer``
+  (actor = the payer; the individual receives it), ``service`` (actor = the producer)
+  or ``subsidy`` (actor = the payer; the employer receives it).
+- ``per`` is ``year``, ``month`` (× 12) or ``day`` (× 260: five days a week).
+- ``price_year`` is the year the amount is priced in; amounts are rebased to the
+  report's price year with the KPI table (SCB, annual averages, 1980 = 100).
+
+Where the files live (one source of truth: ``data/unit_costs/`` in the repository):
+
+1. ``params.unit_costs_path`` / ``params.price_index_path`` when given;
+2. else ``$INSATS_DATA_DIR/unit_costs/`` when that variable is set;
+3. else ``data/unit_costs/`` of the repository the package is imported from
+   (the editable install used for reports);
+4. else the copy shipped inside the package (``insats/resources/unit_costs/``) for
+   non-editable installs; a test keeps that copy identical to ``data/unit_costs/``.
+
+Values without an official source (caseworker time) are not in the CSV: they are
+parameters with a stated estimate and enter the catalogue here, marked as estimates.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from insats.cohort.schema import OUTCOME, SUPPORT
+
+DAYS_PER_YEAR = 260  # five days a week, as Arbetsförmedlingen and FK pay day rates
+PER_FACTOR = {"year": 1.0, "month": 12.0, "day": float(DAYS_PER_YEAR)}
+KINDS = ("wage", "transfer", "service", "subsidy")
+STATE_PARTS = ("employment_service", "social_insurance", "other_state")
+CATALOGUE_ACTORS = ("municipality", "region", "state", *STATE_PARTS, "individual")
+CATALOGUE_COLUMNS = ("status", "actor", "kind", "amount_sek", "per", "price_year", "source", "note")
+OPTIONAL_COLUMNS = ("low_sek", "high_sek")
+UNIT_COSTS_FILE = "unit_costs_2024.csv"
+PRICE_INDEX_FILE = "kpi.csv"
+STATUS_CODES = (set(SUPPORT) | set(OUTCOME)) - {"unknown"}
+
+
+class CatalogueError(ValueError):
+    """A unit-cost catalogue or price index that cannot be used; lists every problem."""
+
+
+def default_unit_costs_dir() -> Path:
+    """The folder holding the shipped catalogue (see the module docstring for the order).
+
+    Raises:
+        CatalogueError: when ``$INSATS_DATA_DIR`` is set but holds no ``unit_costs/``.
+    """
+    env = os.environ.get("INSATS_DATA_DIR")
+    if env:
+        folder = Path(env) / "unit_costs"
+        if not (folder / UNIT_COSTS_FILE).is_file():
+            raise CatalogueError(
+                f"INSATS_DATA_DIR={env}: expected {folder / UNIT_COSTS_FILE} to exist"
+            )
+        return folder
+    repo = Path(__file__).resolve().parents[3] / "data" / "unit_costs"
+    if (repo / UNIT_COSTS_FILE).is_file():
+        return repo
+    return Path(str(resources.files("insats") / "resources" / "unit_costs"))
+
+
+def packaged_unit_costs_dir() -> Path:
+    """The copy inside the package (for installs without the repository)."""
+    return Path(str(resources.files("insats") / "resources" / "unit_costs"))
+
+
+def read_price_index(path: str | Path) -> pd.Series:
+    """Read the price index table: ``year, index_1980_100, status, source``.
+
+    Returns:
+        The index by year (float), only the years that have a value.
+
+    Raises:
+        CatalogueError: naming file, row, column and value of every problem.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{path}: price index file not found") from exc
+    problems = []
+    for column in ("year", "index_1980_100"):
+        if column not in raw.columns:
+            problems.append(f"{path}: missing column {column!r}")
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    values: dict[int, float] = {}
+    for i, row in raw.iterrows():
+        line = int(i) + 2  # header is row 1
+        try:
+            year = int(row["year"])
+        except ValueError:
+            problems.append(f"{path}, row {line}, column year: {row['year']!r} is not a year")
+            continue
+        text = row["index_1980_100"].strip()
+        if not text:
+            continue  # a year listed without a verified value (see the README)
+        try:
+            value = float(text)
+        except ValueError:
+            problems.append(
+                f"{path}, row {line}, column index_1980_100: {text!r} is not a number"
+            )
+            continue
+        if value <= 0:
+            problems.append(f"{path}, row {line}, column index_1980_100: {text!r} must be > 0")
+        values[year] = value
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    return pd.Series(values, name="index_1980_100", dtype=float).sort_index()
+
+
+def rebase(amount: float, from_year: int, to_year: int, index: pd.Series) -> float:
+    """Express an amount priced in ``from_year`` in ``to_year`` prices.
+
+    >>> idx = pd.Series({2022: 371.91, 2024: 415.01})
+    >>> round(rebase(34200, 2022, 2024, idx))
+    38163
+    """
+    missing = [y for y in (from_year, to_year) if y not in index.index]
+    if missing:
+        raise CatalogueError(
+            f"the price index has no value for {missing}: add SCB's KPI annual average "
+            f"(data/unit_costs/{PRICE_INDEX_FILE}) or choose another price_year"
+        )
+    return float(amount) * float(index[to_year]) / float(index[from_year])
+
+
+def read_unit_costs(path: str | Path) -> pd.DataFrame:
+    """Read and check a unit-cost catalogue CSV (columns in the module docstring).
+
+    Returns:
+        One row per catalogue line with ``amount_sek``, ``low_sek``, ``high_sek`` (float,
+        NaN when not given), ``price_year`` (int) and ``source_row`` (header = row 1).
+
+    Raises:
+        CatalogueError: naming file, row, column, value and what was expected, for every
+            problem at once.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{path}: unit-cost catalogue not found") from exc
+    missing = [c for c in CATALOGUE_COLUMNS if c not in raw.columns]
+    if missing:
+        raise CatalogueError(
+            f"{path}: missing column(s) {missing}; expected {list(CATALOGUE_COLUMNS)}"
+        )
+    problems: list[str] = []
+    rows = []
+    for i, row in raw.iterrows():
+        line = int(i) + 2
+
+        def bad(column: str, value: object, expected: str, line: int = line) -> None:
+            problems.append(f"{path}, row {line}, column {column}: {value!r} — expected {expected}")
+
+        status, actor, kind, per = (row[c].strip() for c in ("status", "actor", "kind", "per"))
+        if status not in STATUS_CODES:
+            bad("status", status, "a support or outcome code of insats.cohort.schema")
+        if kind not in KINDS:
+            bad("kind", kind, f"one of {list(KINDS)}")
+        if actor not in CATALOGUE_ACTORS:
+            bad("actor", actor, f"one of {list(CATALOGUE_ACTORS)}")
+        elif kind == "wage" and actor != "individual":
+            bad("actor", actor, "'individual' for a wage")
+        elif kind in ("transfer", "subsidy") and actor == "individual":
+            bad("actor", actor, "the paying public actor for a transfer or subsidy")
+        if kind == "wage" and status not in ("employment", "subsidised_employment"):
+            bad("status", status, "employment or subsidised_employment for a wage")
+        if per not in PER_FACTOR:
+            bad("per", per, f"one of {list(PER_FACTOR)}")
+        numbers = {}
+        for column in ("amount_sek", *OPTIONAL_COLUMNS):
+            text = str(row.get(column, "")).strip().replace(" ", "").replace("\u00a0", "")
+            if not text:
+                numbers[column] = np.nan
+                if column == "amount_sek":
+                    bad(column, text, "an amount in kronor")
+                continue
+            try:
+                numbers[column] = float(text.replace(",", "."))
+            except ValueError:
+                bad(column, text, "a number (kronor)")
+                numbers[column] = np.nan
+                continue
+            if numbers[column] < 0:
+                bad(column, text, "a non-negative amount")
+        low, amount, high = numbers["low_sek"], numbers["amount_sek"], numbers["high_sek"]
+        if not np.isnan(low) and not np.isnan(amount) and low > amount:
+            bad("low_sek", row["low_sek"], f"at most amount_sek ({amount:g})")
+        if not np.isnan(high) and not np.isnan(amount) and high < amount:
+            bad("high_sek", row["high_sek"], f"at least amount_sek ({amount:g})")
+        try:
+            price_year = int(row["price_year"])
+        except ValueError:
+            bad("price_year", row["price_year"], "a year such as 2024")
+            price_year = -1
+        if not row["source"].strip():
+            bad("source", "", "the source of the value (every value carries one)")
+        rows.append(
+            {
+                "status": status,
+                "actor": actor,
+                "kind": kind,
+                "amount_sek": amount,
+                "per": per,
+                "price_year": price_year,
+                "source": row["source"].strip(),
+                "note": row["note"].strip(),
+                "low_sek": low,
+                "high_sek": high,
+                "source_row": line,
+            }
+        )
+    keys = pd.DataFrame(rows)
+    if not keys.empty:
+        dupes = keys[keys.duplicated(["status", "actor", "kind"], keep=False)]
+        for (status, actor, kind), group in dupes.groupby(["status", "actor", "kind"]):
+            problems.append(
+                f"{path}, rows {list(group['source_row'])}: status {status!r}, actor {actor!r}, "
+                f"kind {kind!r} appear more than once — expected one row per status, actor, kind"
+            )
+    if problems:
+        raise CatalogueError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(problems))
+    return keys
+
+
+@dataclass(frozen=True)
+class UnitCostCatalogue:
+    """Unit costs in the report's price year, per person-year.
+
+    Attributes:
+        items: one row per item with columns ``item`` (name), ``status``, ``actor``,
+            ``kind``, ``amount_sek_per_year``, ``low_sek_per_year``,
+            ``high_sek_per_year`` (the Monte Carlo range), ``range_source``
+            (``catalogue`` or ``relative``), ``original_amount_sek``, ``per``,
+            ``original_price_year``, ``source``, ``note``, ``is_estimate``.
+        price_year: the year all amounts are priced in.
+        unit_costs_path: the CSV read.
+        price_index_path: the KPI table used for rebasing.
+    """
+
+    items: pd.DataFrame
+    price_year: int
+    unit_costs_path: str
+    price_index_path: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.items.copy()
+
+
+def build_catalogue(
+    unit_costs: pd.DataFrame,
+    price_index: pd.Series,
+    *,
+    price_year: int,
+    relative_cost_range: float,
+    estimates: pd.DataFrame | None = None,
+    unit_costs_path: str = "<frame>",
+    price_index_path: str = "<series>",
+) -> UnitCostCatalogue:
+    """Annualise and rebase catalogue rows; add parameter estimates.
+
+    Args:
+        unit_costs: rows as returned by :func:`read_unit_costs`.
+        price_index: KPI by year (:func:`read_price_index`).
+        price_year: the report's price year.
+        relative_cost_range: ± share used for the Monte Carlo range of rows without
+            ``low_sek``/``high_sek`` (e.g. 0.2 = ±20 %).
+        estimates: extra rows (same columns, amounts per year in ``price_year``
+            prices) with ``is_estimate`` True: the caseworker-time parameters.
+    """
+    frame = unit_costs.copy()
+    factor_year = frame["per"].map(PER_FACTOR).astype(float)
+    price = np.array(
+        [rebase(1.0, int(y), price_year, price_index) for y in frame["price_year"]], dtype=float
+    )
+    scale = factor_year.to_numpy() * price
+    out = pd.DataFrame(
+        {
+            "status": frame["status"],
+            "actor": frame["actor"],
+            "kind": frame["kind"],
+            "amount_sek_per_year": frame["amount_sek"].to_numpy() * scale,
+            "low_sek_per_year": frame["low_sek"].to_numpy() * scale,
+            "high_sek_per_year": frame["high_sek"].to_numpy() * scale,
+            "original_amount_sek": frame["amount_sek"],
+            "per": frame["per"],
+            "original_price_year": frame["price_year"].astype(int),
+            "source": frame["source"],
+            "note": frame["note"],
+            "is_estimate": False,
+        }
+    )
+    if estimates is not None and not estimates.empty:
+        out = pd.concat([out, estimates[out.columns]], ignore_index=True)
+    has_low = out["low_sek_per_year"].notna()
+    has_high = out["high_sek_per_year"].notna()
+    out["range_source"] = np.where(has_low | has_high, "catalogue", "relative")
+    out["low_sek_per_year"] = out["low_sek_per_year"].where(
+        has_low, out["amount_sek_per_year"] * (1 - relative_cost_range)
+    )
+    out["high_sek_per_year"] = out["high_sek_per_year"].where(
+        has_high, out["amount_sek_per_year"] * (1 + relative_cost_range)
+    )
+    out.insert(0, "item", out["status"] + ":" + out["actor"] + ":" + out["kind"])
+    return UnitCostCatalogue(
+        items=out.reset_index(drop=True),
+        price_year=price_year,
+        unit_costs_path=unit_costs_path,
+        price_index_path=price_index_path,
+    )
+
+
+def caseworker_estimates(params) -> pd.DataFrame:
+    """The caseworker-time parameters as catalogue rows (service, per person-year)."""
+    rows = [
+        {
+            "status": "social_assistance",
+            "actor": "municipality",
+            "amount": params.caseworker_social_services_sek_per_year,
+            "source": "Uppskattning (parameter caseworker_social_services_sek_per_year)",
+            "note": "Socialtjänstens handläggning per hushåll och år; officiell enhetskostnad saknas",
+        },
+        *(
+            {
+                "status": status,
+                "actor": "employment_service",
+                "amount": params.caseworker_employment_service_sek_per_year,
+                "source": "Uppskattning (parameter caseworker_employment_service_sek_per_year)",
+                "note": "Arbetsförmedlingens handläggning per deltagare och år; "
+                "officiell enhetskostnad saknas",
+            }
+            for status in ("establishment_allowance", "activity_support")
+        ),
+    ]
+    return pd.DataFrame(
+        {
+            "status": [r["status"] for r in rows],
+            "actor": [r["actor"] for r in rows],
+            "kind": "service",
+            "amount_sek_per_year": [float(r["amount"]) for r in rows],
+            "low_sek_per_year": [0.5 * float(r["amount"]) for r in rows],
+            "high_sek_per_year": [2.0 * float(r["amount"]) for r in rows],
+            "original_amount_sek": [float(r["amount"]) for r in rows],
+            "per": "year",
+            "original_price_year": params.price_year,
+            "source": [r["source"] for r in rows],
+            "note": [r["note"] for r in rows],
+            "is_estimate": True,
+        }
+    )
+
+
+def load_catalogue(params) -> UnitCostCatalogue:
+    """The catalogue a report uses: its own files if the parameters name them, else the
+    shipped ones, rebased to ``params.price_year``, plus the caseworker estimates."""
+    folder = None
+    if params.unit_costs_path:
+        unit_path = Path(params.unit_costs_path)
+    else:
+        folder = default_unit_costs_dir()
+        unit_path = folder / UNIT_COSTS_FILE
+    if params.price_index_path:
+        index_path = Path(params.price_index_path)
+    else:
+        index_path = (folder or default_unit_costs_dir()) / PRICE_INDEX_FILE
+    return build_catalogue(
+        read_unit_costs(unit_path),
+        read_price_index(index_path),
+        price_year=params.price_year,
+        relative_cost_range=params.relative_cost_range,
+        estimates=caseworker_estimates(params),
+        unit_costs_path=str(unit_path),
+        price_index_path=str(index_path),
+    )

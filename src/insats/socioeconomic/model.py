@@ -1,0 +1,754 @@
+"""The socio-economic account of an insats, per actor and for society, in the style of
+Nilsson & Wadeskog ("Fyra räknesätt och ett bokslut"): investment against the change in
+each actor's flows, with payback, break-even and uncertainty.
+
+The status model and the booking rules are described in
+:mod:`insats.socioeconomic.engine`; the unit costs in
+:mod:`insats.socioeconomic.catalogue`; the Monte Carlo and tornado in
+:mod:`insats.socioeconomic.uncertainty`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from insats.params import ReportParameters
+from insats.report.context import Html, RenderContext, escape, join
+from insats.socioeconomic import plots
+from insats.socioeconomic.catalogue import UnitCostCatalogue, load_catalogue
+from insats.socioeconomic.engine import (
+    FLOW_KINDS,
+    STATE_PARTS,
+    Engine,
+    Rates,
+    assign_statuses,
+    discount_factors,
+    payback_years,
+)
+from insats.socioeconomic.uncertainty import (
+    Evaluator,
+    MonteCarloResult,
+    one_way_sensitivity,
+    run_monte_carlo,
+)
+
+MANDATE_PERIOD_YEARS = 4  # Swedish municipal and regional councils sit four years
+INTERVAL_LEVEL = 0.90
+
+
+class AccountError(ValueError):
+    """Inputs the account cannot use (the message says which and why)."""
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    from statsmodels.stats.proportion import proportion_confint
+
+    if n == 0:
+        return (0.0, 0.0)
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return float(low), float(high)
+
+
+def _funder_actor(name: str, split_state: bool) -> str:
+    if not split_state and name in STATE_PARTS:
+        return "state"
+    if split_state and name == "state":
+        return "other_state"
+    return name
+
+
+@dataclass
+class SocioeconomicAccount:
+    """The account: per actor and society, per year; payback, break-even, uncertainty.
+
+    Attributes:
+        actors: displayed actors (``society`` is their sum, not listed here).
+        flows: tidy frame, one row per year (1 … horizon), actor and kind
+            (``investment``, ``production``, ``service``, ``transfer``, ``tax``) with
+            ``amount_sek`` and ``discounted_sek``.
+        summary: per actor and ``society``: ``investment_sek``, ``effect_sek``,
+            ``effect_pv_sek``, ``net_sek``, ``npv_sek``, ``return_per_krona``,
+            ``payback_years``, ``payback_years_discounted`` (None = not within horizon).
+        break_even: ``actor``, ``within_years``, ``value_per_success_sek``,
+            ``participants`` (None = never), ``share_of_cohort``.
+        monte_carlo, sensitivity: see :mod:`insats.socioeconomic.uncertainty`.
+        transitions: person counts, start support (rows) × after support (columns).
+    """
+
+    params: ReportParameters
+    catalogue: UnitCostCatalogue
+    actors: tuple[str, ...]
+    funders: dict[str, float]
+    investment_sek: dict[str, float]
+    flows: pd.DataFrame
+    summary: pd.DataFrame
+    break_even: pd.DataFrame
+    monte_carlo: MonteCarloResult
+    sensitivity: pd.DataFrame
+    transitions: pd.DataFrame
+    n_participants: int
+    n_with_effect: int
+    n_successes: int
+    outcome_share: float
+    outcome_share_interval: tuple[float, float]
+    account_start: pd.Timestamp | None
+    investment_source: str = "parameter"
+    _mc_summary: pd.DataFrame | None = field(default=None, repr=False)
+
+    # --- tidy views ------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Yearly flows per actor and kind (tidy; society = sum over actors)."""
+        return self.flows.copy()
+
+    def yearly(self) -> pd.DataFrame:
+        """Per year and actor (and society): investment, effect, net, cumulated,
+        undiscounted and discounted."""
+        f = self.flows
+        effect = f[f["kind"] != "investment"]
+        invest = f[f["kind"] == "investment"]
+        keys = ["year", "actor"]
+        out = (
+            effect.groupby(keys, sort=False)[["amount_sek", "discounted_sek"]].sum()
+            .rename(columns={"amount_sek": "effect_sek", "discounted_sek": "effect_pv_sek"})
+            .join(
+                invest.groupby(keys, sort=False)["amount_sek"].sum().rename("investment_sek"),
+                how="left",
+            )
+            .fillna({"investment_sek": 0.0})
+            .reset_index()
+        )
+        soc = out.groupby("year", as_index=False)[
+            ["effect_sek", "effect_pv_sek", "investment_sek"]
+        ].sum()
+        soc["actor"] = "society"
+        out = pd.concat([out, soc[out.columns]], ignore_index=True)
+        out["net_sek"] = out["effect_sek"] - out["investment_sek"]
+        out["net_pv_sek"] = out["effect_pv_sek"] - out["investment_sek"]
+        out = out.sort_values(["actor", "year"], kind="stable")
+        out["cumulative_net_sek"] = out.groupby("actor")["net_sek"].cumsum()
+        out["cumulative_net_pv_sek"] = out.groupby("actor")["net_pv_sek"].cumsum()
+        order = {a: i for i, a in enumerate((*self.actors, "society"))}
+        return out.sort_values(
+            ["year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s
+        ).reset_index(drop=True)
+
+    def uncertainty(self) -> pd.DataFrame:
+        if self._mc_summary is None:
+            self._mc_summary = self.monte_carlo.summary(INTERVAL_LEVEL)
+        return self._mc_summary
+
+    def shown_actors(self) -> tuple[str, ...]:
+        """Actors with any flow or investment (the employer only appears with subsidies)."""
+        keep = []
+        for actor in self.actors:
+            rows = self.flows[self.flows["actor"] == actor]
+            if actor != "employer" or rows["amount_sek"].abs().sum() > 0:
+                keep.append(actor)
+        return tuple(keep)
+
+    def assumptions(self) -> pd.DataFrame:
+        """Every assumption with its value and source (``key``, ``value``, ``unit``,
+        ``source``: a key of ``socioeconomic.source.*`` in the label catalogue)."""
+        p = self.params
+        rows = [
+            ("horizon_years", p.horizon_years, "years", "parameter"),
+            ("discount_rate", p.discount_rate, "rate", "green_book"),
+            ("deadweight", p.deadweight, "share", "parameter"),
+            ("deadweight_range", p.deadweight_range, "share", "parameter"),
+            ("attribution", p.attribution, "share", "parameter"),
+            ("displacement", p.displacement, "share", "parameter"),
+            ("drop_off_rate", p.drop_off_rate, "rate", "parameter"),
+            ("employer_contribution_rate", p.employer_contribution_rate, "rate", "ekonomifakta"),
+            ("municipal_tax_rate", p.municipal_tax_rate, "rate", "tax_split"),
+            ("regional_tax_rate", p.regional_tax_rate, "rate", "tax_split"),
+            ("price_year", p.price_year, "year", "kpi"),
+            ("investment_sek", sum(self.investment_sek.values()), "sek",
+             self.investment_source),
+            ("funder_shares", self.funders, "shares", "parameter"),
+            ("relative_cost_range", p.relative_cost_range, "share", "parameter"),
+            ("monte_carlo_draws", p.monte_carlo_draws, "count", "seed"),
+        ]
+        return pd.DataFrame(rows, columns=["key", "value", "unit", "source"])
+
+    # --- rendering -------------------------------------------------------------------
+    def _actor(self, ctx: RenderContext, actor: str) -> str:
+        return ctx.t(f"socioeconomic.actor.{actor}")
+
+    def _money(self, ctx: RenderContext) -> callable:
+        def fmt(value: float) -> str:
+            return ctx.t("socioeconomic.tkr", value=ctx.number(value / 1000.0))
+
+        return fmt
+
+    def _payback_text(self, ctx: RenderContext, years: float | None) -> str:
+        if years is None or (isinstance(years, float) and math.isnan(years)):
+            return ctx.t("socioeconomic.not_within_horizon")
+        return ctx.years(years)
+
+    def _payback_cell(self, ctx: RenderContext, investment: float, years) -> str:
+        if investment <= 0 and years == 0:
+            return ctx.t("socioeconomic.no_investment")
+        return self._payback_text(ctx, years)
+
+    def render(self, ctx: RenderContext) -> Html:
+        """The reader's view: finding, tables, charts, method and assumptions."""
+        parts: list[str] = [self._render_lead(ctx)]
+        parts.append(self._render_summary(ctx))
+        parts.append(self._render_who_pays(ctx))
+        parts.append(self._render_yearly(ctx))
+        parts.append(self._render_break_even(ctx))
+        parts.append(self._render_uncertainty(ctx))
+        parts.append(self._render_tornado(ctx))
+        parts.append(self._render_transitions(ctx))
+        parts.append(self._render_method(ctx))
+        return join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.render(RenderContext())._repr_html_()
+
+    def _row(self, actor: str) -> pd.Series:
+        return self.summary.set_index("actor").loc[actor]
+
+    def _render_lead(self, ctx: RenderContext) -> Html:
+        soc = self._row("society")
+        mc = self.uncertainty().set_index("actor")
+        text = ctx.t(
+            "socioeconomic.lead",
+            horizon=self.params.horizon_years,
+            investment=ctx.sek(soc["investment_sek"]),
+            npv=ctx.sek(soc["npv_sek"]),
+            low=ctx.sek(mc.loc["society", "low_sek"]),
+            high=ctx.sek(mc.loc["society", "high_sek"]),
+            probability=ctx.pct(mc.loc["society", "probability_positive"]),
+            payback=self._payback_text(ctx, soc["payback_years_discounted"]),
+        )
+        funders = [a for a, v in self.investment_sek.items() if v > 0]
+        pockets = []
+        for actor in funders:
+            row = self._row(actor)
+            pockets.append(
+                ctx.t(
+                    "socioeconomic.lead_funder",
+                    actor=self._actor(ctx, actor),
+                    investment=ctx.sek(row["investment_sek"]),
+                    effect=ctx.sek(row["effect_pv_sek"]),
+                    npv=ctx.sek(row["npv_sek"]),
+                )
+            )
+        successes = ctx.t(
+            "socioeconomic.lead_successes",
+            successes=ctx.count(self.n_successes),
+            n=ctx.count(self.n_participants),
+        )
+        return ctx.paragraph(" ".join([text, *pockets, successes]))
+
+    def _render_summary(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        rows = []
+        for actor in (*self.shown_actors(), "society"):
+            r = self._row(actor)
+            rows.append(
+                {
+                    t("socioeconomic.col.actor"): self._actor(ctx, actor),
+                    t("socioeconomic.col.investment"): ctx.sek(r["investment_sek"]),
+                    t("socioeconomic.col.effect"): ctx.sek(r["effect_sek"]),
+                    t("socioeconomic.col.effect_pv"): ctx.sek(r["effect_pv_sek"]),
+                    t("socioeconomic.col.net"): ctx.sek(r["net_sek"]),
+                    t("socioeconomic.col.npv"): ctx.sek(r["npv_sek"]),
+                    t("socioeconomic.col.return"): (
+                        ctx.number(r["return_per_krona"], 2)
+                        if r["return_per_krona"] is not None
+                        and not pd.isna(r["return_per_krona"]) else "–"
+                    ),
+                    t("socioeconomic.col.payback"): self._payback_cell(
+                        ctx, r["investment_sek"], r["payback_years"]
+                    ),
+                    t("socioeconomic.col.payback_pv"): self._payback_cell(
+                        ctx, r["investment_sek"], r["payback_years_discounted"]
+                    ),
+                }
+            )
+        frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
+        return ctx.table(
+            frame,
+            t("socioeconomic.caption.summary", horizon=self.params.horizon_years,
+              rate=ctx.pct(self.params.discount_rate, 1), year=self.params.price_year),
+        )
+
+    def _render_who_pays(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        s = self.summary.set_index("actor").loc[list(self.shown_actors())]
+        s.index = [self._actor(ctx, a) for a in s.index]
+        fig = plots.plot_who_pays_who_gains(
+            s,
+            pays_label=t("socioeconomic.plot.pays"),
+            gains_label=t("socioeconomic.plot.gains"),
+            net_label=t("socioeconomic.plot.net"),
+            xlabel=t("socioeconomic.plot.sek_axis"),
+            money_format=self._money(ctx),
+        )
+        return ctx.figure(fig, alt=t("socioeconomic.alt.who_pays"),
+                          caption=t("socioeconomic.caption.who_pays"))
+
+    def _render_yearly(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        y = self.yearly()
+        actors = (*self.shown_actors(), "society")
+        pivot = y.pivot(index="year", columns="actor", values="cumulative_net_pv_sek")[
+            list(actors)
+        ]
+        start = pd.DataFrame(
+            [[-self.investment_sek.get(a, 0.0) if a != "society"
+              else -sum(self.investment_sek.values()) for a in actors]],
+            index=[0], columns=list(actors),
+        )
+        series = pd.concat([start, pivot])
+        series.columns = [self._actor(ctx, a) for a in actors]
+        fig = plots.plot_cumulative_cash_flow(
+            series,
+            xlabel=t("socioeconomic.plot.years_axis"),
+            ylabel=t("socioeconomic.plot.cumulative_axis"),
+            highlight=self._actor(ctx, "society"),
+            money_format=self._money(ctx),
+        )
+        table = pivot.copy()
+        table.index = [t("socioeconomic.year_n", n=int(i)) for i in table.index]
+        table.index.name = t("socioeconomic.col.year")
+        table.columns = [self._actor(ctx, a) for a in actors]
+        table = table.map(ctx.sek)
+        return join(
+            [
+                ctx.figure(fig, alt=t("socioeconomic.alt.cumulative"),
+                           caption=t("socioeconomic.caption.cumulative")),
+                ctx.table(table, t("socioeconomic.caption.yearly")),
+            ]
+        )
+
+    def _render_break_even(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        frame = self.break_even.copy()
+        rows = {}
+        for actor, group in frame.groupby("actor", sort=False):
+            cells = {}
+            for r in group.itertuples(index=False):
+                key = t("socioeconomic.within_years", n=int(r.within_years))
+                if r.participants is None or pd.isna(r.participants):
+                    cells[key] = t("socioeconomic.never")
+                else:
+                    cells[key] = t(
+                        "socioeconomic.break_even_cell",
+                        n=ctx.number(r.participants),
+                        share=ctx.pct(r.share_of_cohort),
+                    )
+            rows[self._actor(ctx, actor)] = cells
+        table = pd.DataFrame(rows).T
+        table.index.name = t("socioeconomic.col.actor")
+        return join(
+            [
+                ctx.paragraph(t("socioeconomic.break_even_text",
+                                n=ctx.count(self.n_participants),
+                                successes=ctx.count(self.n_successes))),
+                ctx.table(table, t("socioeconomic.caption.break_even")),
+            ]
+        )
+
+    def _render_uncertainty(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        mc = self.uncertainty().set_index("actor")
+        rows = []
+        for actor in (*self.shown_actors(), "society"):
+            r = mc.loc[actor]
+            rows.append(
+                {
+                    t("socioeconomic.col.actor"): self._actor(ctx, actor),
+                    t("socioeconomic.col.npv"): ctx.sek(self._row(actor)["npv_sek"]),
+                    t("socioeconomic.col.median"): ctx.sek(r["median_sek"]),
+                    t("socioeconomic.col.interval"): t(
+                        "socioeconomic.range", low=ctx.sek(r["low_sek"]),
+                        high=ctx.sek(r["high_sek"])),
+                    t("socioeconomic.col.probability"): ctx.pct(r["probability_positive"]),
+                }
+            )
+        frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
+        lo, hi = self.outcome_share_interval
+        return join(
+            [
+                ctx.paragraph(
+                    t("socioeconomic.uncertainty_text",
+                      draws=ctx.number(self.monte_carlo.draws), seed=self.monte_carlo.seed,
+                      share=ctx.pct(self.outcome_share), low=ctx.pct(lo), high=ctx.pct(hi),
+                      dw_low=ctx.pct(max(0.0, self.params.deadweight
+                                         - self.params.deadweight_range)),
+                      dw_high=ctx.pct(min(1.0, self.params.deadweight
+                                          + self.params.deadweight_range)),
+                      level=ctx.pct(INTERVAL_LEVEL))
+                ),
+                ctx.table(frame, t("socioeconomic.caption.uncertainty")),
+            ]
+        )
+
+    def _parameter_label(self, ctx: RenderContext, parameter: str) -> str:
+        if parameter.startswith("item:"):
+            status, actor, kind = parameter[5:].split(":")
+            return ctx.t(
+                "socioeconomic.item_label",
+                kind=ctx.t(f"socioeconomic.item_kind.{kind}"),
+                status=self._status_word(ctx, status),
+                actor=self._actor(ctx, "state" if actor == "state" else actor),
+            )
+        return ctx.t(f"socioeconomic.parameter.{parameter}")
+
+    def _status_word(self, ctx: RenderContext, status: str) -> str:
+        key = "support" if ctx.labels.has(f"code.support.{status}") else "outcome"
+        return ctx.code(key, status)
+
+    def _format_value(self, ctx: RenderContext, parameter: str, value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ctx.t("socioeconomic.no_switch")
+        if parameter.startswith("item:"):
+            return ctx.t("socioeconomic.per_year", amount=ctx.sek(value))
+        return ctx.pct(value, 1)
+
+    def _render_tornado(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        sens = self.sensitivity.copy()
+        shown = sens[sens["swing_sek"] > 0].head(10)
+        base = self._row("society")["npv_sek"]
+        labels = [self._parameter_label(ctx, p) for p in shown["parameter"]]
+        html = []
+        if not shown.empty:
+            fig = plots.plot_tornado(
+                shown.set_index(pd.Index(labels))[["npv_low_sek", "npv_high_sek"]],
+                base_sek=base,
+                low_label=t("socioeconomic.plot.low"),
+                high_label=t("socioeconomic.plot.high"),
+                xlabel=t("socioeconomic.plot.npv_axis"),
+                money_format=self._money(ctx),
+            )
+            html.append(ctx.figure(fig, alt=t("socioeconomic.alt.tornado"),
+                                   caption=t("socioeconomic.caption.tornado")))
+        rows = []
+        for label, r in zip(labels, shown.itertuples(index=False), strict=True):
+            rows.append(
+                {
+                    t("socioeconomic.col.assumption"): label,
+                    t("socioeconomic.col.base"): self._format_value(ctx, r.parameter,
+                                                                      r.base_value),
+                    t("socioeconomic.col.range"): t(
+                        "socioeconomic.range",
+                        low=self._format_value(ctx, r.parameter, r.low_value),
+                        high=self._format_value(ctx, r.parameter, r.high_value)),
+                    t("socioeconomic.col.npv_range"): t(
+                        "socioeconomic.range", low=ctx.sek(r.npv_low_sek),
+                        high=ctx.sek(r.npv_high_sek)),
+                    t("socioeconomic.col.switching"): self._format_value(
+                        ctx, r.parameter, r.switching_value),
+                }
+            )
+        if rows:
+            frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
+            html.append(ctx.table(frame, t("socioeconomic.caption.switching")))
+        return join(html)
+
+    def _render_transitions(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        if self.transitions.empty:
+            return Html("")
+        counts = self.transitions.copy()
+        counts.index = [ctx.code("support", c) for c in counts.index]
+        counts.columns = [
+            t("socioeconomic.no_after_status") if c == "none" else ctx.code("support", c)
+            for c in counts.columns
+        ]
+        return ctx.count_table(
+            counts,
+            t("socioeconomic.caption.transitions"),
+            table_id="socioeconomic_transitions",
+            dimensions=["support_at_start", "support_after"],
+        )
+
+    def _render_method(self, ctx: RenderContext) -> Html:
+        t = ctx.t
+        paragraphs = [
+            ctx.paragraph(t("socioeconomic.method.model")),
+            ctx.paragraph(t("socioeconomic.method.status")),
+            ctx.paragraph(t("socioeconomic.method.effect",
+                            start=ctx.date(self.account_start.date())
+                            if self.account_start is not None else "–")),
+            ctx.paragraph(t("socioeconomic.method.break_even")),
+        ]
+        assumptions = self.assumptions()
+        rows = []
+        for r in assumptions.itertuples(index=False):
+            if r.unit in ("rate", "share"):
+                value = ctx.pct(r.value, 2)
+            elif r.unit == "shares":
+                value = ", ".join(
+                    f"{self._actor(ctx, _funder_actor(k, self.params.split_state))} "
+                    f"{ctx.pct(v)}" for k, v in r.value.items()
+                )
+            elif r.unit == "sek":
+                value = ctx.sek(r.value)
+            elif r.unit in ("count",):
+                value = ctx.number(r.value)
+            else:
+                value = str(r.value)
+            rows.append(
+                {
+                    t("socioeconomic.col.assumption"): t(f"socioeconomic.parameter.{r.key}"),
+                    t("socioeconomic.col.value"): value,
+                    t("socioeconomic.col.source"): t(
+                        f"socioeconomic.source.{r.source}", seed=self.params.seed,
+                        path=Path(self.catalogue.price_index_path).name),
+                }
+            )
+        frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
+        items = self.catalogue.items
+        cost_rows = []
+        for r in items.itertuples(index=False):
+            cost_rows.append(
+                {
+                    t("socioeconomic.col.item"): self._parameter_label(ctx, f"item:{r.item}"),
+                    t("socioeconomic.col.amount"): ctx.sek(r.amount_sek_per_year),
+                    t("socioeconomic.col.range"): t(
+                        "socioeconomic.range", low=ctx.sek(r.low_sek_per_year),
+                        high=ctx.sek(r.high_sek_per_year)),
+                    t("socioeconomic.col.original"): t(
+                        "socioeconomic.original", amount=ctx.number(r.original_amount_sek, 2),
+                        per=t(f"socioeconomic.per.{r.per}"), year=r.original_price_year),
+                    t("socioeconomic.col.source"): r.source
+                    + (f" ({t('socioeconomic.estimate')})" if r.is_estimate else ""),
+                    t("socioeconomic.col.note"): r.note,
+                }
+            )
+        costs = pd.DataFrame(cost_rows).set_index(t("socioeconomic.col.item"))
+        return join(
+            [
+                *paragraphs,
+                ctx.table(frame, t("socioeconomic.caption.assumptions")),
+                ctx.table(costs, t("socioeconomic.caption.unit_costs",
+                                   year=self.params.price_year)),
+            ]
+        )
+
+    # --- figures.json ----------------------------------------------------------------
+    def figure_data(self, ctx: RenderContext) -> dict:
+        """The ``socioeconomic`` entry of figures.json (money is not suppressed)."""
+        s = self.summary.set_index("actor")
+        mc = self.uncertainty().set_index("actor")
+        actors = (*self.shown_actors(), "society")
+        horizon = self.break_even[self.break_even["within_years"] == self.params.horizon_years]
+        be = horizon.set_index("actor")["participants"]
+
+        def num(value) -> float | None:
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                return None
+            return float(value)
+
+        return {
+            "horizon_years": int(self.params.horizon_years),
+            "discount_rate": float(self.params.discount_rate),
+            "deadweight": float(self.params.deadweight),
+            "investment_sek": {a: float(v) for a, v in self.investment_sek.items()},
+            "npv_sek": {a: float(s.loc[a, "npv_sek"]) for a in actors},
+            "payback_years": {a: num(s.loc[a, "payback_years_discounted"]) for a in actors},
+            "break_even_participants": {
+                a: (None if be.get(a) is None or pd.isna(be.get(a)) else int(be.get(a)))
+                for a in ("society", *self.investment_sek)
+            },
+            "probability_positive": {a: num(mc.loc[a, "probability_positive"]) for a in actors},
+        }
+
+
+def build_account(
+    df: pd.DataFrame,
+    params: ReportParameters,
+    *,
+    investment_sek: float | None,
+    catalogue: UnitCostCatalogue | None = None,
+    outcome_share_interval: tuple[float, float] | None = None,
+) -> SocioeconomicAccount:
+    """Build the socio-economic account of one cohort.
+
+    Args:
+        df: canonical participants of the insats (see the data contract).
+        params: the report parameters (rates, horizon, deadweight, funder shares …).
+        investment_sek: the insats' cost in kronor, e.g. the sum of invoiced costs in
+            the finance table; ``None`` falls back to ``params.investment_sek``.
+        catalogue: unit costs; default :func:`load_catalogue` (params' files or the
+            shipped ones).
+        outcome_share_interval: the interval of the self-sufficiency share (after
+            status wage or student aid, among all participants) for the Monte Carlo;
+            default the 95 % Wilson interval.
+
+    Raises:
+        AccountError: no investment given, or funder shares naming unknown actors.
+    """
+    source = "finance"
+    if investment_sek is None:
+        investment_sek, source = params.investment_sek, "parameter"
+    if investment_sek is None:
+        raise AccountError(
+            "no investment: pass investment_sek (e.g. the invoiced costs) or set the "
+            "parameter investment_sek"
+        )
+    if investment_sek < 0 or not math.isfinite(investment_sek):
+        raise AccountError(f"investment_sek must be a non-negative amount, got {investment_sek!r}")
+    catalogue = catalogue or load_catalogue(params)
+    items = catalogue.items
+    rates = Rates(
+        params.employer_contribution_rate, params.municipal_tax_rate, params.regional_tax_rate
+    )
+    statuses = assign_statuses(df)
+    engine = Engine.from_statuses(statuses, items, rates, params.split_state)
+    actors = engine.actors
+
+    problems = []
+    investment = np.zeros(len(actors))
+    invest_by_actor: dict[str, float] = {}
+    for name, share in params.funder_shares.items():
+        actor = _funder_actor(name, params.split_state)
+        if actor not in actors or actor in ("individual", "employer"):
+            problems.append(f"funder_shares: {name!r} is not a funding actor "
+                            f"(expected one of municipality, region, state, {STATE_PARTS})")
+            continue
+        investment[actors.index(actor)] += share * investment_sek
+        invest_by_actor[actor] = invest_by_actor.get(actor, 0.0) + share * investment_sek
+    if problems:
+        raise AccountError("\n".join(problems))
+
+    H = params.horizon_years
+    evaluator = Evaluator(
+        engine=engine, horizon_years=H, discount_rate=params.discount_rate,
+        deadweight=params.deadweight, attribution=params.attribution,
+        displacement=params.displacement, drop_off_rate=params.drop_off_rate,
+        investment=investment, amounts=items["amount_sek_per_year"].to_numpy(dtype=float),
+    )
+    flows = evaluator.flows()  # [t, a, j]
+    df_t = discount_factors(H, params.discount_rate)
+
+    # tidy flows
+    t_idx, a_idx, j_idx = np.meshgrid(np.arange(H), np.arange(len(actors)),
+                                      np.arange(len(FLOW_KINDS)), indexing="ij")
+    tidy = pd.DataFrame(
+        {
+            "year": t_idx.ravel() + 1,
+            "actor": np.array(actors)[a_idx.ravel()],
+            "kind": np.array(FLOW_KINDS)[j_idx.ravel()],
+            "amount_sek": flows.ravel(),
+            "discounted_sek": (flows * df_t[:, None, None]).ravel(),
+        }
+    )
+    inv = pd.DataFrame(
+        {"year": 1, "actor": list(actors), "kind": "investment",
+         "amount_sek": investment, "discounted_sek": investment}
+    )
+    tidy = pd.concat([inv, tidy], ignore_index=True)
+
+    # per-actor summary
+    effect_by_year = flows.sum(axis=2)  # [t, a]
+    rows = []
+    for a, actor in enumerate((*actors, "society")):
+        yearly = effect_by_year.sum(axis=1) if actor == "society" else effect_by_year[:, a]
+        invest = investment.sum() if actor == "society" else investment[a]
+        pv = float((yearly * df_t).sum())
+        rows.append(
+            {
+                "actor": actor,
+                "investment_sek": float(invest),
+                "effect_sek": float(yearly.sum()),
+                "effect_pv_sek": pv,
+                "net_sek": float(yearly.sum() - invest),
+                "npv_sek": pv - float(invest),
+                "return_per_krona": pv / invest if invest > 0 else None,
+                "payback_years": payback_years(invest, yearly),
+                "payback_years_discounted": payback_years(invest, yearly * df_t),
+            }
+        )
+    summary = pd.DataFrame(rows)
+    for column in ("return_per_krona", "payback_years", "payback_years_discounted"):
+        # None (not NaN) means "not within the horizon" / "no investment"
+        summary[column] = pd.Series(
+            [r[column] for r in rows], dtype=object, index=summary.index
+        )
+
+    # break-even
+    n = int(len(df))
+    be_rows = []
+    for years in sorted({1, MANDATE_PERIOD_YEARS, H}):
+        per_success = (1.0 - params.deadweight) * (
+            evaluator.amounts
+            @ engine.success_exposure(years, attribution=params.attribution,
+                                      drop_off_rate=params.drop_off_rate,
+                                      discount_rate=params.discount_rate)
+        )  # [actor]
+        for actor in ("society", *invest_by_actor):
+            value = per_success.sum() if actor == "society" else per_success[actors.index(actor)]
+            invest = investment.sum() if actor == "society" else invest_by_actor[actor]
+            needed = None
+            if invest <= 0:
+                needed = 0
+            elif value > invest * 1e-12:  # a vanishing value per success: never
+                needed = int(math.ceil(invest / value - 1e-9))
+            be_rows.append(
+                {
+                    "actor": actor,
+                    "within_years": years,
+                    "value_per_success_sek": float(value),
+                    "participants": needed,
+                    "share_of_cohort": (needed / n) if (needed is not None and n) else None,
+                }
+            )
+    break_even = pd.DataFrame(be_rows)
+
+    # uncertainty
+    n_success = int(statuses["is_success"].sum()) if n else 0
+    share0 = n_success / n if n else 0.0
+    interval = outcome_share_interval or _wilson(n_success, n)
+    lo = min(interval[0], share0)
+    hi = max(interval[1], share0)
+    dw = params.deadweight
+    dw_triple = (max(0.0, dw - params.deadweight_range), dw,
+                 min(1.0, dw + params.deadweight_range))
+    low = items["low_sek_per_year"].to_numpy(dtype=float)
+    high = items["high_sek_per_year"].to_numpy(dtype=float)
+    mc = run_monte_carlo(evaluator, low=low, high=high, share=(lo, share0, hi),
+                         deadweight=dw_triple, draws=params.monte_carlo_draws, seed=params.seed)
+    sensitivity = one_way_sensitivity(evaluator, items=items, low=low, high=high,
+                                      share=(lo, share0, hi), deadweight=dw_triple)
+
+    # transitions (person counts)
+    if n:
+        after = statuses["after_support"].where(statuses["has_effect"], "none")
+        transitions = pd.crosstab(statuses["start_support"], after)
+    else:
+        transitions = pd.DataFrame()
+
+    start = pd.to_datetime(df["start_date"]).min() if n else None
+    if start is not None and pd.isna(start):
+        start = None
+    return SocioeconomicAccount(
+        params=params,
+        catalogue=catalogue,
+        actors=actors,
+        funders=dict(params.funder_shares),
+        investment_sek=invest_by_actor,
+        flows=tidy,
+        summary=summary,
+        break_even=break_even,
+        monte_carlo=mc,
+        sensitivity=sensitivity,
+        transitions=transitions,
+        n_participants=n,
+        n_with_effect=int(statuses["has_effect"].sum()) if n else 0,
+        n_successes=n_success,
+        outcome_share=share0,
+        outcome_share_interval=(float(interval[0]), float(interval[1])),
+        account_start=start,
+        investment_source=source,
+    )
