@@ -43,7 +43,7 @@ tertial = int(period[-1])
 figures = {{
     "project": project,
     "period": {{"label": period}},
-    "participants": {{"enrolled": 10 * tertial + len(project), "started": 3, "exited": None}},
+    "participants": {{"enrolled": 10 * tertial + len(project), "started": 12, "exited": None}},
     "work_or_studies_at_exit": {{"share": tertial / 10, "n": 20}},
 }}
 display({{"{FIGURES_MIMETYPE}": figures}}, raw=True)

@@ -55,7 +55,9 @@ def test_no_network_requests_and_all_sections_in_dom(
         assert dom.find(id=link["href"][1:]) is not None, link["href"]
 
 
-def test_screenshots_desktop_phone_and_full_page(chromium: str, report: Path, tmp_path: Path) -> None:
+def test_screenshots_desktop_phone_and_full_page(
+    chromium: str, report: Path, tmp_path: Path
+) -> None:
     shots = {
         "top": ((1280, 2000), None),
         "phone": ((390, 1600), None),

@@ -261,6 +261,16 @@ def test_same_population_with_different_counts_is_an_inconsistency():
     )
 
 
+def test_planned_table_may_be_rendered_with_another_total_label():
+    by_outcome, _, _ = gender_tables()
+    control = DisclosureControl("namnd", strict=True)
+    control.plan_tables({"o": CountSpec(by_outcome, ["gender", "outcome"])})
+    out = control.protect_table(
+        by_outcome, table_id="o", dimensions=["gender", "outcome"], total_label="Total"
+    )
+    assert list(out.index) == ["woman", "man", "Total"] and out.at["Total", "Total"] == 34
+
+
 def test_planned_table_rendered_with_other_counts_is_flagged():
     by_outcome, _, _ = gender_tables()
     control = DisclosureControl("namnd", strict=True)

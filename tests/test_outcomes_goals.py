@@ -110,3 +110,11 @@ def test_goal_bounds_quoted_above():
 def test_goal_rejects_a_percentage_given_as_a_number():
     with pytest.raises(ValueError, match="between 0 and 1"):
         assess_goal(8, 12, 75)
+
+
+def test_goal_kind_names_the_measure():
+    assert assess_goal(8, 12, 0.5, kind="work_or_studies").label_key == (
+        "outcomes.composite.work_or_studies"
+    )
+    with pytest.raises(ValueError, match="kind"):
+        assess_goal(8, 12, 0.5, kind="happiness")

@@ -172,3 +172,14 @@ def test_plot_survival_and_trend_return_figures():
     fig = plot_trend(trend, language="en")
     assert ".." in [t.get_text() for t in fig.axes[0].texts]
     assert "20%" not in [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_share_table_hides_count_when_complement_is_small():
+    # 5 of 6 in work: n − k = 1 would be derivable from count and n, so the nämnd table
+    # shows neither the count nor the share (n itself is 6 >= 5 and stays)
+    rows = [("employment",)] * 5 + [("job_seeking",)]
+    df = pd.DataFrame(rows, columns=["outcome_at_exit"])
+    html = text_of(estimate_composite(df).render(CONTEXTS["namnd"]))
+    assert "<td>5</td>" not in html and "83 %" not in html
+    assert "<td>6</td>" in html
+    assert "<td>5</td>" in text_of(estimate_composite(df).render(CONTEXTS["sv"]))

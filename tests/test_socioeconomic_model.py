@@ -20,8 +20,12 @@ from insats.socioeconomic import (
     payback_years,
     years_and_months,
 )
-from insats.socioeconomic.catalogue import build_catalogue, read_price_index, read_unit_costs
-from insats.socioeconomic.catalogue import default_unit_costs_dir
+from insats.socioeconomic.catalogue import (
+    build_catalogue,
+    default_unit_costs_dir,
+    read_price_index,
+    read_unit_costs,
+)
 
 # --- the hand calculation of the issue (every step) ---------------------------------
 WAGE_MONTH = 21_570  # Kommunal–SKR lowest wage 2024 (ka.se)
@@ -66,8 +70,16 @@ def make_params(**overrides) -> ReportParameters:
     return ReportParameters(**base)
 
 
-def person(i, *, start="social_assistance", outcome="job_seeking", support=None,
-           end="2024-01-20", exit_reason="completed", **extra):
+def person(
+    i,
+    *,
+    start="social_assistance",
+    outcome="job_seeking",
+    support=None,
+    end="2024-01-20",
+    exit_reason="completed",
+    **extra,
+):
     row = {
         "participant_id": f"T{i:03d}",
         "project": "Testinsatsen",
@@ -89,7 +101,8 @@ def person(i, *, start="social_assistance", outcome="job_seeking", support=None,
 
 def cohort(n: int, successes: int, **kwargs) -> pd.DataFrame:
     rows = [
-        person(i, outcome="employment", support="wage", **kwargs) if i < successes
+        person(i, outcome="employment", support="wage", **kwargs)
+        if i < successes
         else person(i, **kwargs)
         for i in range(n)
     ]
@@ -182,8 +195,9 @@ def test_drop_off_deadweight_and_attribution():
     account = build_account(cohort(1, 1), params, investment_sek=0.0)
     assert summary(account).loc["society", "effect_sek"] == pytest.approx(0.6 * PRODUCTION)
     # break-even respects deadweight: 1 200 000 / (0.75 × 0.8 × P) = 5.88 → 6
-    account = build_account(cohort(20, 5), make_params(deadweight=0.25, attribution=0.8),
-                            investment_sek=1_200_000)
+    account = build_account(
+        cohort(20, 5), make_params(deadweight=0.25, attribution=0.8), investment_sek=1_200_000
+    )
     be = account.break_even.set_index(["actor", "within_years"])["participants"]
     assert be.loc[("society", 1)] == math.ceil(1_200_000 / (0.6 * PRODUCTION))
 
@@ -241,9 +255,15 @@ def test_status_rules_latest_known_early_exits_and_ongoing():
     rows[5]["support_at_exit"] = pd.NA
     st_ = assign_statuses(pd.DataFrame(rows))
     assert st_.loc[0, ["after_outcome", "after_support", "after_source"]].tolist() == [
-        "employment", "wage", "12m"]
+        "employment",
+        "wage",
+        "12m",
+    ]
     assert st_.loc[1, ["after_outcome", "after_support", "after_source"]].tolist() == [
-        "studies", "student_aid", "6m"]
+        "studies",
+        "student_aid",
+        "6m",
+    ]
     assert not st_.loc[2, "has_effect"]
     assert st_.loc[2, "after_support"] == "social_assistance"
     assert st_.loc[3, "has_effect"] and st_.loc[3, "is_success"]
@@ -256,23 +276,43 @@ def test_investment_errors_and_funder_split():
     with pytest.raises(AccountError, match="no investment"):
         build_account(cohort(2, 1), make_params(), investment_sek=None)
     with pytest.raises(AccountError, match="individual"):
-        build_account(cohort(2, 1), make_params(funder_shares={"individual": 1.0}),
-                      investment_sek=1.0)
+        build_account(
+            cohort(2, 1), make_params(funder_shares={"individual": 1.0}), investment_sek=1.0
+        )
     params = make_params(funder_shares={"state": 0.5, "region": 0.25, "municipality": 0.25})
     account = build_account(cohort(4, 1), params, investment_sek=1_000_000)
-    assert account.investment_sek == {"state": 500_000, "region": 250_000,
-                                      "municipality": 250_000}
-    split = build_account(cohort(4, 1), make_params(split_state=True, funder_shares={
-        "employment_service": 0.5, "municipality": 0.5}), investment_sek=1_000_000)
+    assert account.investment_sek == {"state": 500_000, "region": 250_000, "municipality": 250_000}
+    split = build_account(
+        cohort(4, 1),
+        make_params(
+            split_state=True, funder_shares={"employment_service": 0.5, "municipality": 0.5}
+        ),
+        investment_sek=1_000_000,
+    )
     assert split.investment_sek == {"employment_service": 500_000, "municipality": 500_000}
     assert "social_insurance" in split.actors
 
 
 # --- the identity, as a property ------------------------------------------------------
-SUPPORTS = ["social_assistance", "establishment_allowance", "activity_support", "wage",
-            "student_aid", "none", "unknown", "sickness_benefit"]
-OUTCOMES = ["employment", "subsidised_employment", "studies", "work_practice",
-            "job_seeking", "inactive", "unknown"]
+SUPPORTS = [
+    "social_assistance",
+    "establishment_allowance",
+    "activity_support",
+    "wage",
+    "student_aid",
+    "none",
+    "unknown",
+    "sickness_benefit",
+]
+OUTCOMES = [
+    "employment",
+    "subsidised_employment",
+    "studies",
+    "work_practice",
+    "job_seeking",
+    "inactive",
+    "unknown",
+]
 
 SHIPPED = read_unit_costs(default_unit_costs_dir() / "unit_costs_2024.csv")
 KPI = read_price_index(default_unit_costs_dir() / "kpi.csv")
@@ -313,16 +353,22 @@ def test_society_is_the_sum_of_actors_and_production_minus_services(
     costs["low_sek"] = np.nan
     costs["high_sek"] = np.nan
     params = make_params(
-        horizon_years=horizon, employer_contribution_rate=rates[0],
-        municipal_tax_rate=rates[1], regional_tax_rate=rates[2], split_state=split,
+        horizon_years=horizon,
+        employer_contribution_rate=rates[0],
+        municipal_tax_rate=rates[1],
+        regional_tax_rate=rates[2],
+        split_state=split,
         caseworker_social_services_sek_per_year=12_345.0,
         caseworker_employment_service_sek_per_year=6_789.0,
-        drop_off_rate=0.1, deadweight=0.2, monte_carlo_draws=20,
+        drop_off_rate=0.1,
+        deadweight=0.2,
+        monte_carlo_draws=20,
     )
     from insats.socioeconomic.catalogue import caseworker_estimates
 
-    catalogue = build_catalogue(costs, KPI, price_year=2024, relative_cost_range=0.2,
-                                estimates=caseworker_estimates(params))
+    catalogue = build_catalogue(
+        costs, KPI, price_year=2024, relative_cost_range=0.2, estimates=caseworker_estimates(params)
+    )
     account = build_account(df, params, investment_sek=100_000, catalogue=catalogue)
     flows = account.to_frame()
     effect = flows[flows["kind"] != "investment"]

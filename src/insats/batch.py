@@ -27,12 +27,15 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from insats.periods import Period, parse_period, previous_period
+if TYPE_CHECKING:  # insats.periods imports pandas: kept out of the template's start
+    from insats.periods import Period
+
 
 __all__ = [
     "BatchEntry",
@@ -41,6 +44,8 @@ __all__ = [
     "BatchResult",
     "KEY_FIGURES",
     "KernelTemplate",
+    "batch_kernel_manager",
+    "single_run_kernels",
     "collect_parameter_files",
     "plan_jobs",
     "run_batch",
@@ -211,6 +216,7 @@ def plan_jobs(
         FileNotFoundError: a source that does not exist.
     """
     from insats.params import ParameterError, load_parameters
+    from insats.periods import parse_period
 
     resolved: list[Period] = []
     for text in periods:
@@ -271,7 +277,6 @@ def _worker_init(
         import insats.report.export  # noqa: F401
         import insats.runner  # noqa: F401
 
-        km_class = None
         if use_template and hasattr(os, "fork") and sys.platform != "win32":
             if template_socket is None:
                 # Dask workers (or direct calls) start their own template, once.
@@ -279,8 +284,9 @@ def _worker_init(
                 template.start()
                 _WORKER["template"] = template
                 template_socket = template.socket_path
-            km_class = template_kernel_manager(template_socket)
-        _WORKER["km_class"] = km_class
+        else:
+            template_socket = None
+        _WORKER["km_class"] = batch_kernel_manager(template_socket)
         _WORKER["ready"] = True
 
 
@@ -501,12 +507,34 @@ class KernelTemplate:
         self.close()
 
 
-def template_kernel_manager(socket_path: str) -> type:
-    """A :class:`insats.kernel.ProjectKernelManager` whose kernels come from the template."""
+def _unique_ipc_base() -> str:
+    # Absolute and unique per kernel: jupyter_client's default IPC name is the relative
+    # "kernel-ipc", so kernels of notebooks in the same folder would bind the same
+    # socket files "kernel-ipc-1" … "-5" (papermill issue 511, IPC edition).
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"insats-kernel-{uuid.uuid4().hex[:16]}")
+
+
+def batch_kernel_manager(socket_path: str | None = None) -> type:
+    """A :class:`insats.kernel.ProjectKernelManager` that is safe to run in parallel.
+
+    Every kernel gets its own absolute IPC socket names. With ``socket_path`` (a running
+    :class:`KernelTemplate`) the kernels are forked from the template.
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
     from traitlets import default
 
     from insats.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
+
+    class UniqueIpcKernelManager(ProjectKernelManager):
+        def _ip_default(self) -> str:
+            if self.transport == "ipc":
+                return _unique_ipc_base()
+            return super()._ip_default()
+
+    if socket_path is None:
+        return UniqueIpcKernelManager
 
     argv = [sys.executable, "-I", "-S", "-c", _CLIENT_SOURCE, socket_path, "{connection_file}"]
 
@@ -524,12 +552,38 @@ def template_kernel_manager(socket_path: str) -> type:
                 metadata={"debugger": False},
             )
 
-    class TemplateKernelManager(ProjectKernelManager):
+    class TemplateKernelManager(UniqueIpcKernelManager):
         @default("kernel_spec_manager")
         def _default_template_spec_manager(self) -> KernelSpecManager:
             return TemplateKernelSpecManager(parent=self)
 
     return TemplateKernelManager
+
+
+@contextmanager
+def single_run_kernels():
+    """Kernels for one ``insats run``: a template whose imports overlap the runner's work.
+
+    The template imports pandas, statsmodels, matplotlib and insats in its own process
+    while the runner checks the inputs and imports papermill, so on two or more cores the
+    kernel is ready sooner than a fresh one. Set ``INSATS_KERNEL_TEMPLATE=0`` to start
+    kernels the ordinary way (still with unique IPC socket names).
+
+    Yields:
+        A kernel manager class for :func:`insats.runner.run_report`.
+    """
+    usable = hasattr(os, "fork") and sys.platform != "win32"
+    template = None
+    if usable and os.environ.get("INSATS_KERNEL_TEMPLATE", "1") != "0":
+        try:
+            template = KernelTemplate().start()
+        except Exception:  # ordinary kernels then: slower, same results
+            template = None
+    try:
+        yield batch_kernel_manager(template.socket_path if template else None)
+    finally:
+        if template is not None:
+            template.close()
 
 
 def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its own process
@@ -880,6 +934,8 @@ def _change(now: Any, before: Any) -> float | int | None:
 
 
 def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[str, Any]]:
+    from insats.periods import parse_period, previous_period
+
     rows = []
     for entry in entries:
         figures = entry.figures
@@ -927,6 +983,8 @@ def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[
 
 
 def _period_sort_key(label: str) -> tuple[str, str]:
+    from insats.periods import parse_period
+
     try:
         p = parse_period(label)
         return (p.start.isoformat(), p.end.isoformat())

@@ -321,6 +321,14 @@ def measures_table(
     over the categories (enrolled, new, exited; or funnel steps) but do not add up across
     measures. Each measure is protected as its own one-way table with a total row, so no
     meaningless total column is made."""
+    specs = {
+        f"{table_id}.{m}": (
+            wide[[m]],
+            {"dimensions": [dimension], "filters": {**filters, "measure": m}},
+        )
+        for m in wide.columns
+    }
+    plan_count_tables(ctx, specs)  # one joint protection instead of one per measure
     columns = []
     for measure in wide.columns:
         protected = ctx.disclosure.protect_table(

@@ -95,7 +95,8 @@ def plot_shares(
             ax.errorbar(
                 value,
                 y[i],
-                xerr=[[value - lo], [hi - value]],
+                # rounding can put a bound a hair past the share (1 − 1e-16)
+                xerr=[[max(value - lo, 0.0)], [max(hi - value, 0.0)]],
                 fmt="none",
                 ecolor=INTERVAL_COLOUR,
                 capsize=3,
@@ -243,7 +244,7 @@ def plot_trend(
         ax.errorbar(
             x[idx],
             values,
-            yerr=[values - lows, highs - values],
+            yerr=[np.clip(values - lows, 0, None), np.clip(highs - values, 0, None)],
             fmt="o-",
             color=colours[k % len(colours)],
             capsize=3,

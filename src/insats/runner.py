@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -152,6 +153,13 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
+def _import_exporter() -> None:
+    try:
+        import insats.report.export  # noqa: F401
+    except Exception:  # the main thread's own import reports any problem
+        pass
+
+
 def run_report(
     params: ReportParameters,
     out_dir: str | Path,
@@ -168,16 +176,34 @@ def run_report(
         notebook: the report notebook; default ``notebooks/report.ipynb``.
         base_dir: paths in the manifest are written relative to this folder
             (default: the repository root), so shared outputs hold no absolute paths.
-        kernel_manager_class: a jupyter_client kernel manager class to use instead of
-            :class:`ProjectKernelManager` (see :mod:`insats.batch`).
+        kernel_manager_class: a jupyter_client kernel manager class; default: kernels
+            forked from a template that imports the report's modules while this process
+            checks the inputs (see :func:`insats.batch.single_run_kernels`).
 
     Raises:
         insats.cohort.ValidationFailed: input data are invalid (nothing is run).
         RunFailed: the notebook failed; an error page was written.
         insats.disclosure.DisclosureError: a shared output would disclose personal data.
     """
+    if kernel_manager_class is None:
+        from insats.batch import single_run_kernels
+
+        with single_run_kernels() as kernel_manager_class:
+            return run_report(
+                params,
+                out_dir,
+                notebook=notebook,
+                base_dir=base_dir,
+                kernel_manager_class=kernel_manager_class,
+            )
+
+    # nbconvert takes ~2 s to import: do it in a thread while the kernel works (the
+    # import lock makes the later import wait for it). papermill first, in this thread:
+    # the two share most dependencies, and one importer at a time avoids lock cycles.
+    import papermill  # noqa: F401
+
+    threading.Thread(target=_import_exporter, daemon=True).start()
     from insats.report.build import check_inputs
-    from insats.report.export import export_error_html, export_html
     from insats.report.manifest import build_manifest
 
     started = time.perf_counter()
@@ -204,6 +230,8 @@ def run_report(
                 kernel_manager_class=kernel_manager_class,
             )
         except Exception as exc:  # papermill raises several types; all end the same way
+            from insats.report.export import export_error_html
+
             partial = (
                 nbformat.read(executed_path, as_version=4)
                 if executed_path.exists()
@@ -219,6 +247,8 @@ def run_report(
             raise RunFailed(
                 f"the report notebook failed: {message}", error_page=out_dir / "error.html"
             ) from exc
+
+        from insats.report.export import export_html
 
         figures = extract_figures(nb)
         if figures is None:

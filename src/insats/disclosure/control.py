@@ -223,6 +223,7 @@ class DisclosureControl:
         self._shown: set[Key] = set()
         self._order: dict[Key, int] = {}
         self._results: dict[str, pd.DataFrame] = {}  # planned or rendered, by table id
+        self._reported: set[Key] = set()
         self._rendered: dict[str, TableStats] = {}
 
     # --- single values -------------------------------------------------------------
@@ -318,7 +319,8 @@ class DisclosureControl:
                 # Planned, or the same table rendered again (render and _repr_html_).
                 result = self._results[table_id]
                 self._count(known, result)
-                return result.copy()
+                rename = {known.spec.total_label: total_label}
+                return result.rename(index=rename, columns=rename)
             self._inconsistent(
                 f"table {table_id!r} is rendered with other counts or labels than planned "
                 "or rendered before; it is protected on its own"
@@ -396,6 +398,9 @@ class DisclosureControl:
             forced_hidden=self._hidden,
         )
         for key in solution.unprotectable:
+            if key in self._reported:
+                continue  # an earlier table's problem, reported then
+            self._reported.add(key)
             self._inconsistent(
                 f"a hidden cell ({_describe(key)}) can be recomputed from cells already shown "
                 "in other tables; plan all tables of the report together with plan_tables()"
@@ -429,17 +434,18 @@ def _same_spec(a: CountSpec, b: CountSpec) -> bool:
         return (
             dims,
             spec.add_totals,
-            spec.total_label,
             tuple(sorted((str(k), str(v)) for k, v in (spec.filters or {}).items())),
         )
 
     if norm(a) != norm(b):
         return False
+    x, y = pd.DataFrame(a.counts), pd.DataFrame(b.counts)
     try:
         return (
-            bool(a.counts.astype("int64").equals(b.counts.astype("int64")))
-            and list(map(str, a.counts.index)) == list(map(str, b.counts.index))
-            and list(map(str, a.counts.columns)) == list(map(str, b.counts.columns))
+            x.shape == y.shape
+            and list(map(str, x.index)) == list(map(str, y.index))
+            and list(map(str, x.columns)) == list(map(str, y.columns))
+            and bool((x.to_numpy(dtype="int64") == y.to_numpy(dtype="int64")).all())
         )
     except (TypeError, ValueError):
         return False

@@ -100,7 +100,7 @@ class GoalAssessment:
                 ],
                 ctx.t("outcomes.goal.col_status"): [ctx.t(f"outcomes.goal.label.{self.status}")],
             },
-            index=[what],
+            index=[what[:1].upper() + what[1:]],
         )
         parts.append(ctx.table(table, ctx.t("outcomes.goal.caption", what=what)))
         fig = plot_shares(
@@ -136,6 +136,8 @@ def assess_goal(
     n: int,
     target_share: float,
     label_key: str = "outcomes.composite.self_sufficient",
+    *,
+    kind: str | None = None,
 ) -> GoalAssessment:
     """Compare an observed share with a target share, through its Wilson interval.
 
@@ -144,6 +146,7 @@ def assess_goal(
         n: Persons in the denominator.
         target_share: The goal as a share 0–1.
         label_key: Label key naming what the goal measures.
+        kind: Shortcut for ``label_key``: ``work_or_studies`` or ``self_sufficient``.
 
     Returns:
         A :class:`GoalAssessment`.
@@ -155,6 +158,10 @@ def assess_goal(
     """
     if not 0.0 <= target_share <= 1.0:
         raise ValueError(f"target_share must be a share between 0 and 1, got {target_share!r}")
+    if kind is not None:
+        if kind not in ("work_or_studies", "self_sufficient"):
+            raise ValueError(f"kind must be work_or_studies or self_sufficient, got {kind!r}")
+        label_key = f"outcomes.composite.{kind}"
     observed = estimate_proportion(count, n)
     if n == 0:
         status, clear = "not_assessable", False
@@ -321,7 +328,7 @@ class ReferenceComparison:
                 ],
                 ctx.t("outcomes.reference.col_deadweight"): [ctx.pct(self.deadweight_share)],
             },
-            index=[what],
+            index=[what[:1].upper() + what[1:]],
         )
         parts.append(ctx.table(table, ctx.t("outcomes.reference.caption", what=what)))
         ref_low, ref_high = float("nan"), float("nan")

@@ -331,7 +331,11 @@ def _share_cell(ctx, count, n, share, low, high) -> str:
 
 
 def _share_table(ctx, frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
-    """Display table: count, n, share and interval, with the disclosure rule applied."""
+    """Display table: count, n, share and interval, with the disclosure rule applied.
+
+    Count, share and interval are hidden together when ``is_hidden`` (k, n or n − k is a
+    small non-zero number); n is shown unless it is small itself.
+    """
     from insats.disclosure import SUPPRESSED
 
     rows = []
@@ -339,7 +343,9 @@ def _share_table(ctx, frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
         hidden = is_hidden(ctx, int(r.count), int(r.n))
         rows.append(
             {
-                ctx.t("outcomes.table.count"): ctx.count(int(r.count)),
+                # the count goes with the share: with n shown, a count would give away
+                # the small complement n − k that the share rule protects
+                ctx.t("outcomes.table.count"): SUPPRESSED if hidden else ctx.count(int(r.count)),
                 ctx.t("outcomes.table.n"): ctx.count(int(r.n)),
                 ctx.t("outcomes.table.share"): SUPPRESSED if hidden else ctx.pct(r.share),
                 ctx.t("outcomes.table.interval"): SUPPRESSED
@@ -429,6 +435,27 @@ class CompositeShares:
     by: str | None
     frame: pd.DataFrame
     n_missing: int = 0
+
+    # the overall proportion's fields, for callers that read the composite directly
+    @property
+    def count(self) -> int:
+        return self.overall.count
+
+    @property
+    def n(self) -> int:
+        return self.overall.n
+
+    @property
+    def share(self) -> float | None:
+        return self.overall.share
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.overall.ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.overall.ci_high
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()

@@ -123,15 +123,18 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
                        ("narrative", params.narrative_path)):
         if path:
             files[role] = Path(path)
-    catalogue_info = None
-    try:
-        from insats.socioeconomic import catalogue_info as _catalogue_info
+    from insats.socioeconomic.catalogue import load_catalogue
 
-        catalogue_info = _catalogue_info(params)
-        for name, path in catalogue_info.get("files", {}).items():
-            files[name] = Path(path)
-    except ImportError:  # pragma: no cover - socio-economic module not installed
-        pass
+    catalogue = load_catalogue(params)  # fails early, naming the file, if it is broken
+    files["unit_costs"] = Path(catalogue.unit_costs_path)
+    files["price_index"] = Path(catalogue.price_index_path)
+    catalogue_info = {
+        "unit_costs": Path(catalogue.unit_costs_path).name,
+        "price_index": Path(catalogue.price_index_path).name,
+        "price_year": catalogue.price_year,
+        "items": int(len(catalogue.items)),
+        "estimates": int(catalogue.items["is_estimate"].sum()),
+    }
     warn = [str(w) for w in getattr(cohort, "warnings", [])]
     for role in ("finance", "funnel"):
         frame = results.get(role)
@@ -155,7 +158,9 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
 
 
 def _section(anchor: str, title: str, *parts: str) -> Html:
-    return Html(f'<section id="{escape(anchor)}"><h2>{escape(title)}</h2>') + join(parts) + Html("</section>")
+    from insats.report.export import section
+
+    return section(anchor, title, *parts)
 
 
 class ReportModel:
@@ -170,6 +175,7 @@ class ReportModel:
 
         self.params = params
         self.inputs = inputs
+        self._manifest: dict | None = None
         self.ctx = RenderContext(
             language=params.language, audience=params.audience, min_cell_count=params.min_cell_count
         )
@@ -209,7 +215,7 @@ class ReportModel:
         self.exits = exits_mod.summarise_exits(self.exited_period)
         self.exits_to_date = exits_mod.summarise_exits(self.exited_to_date)
         self.transitions = exits_mod.tabulate_transitions(self.exited_to_date)
-        self.follow_up_result = exits_mod.summarise_follow_up(self.exited_to_date, as_of=self.as_of)
+        self.follow_up_result = exits_mod.summarise_follow_up(data, as_of=self.as_of)
         self.trend = oc.estimate_trend(self.exited_to_date)
         self.survival = oc.estimate_time_to_work(data, as_of=self.as_of)
         with warnings.catch_warnings():
@@ -221,18 +227,19 @@ class ReportModel:
 
         self.goal = None
         if params.goal_self_sufficiency_share is not None:
-            c = self.self_sufficient_to_date
+            c = self.self_sufficient_to_date.overall
             self.goal = oc.assess_goal(c.count, c.n, params.goal_self_sufficiency_share,
                                        kind="self_sufficient")
         elif params.goal_work_or_studies_share is not None:
-            c = self.work_or_studies_to_date
+            c = self.work_or_studies_to_date.overall
             self.goal = oc.assess_goal(c.count, c.n, params.goal_work_or_studies_share,
                                        kind="work_or_studies")
         self.reference = None
         if params.reference_work_or_studies_share is not None:
-            c = self.work_or_studies_to_date
+            c = self.work_or_studies_to_date.overall
             self.reference = oc.compare_with_reference(
-                c.count, c.n, params.reference_work_or_studies_share, params.reference_n
+                c.count, c.n, params.reference_work_or_studies_share, params.reference_n,
+                source=params.reference_source,
             )
         self.funnel = rec_mod.summarise_funnel(inputs.funnel) if inputs.funnel is not None and len(inputs.funnel) else None
         self.budget_result = (
@@ -241,6 +248,24 @@ class ReportModel:
             else None
         )
         self.socioeconomic_result = self._build_socioeconomic()
+        self._plan_disclosure()
+
+    def _plan_disclosure(self) -> None:
+        """Render once without showing anything to learn every count table, then protect
+        them jointly, so no cell is shown in one table and hidden in another."""
+        if not self.ctx.disclosure.active:
+            return
+        import matplotlib.pyplot as plt
+
+        self.ctx.start_recording()
+        try:
+            for name in SECTIONS:
+                getattr(self, name)()
+        finally:
+            specs = self.ctx.stop_recording()
+            plt.close("all")
+        self.ctx.plan_count_tables(specs)
+        self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
 
     # --- composition helpers -------------------------------------------------------
     def _investment_sek(self) -> float | None:
@@ -258,7 +283,7 @@ class ReportModel:
         investment = self._investment_sek()
         if investment is None or self.exited_to_date.empty:
             return None
-        c = self.work_or_studies_to_date
+        c = self.work_or_studies_to_date.overall
         interval = (c.ci_low, c.ci_high) if c.n else None
         return build_account(self.exited_to_date, self.params, investment_sek=investment,
                              outcome_share_interval=interval)
@@ -287,12 +312,13 @@ class ReportModel:
 
     def summary(self) -> Html:
         ctx = self.ctx
+        totals = self.counts.total("period")
         items = [
             self.t("build.summary.participants",
-                   enrolled=ctx.count(self.counts.enrolled), started=ctx.count(self.counts.started),
-                   exited=ctx.count(self.counts.exited), early=ctx.count(self.counts.early_exits)),
+                   enrolled=ctx.count(totals["enrolled"]), started=ctx.count(totals["started"]),
+                   exited=ctx.count(totals["exited"]), early=ctx.count(totals["early_exits"])),
         ]
-        w = self.work_or_studies_to_date
+        w = self.work_or_studies_to_date.overall
         if w.n:
             items.append(self.t("build.summary.outcome",
                                 proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high)))
@@ -306,11 +332,28 @@ class ReportModel:
             ))
         if self.budget_result is not None:
             b = self.budget_result.figure_data(ctx)
-            key = "build.summary.budget_deviation" if b["needs_explanation"] else "build.summary.budget_ok"
-            items.append(self.t(
+            flagged = [
+                f"{name} ({ctx.pct(f['deviation_share'], 1)})"
+                for name, f in (b.get("by_funder") or {}).items()
+                if f.get("needs_explanation")
+            ]
+            if not b["needs_explanation"]:
+                key = "build.summary.budget_ok"
+            elif abs(b["deviation_share"] or 0) > 0.10 or not flagged:
+                key = "build.summary.budget_deviation"
+            else:
+                key = "build.summary.budget_deviation_funder"
+            text = self.t(
                 key, granted=ctx.sek(b["granted_sek"]), invoiced=ctx.sek(b["invoiced_sek"]),
                 forecast=ctx.sek(b["forecast_sek"]), deviation=ctx.pct(b["deviation_share"], 1),
-            ))
+                funders=", ".join(flagged),
+            )
+            if b["needs_explanation"]:
+                text += " " + self.t(
+                    "build.summary.budget_reason_given" if b.get("explanation_given")
+                    else "build.summary.budget_reason_missing"
+                )
+            items.append(text)
         if self.socioeconomic_result is not None:
             s = self.socioeconomic_result.figure_data(ctx)
             payback = s["payback_years"].get("society")
@@ -323,7 +366,7 @@ class ReportModel:
                 probability=ctx.pct(s["probability_positive"].get("society")),
             ))
             gains = sorted(
-                (a for a in s["npv_sek"] if a != "society"), key=lambda a: s["npv_sek"][a], reverse=True
+                (a for a in s["npv_sek"] if a not in ("society", "employer")), key=lambda a: s["npv_sek"][a], reverse=True
             )
             if gains:
                 items.append(self.t(
@@ -434,10 +477,20 @@ class ReportModel:
         return _section("disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx))
 
     def provenance(self) -> Html:
-        from insats.report.manifest import provenance_html, summarise_inputs
+        from datetime import UTC, datetime
 
+        from insats.report.manifest import build_manifest, provenance_html
+        from insats.runner import repository_root
+
+        if self._manifest is None:
+            now = datetime.now(UTC)
+            self._manifest = build_manifest(
+                self.params, self.inputs.files, catalogue_info=self.inputs.catalogue_info,
+                started_at=now, finished_at=now, base_dir=repository_root(),
+            )
+            self._manifest.get("run", {}).pop("duration_seconds", None)
         return _section("provenance", self.t("report.section.provenance"),
-                        provenance_html(summarise_inputs(self.params, self.inputs.files), self.ctx))
+                        provenance_html(self._manifest, self.ctx))
 
     def figures(self) -> dict[str, Any]:
         """The key figures for figures.json, under the same disclosure rules as the HTML."""

@@ -47,14 +47,16 @@ class RenderContext:
     language: str = "sv"
     audience: str = "internal"
     min_cell_count: int = 5
+    strict: bool = False
     labels: Labels = field(init=False)
     disclosure: DisclosureControl = field(init=False)
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.language)
         self.disclosure = DisclosureControl(
-            audience=self.audience, min_cell_count=self.min_cell_count
+            audience=self.audience, min_cell_count=self.min_cell_count, strict=self.strict
         )
+        self._recording: dict | None = None
 
     # --- texts ---------------------------------------------------------------------
     def t(self, key: str, **fields: object) -> str:
@@ -77,7 +79,10 @@ class RenderContext:
         """A count of persons as the reader sees it ('..' when suppressed)."""
         if n is None or pd.isna(n):
             return fmt.MISSING
-        return SUPPRESSED if self.is_suppressed(n) else fmt.format_count(int(n), self.language)
+        if self.is_suppressed(n):
+            self.disclosure.note_suppressed()  # the appendix counts values hidden in prose
+            return SUPPRESSED
+        return fmt.format_count(int(n), self.language)
 
     def count_value(self, n: int | float | None) -> int | None:
         """A count for figures.json: None when suppressed or missing."""
@@ -86,13 +91,17 @@ class RenderContext:
         return int(n)
 
     def share(self, value: float | None, denominator: int | float | None, digits: int = 0) -> str:
-        """A share whose denominator decides whether it may be shown."""
-        if self.is_suppressed(denominator):
+        """A share whose denominator (or implied count) decides whether it may be shown."""
+        if self.disclosure.is_suppressed_share(value, denominator):
             return SUPPRESSED
         return fmt.format_share(value, self.language, digits)
 
     def share_value(self, value: float | None, denominator: int | float | None) -> float | None:
-        if value is None or pd.isna(value) or self.is_suppressed(denominator):
+        if (
+            value is None
+            or pd.isna(value)
+            or self.disclosure.is_suppressed_share(value, denominator)
+        ):
             return None
         return float(value)
 
@@ -197,6 +206,42 @@ class RenderContext:
             return self.pct(value, 1)  # type: ignore[arg-type]
         return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
+    # --- count tables: planned jointly, then protected ----------------------------------
+    def start_recording(self) -> None:
+        """Record the count tables a dry-run render asks for, instead of protecting them."""
+        self._recording = {}
+
+    def stop_recording(self) -> dict:
+        specs, self._recording = self._recording or {}, None
+        return specs
+
+    def plan_count_tables(self, tables: dict) -> None:
+        """Protect every count table of a report jointly, before anything is rendered."""
+        from dataclasses import replace
+
+        self.disclosure.plan_tables(
+            {k: replace(s, total_label=self.t("table.total")) for k, s in tables.items()}
+        )
+
+    def protect(self, counts, *, table_id, dimensions=None, add_totals=True, filters=None):
+        """A count table after primary and secondary suppression (None = hidden)."""
+        if self._recording is not None:
+            from insats.disclosure import CountSpec
+
+            self._recording[table_id] = CountSpec(
+                counts=counts, dimensions=list(dimensions) if dimensions else None,
+                add_totals=add_totals, total_label=self.t("table.total"), filters=filters,
+            )
+            table = counts.copy()
+            if add_totals:
+                table[self.t("table.total")] = table.sum(axis=1)
+                table.loc[self.t("table.total")] = table.sum(axis=0)
+            return table.astype(object)
+        return self.disclosure.protect_table(
+            counts, table_id=table_id, dimensions=dimensions, add_totals=add_totals,
+            total_label=self.t("table.total"), filters=filters,
+        )
+
     def count_table(
         self,
         counts: pd.DataFrame,
@@ -205,6 +250,7 @@ class RenderContext:
         table_id: str,
         dimensions: Sequence[str] | None = None,
         add_totals: bool = True,
+        filters: dict | None = None,
     ) -> Html:
         """A table of person counts with totals, after primary and secondary suppression.
 
@@ -214,13 +260,24 @@ class RenderContext:
             table_id: a stable name for the table (used for consistency across tables).
             dimensions: names of the row and column variables (for cross-table consistency).
             add_totals: append a total row and column before protection.
+            filters: what population the table counts, when two tables with the same
+                dimensions count different people (e.g. ``{"population": "started"}``).
         """
-        protected = self.disclosure.protect_table(
+        protected = self.protect(
             counts, table_id=table_id, dimensions=dimensions, add_totals=add_totals,
-            total_label=self.t("table.total"),
+            filters=filters,
         )
         shown = protected.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else self.count(v))
         return self.table(shown, caption)
+
+    def count_table_data(self, counts, *, table_id, dimensions=None, add_totals=True, filters=None):
+        """A count table for figures.json with the same suppression as the HTML."""
+        from insats.disclosure import table_to_records
+
+        return table_to_records(
+            self.protect(counts, table_id=table_id, dimensions=dimensions,
+                         add_totals=add_totals, filters=filters)
+        )
 
     def figure(self, figure, alt: str, caption: str | None = None) -> Html:
         """Embed a matplotlib figure as a PNG data URI, with alt text and a caption."""

@@ -119,6 +119,15 @@ def _visible_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for cell in copied.get("cells", [])
         if not HIDDEN_CELL_TAGS.intersection(cell.get("metadata", {}).get("tags", []))
     ]
+    # A cell's last expression (execute_result) is shown like any displayed output; the
+    # template renders display_data, and a bare text result is dropped there as noise.
+    for cell in copied.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "execute_result" and set(
+                output.get("data", {})
+            ) != {"text/plain"}:
+                output["output_type"] = "display_data"
+                output.pop("execution_count", None)
     return copied
 
 

@@ -115,9 +115,7 @@ def read_price_index(path: str | Path) -> pd.Series:
         try:
             value = float(text)
         except ValueError:
-            problems.append(
-                f"{path}, row {line}, column index_1980_100: {text!r} is not a number"
-            )
+            problems.append(f"{path}, row {line}, column index_1980_100: {text!r} is not a number")
             continue
         if value <= 0:
             problems.append(f"{path}, row {line}, column index_1980_100: {text!r} must be > 0")

@@ -118,8 +118,16 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
     """
     if df.empty:
         return pd.DataFrame(
-            columns=["start_outcome", "start_support", "after_outcome", "after_support",
-                     "after_source", "has_effect", "effect_month", "is_success"]
+            columns=[
+                "start_outcome",
+                "start_support",
+                "after_outcome",
+                "after_support",
+                "after_source",
+                "has_effect",
+                "effect_month",
+                "is_success",
+            ]
         )
     start = pd.to_datetime(df["start_date"])
     first = start.min()
@@ -340,9 +348,7 @@ class Engine:
         Returns:
             Array [item, displayed actor] (kinds summed).
         """
-        counts = np.bincount(
-            self.group_cf, weights=self.group_count, minlength=len(self.statuses)
-        )
+        counts = np.bincount(self.group_cf, weights=self.group_count, minlength=len(self.statuses))
         if counts.sum() == 0:
             return np.zeros((len(self.items), len(self.actors)))
         mean_cf = np.einsum("s,skaj->kaj", counts / counts.sum(), self.coef)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from insats.params import ReportParameters
-from insats.report.context import Html, RenderContext, escape, join
+from insats.report.context import Html, RenderContext, join
 from insats.socioeconomic import plots
 from insats.socioeconomic.catalogue import UnitCostCatalogue, load_catalogue
 from insats.socioeconomic.engine import (
@@ -39,6 +39,7 @@ from insats.socioeconomic.uncertainty import (
 
 MANDATE_PERIOD_YEARS = 4  # Swedish municipal and regional councils sit four years
 INTERVAL_LEVEL = 0.90
+NO_AFTER_STATUS = "no_after_status"  # column of the transitions table (not a support code)
 
 
 class AccountError(ValueError):
@@ -113,7 +114,8 @@ class SocioeconomicAccount:
         invest = f[f["kind"] == "investment"]
         keys = ["year", "actor"]
         out = (
-            effect.groupby(keys, sort=False)[["amount_sek", "discounted_sek"]].sum()
+            effect.groupby(keys, sort=False)[["amount_sek", "discounted_sek"]]
+            .sum()
             .rename(columns={"amount_sek": "effect_sek", "discounted_sek": "effect_pv_sek"})
             .join(
                 invest.groupby(keys, sort=False)["amount_sek"].sum().rename("investment_sek"),
@@ -167,8 +169,7 @@ class SocioeconomicAccount:
             ("municipal_tax_rate", p.municipal_tax_rate, "rate", "tax_split"),
             ("regional_tax_rate", p.regional_tax_rate, "rate", "tax_split"),
             ("price_year", p.price_year, "year", "kpi"),
-            ("investment_sek", sum(self.investment_sek.values()), "sek",
-             self.investment_source),
+            ("investment_sek", sum(self.investment_sek.values()), "sek", self.investment_source),
             ("funder_shares", self.funders, "shares", "parameter"),
             ("relative_cost_range", p.relative_cost_range, "share", "parameter"),
             ("monte_carlo_draws", p.monte_carlo_draws, "count", "seed"),
@@ -179,11 +180,22 @@ class SocioeconomicAccount:
     def _actor(self, ctx: RenderContext, actor: str) -> str:
         return ctx.t(f"socioeconomic.actor.{actor}")
 
-    def _money(self, ctx: RenderContext) -> callable:
-        def fmt(value: float) -> str:
-            return ctx.t("socioeconomic.tkr", value=ctx.number(value / 1000.0))
-
-        return fmt
+    def _money(self, ctx: RenderContext, values) -> tuple[callable, str]:
+        """Tick formatter and axis label: millions when amounts reach millions."""
+        largest = (
+            float(np.nanmax(np.abs(np.asarray(values, dtype=float))))
+            if len(np.asarray(values))
+            else 0.0
+        )
+        if largest >= 2e6:
+            return (
+                lambda v: ctx.t("socioeconomic.mkr", value=ctx.number(v / 1e6, 0)),
+                ctx.t("socioeconomic.plot.mkr_axis"),
+            )
+        return (
+            lambda v: ctx.t("socioeconomic.tkr", value=ctx.number(v / 1e3, 0)),
+            ctx.t("socioeconomic.plot.tkr_axis"),
+        )
 
     def _payback_text(self, ctx: RenderContext, years: float | None) -> str:
         if years is None or (isinstance(years, float) and math.isnan(years)):
@@ -233,10 +245,12 @@ class SocioeconomicAccount:
             row = self._row(actor)
             pockets.append(
                 ctx.t(
-                    "socioeconomic.lead_funder",
+                    "socioeconomic.lead_funder"
+                    if row["effect_pv_sek"] >= 0
+                    else "socioeconomic.lead_funder_loss",
                     actor=self._actor(ctx, actor),
                     investment=ctx.sek(row["investment_sek"]),
-                    effect=ctx.sek(row["effect_pv_sek"]),
+                    effect=ctx.sek(abs(row["effect_pv_sek"])),
                     npv=ctx.sek(row["npv_sek"]),
                 )
             )
@@ -262,8 +276,8 @@ class SocioeconomicAccount:
                     t("socioeconomic.col.npv"): ctx.sek(r["npv_sek"]),
                     t("socioeconomic.col.return"): (
                         ctx.number(r["return_per_krona"], 2)
-                        if r["return_per_krona"] is not None
-                        and not pd.isna(r["return_per_krona"]) else "–"
+                        if r["return_per_krona"] is not None and not pd.isna(r["return_per_krona"])
+                        else "–"
                     ),
                     t("socioeconomic.col.payback"): self._payback_cell(
                         ctx, r["investment_sek"], r["payback_years"]
@@ -276,45 +290,57 @@ class SocioeconomicAccount:
         frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
         return ctx.table(
             frame,
-            t("socioeconomic.caption.summary", horizon=self.params.horizon_years,
-              rate=ctx.pct(self.params.discount_rate, 1), year=self.params.price_year),
+            t(
+                "socioeconomic.caption.summary",
+                horizon=self.params.horizon_years,
+                rate=ctx.pct(self.params.discount_rate, 1),
+                year=self.params.price_year,
+            ),
         )
 
     def _render_who_pays(self, ctx: RenderContext) -> Html:
         t = ctx.t
         s = self.summary.set_index("actor").loc[list(self.shown_actors())]
         s.index = [self._actor(ctx, a) for a in s.index]
+        money, unit = self._money(ctx, s[["investment_sek", "effect_pv_sek", "npv_sek"]].values)
         fig = plots.plot_who_pays_who_gains(
             s,
             pays_label=t("socioeconomic.plot.pays"),
             gains_label=t("socioeconomic.plot.gains"),
             net_label=t("socioeconomic.plot.net"),
-            xlabel=t("socioeconomic.plot.sek_axis"),
-            money_format=self._money(ctx),
+            xlabel=unit,
+            money_format=money,
         )
-        return ctx.figure(fig, alt=t("socioeconomic.alt.who_pays"),
-                          caption=t("socioeconomic.caption.who_pays"))
+        return ctx.figure(
+            fig, alt=t("socioeconomic.alt.who_pays"), caption=t("socioeconomic.caption.who_pays")
+        )
 
     def _render_yearly(self, ctx: RenderContext) -> Html:
         t = ctx.t
         y = self.yearly()
         actors = (*self.shown_actors(), "society")
-        pivot = y.pivot(index="year", columns="actor", values="cumulative_net_pv_sek")[
-            list(actors)
-        ]
+        pivot = y.pivot(index="year", columns="actor", values="cumulative_net_pv_sek")[list(actors)]
         start = pd.DataFrame(
-            [[-self.investment_sek.get(a, 0.0) if a != "society"
-              else -sum(self.investment_sek.values()) for a in actors]],
-            index=[0], columns=list(actors),
+            [
+                [
+                    -self.investment_sek.get(a, 0.0)
+                    if a != "society"
+                    else -sum(self.investment_sek.values())
+                    for a in actors
+                ]
+            ],
+            index=[0],
+            columns=list(actors),
         )
         series = pd.concat([start, pivot])
         series.columns = [self._actor(ctx, a) for a in actors]
+        money, unit = self._money(ctx, series.values)
         fig = plots.plot_cumulative_cash_flow(
             series,
             xlabel=t("socioeconomic.plot.years_axis"),
-            ylabel=t("socioeconomic.plot.cumulative_axis"),
+            ylabel=t("socioeconomic.plot.cumulative_axis", unit=unit),
             highlight=self._actor(ctx, "society"),
-            money_format=self._money(ctx),
+            money_format=money,
         )
         table = pivot.copy()
         table.index = [t("socioeconomic.year_n", n=int(i)) for i in table.index]
@@ -323,8 +349,11 @@ class SocioeconomicAccount:
         table = table.map(ctx.sek)
         return join(
             [
-                ctx.figure(fig, alt=t("socioeconomic.alt.cumulative"),
-                           caption=t("socioeconomic.caption.cumulative")),
+                ctx.figure(
+                    fig,
+                    alt=t("socioeconomic.alt.cumulative"),
+                    caption=t("socioeconomic.caption.cumulative"),
+                ),
                 ctx.table(table, t("socioeconomic.caption.yearly")),
             ]
         )
@@ -350,9 +379,13 @@ class SocioeconomicAccount:
         table.index.name = t("socioeconomic.col.actor")
         return join(
             [
-                ctx.paragraph(t("socioeconomic.break_even_text",
-                                n=ctx.count(self.n_participants),
-                                successes=ctx.count(self.n_successes))),
+                ctx.paragraph(
+                    t(
+                        "socioeconomic.break_even_text",
+                        n=ctx.count(self.n_participants),
+                        successes=ctx.count(self.n_successes),
+                    )
+                ),
                 ctx.table(table, t("socioeconomic.caption.break_even")),
             ]
         )
@@ -369,8 +402,10 @@ class SocioeconomicAccount:
                     t("socioeconomic.col.npv"): ctx.sek(self._row(actor)["npv_sek"]),
                     t("socioeconomic.col.median"): ctx.sek(r["median_sek"]),
                     t("socioeconomic.col.interval"): t(
-                        "socioeconomic.range", low=ctx.sek(r["low_sek"]),
-                        high=ctx.sek(r["high_sek"])),
+                        "socioeconomic.range",
+                        low=ctx.sek(r["low_sek"]),
+                        high=ctx.sek(r["high_sek"]),
+                    ),
                     t("socioeconomic.col.probability"): ctx.pct(r["probability_positive"]),
                 }
             )
@@ -379,14 +414,21 @@ class SocioeconomicAccount:
         return join(
             [
                 ctx.paragraph(
-                    t("socioeconomic.uncertainty_text",
-                      draws=ctx.number(self.monte_carlo.draws), seed=self.monte_carlo.seed,
-                      share=ctx.pct(self.outcome_share), low=ctx.pct(lo), high=ctx.pct(hi),
-                      dw_low=ctx.pct(max(0.0, self.params.deadweight
-                                         - self.params.deadweight_range)),
-                      dw_high=ctx.pct(min(1.0, self.params.deadweight
-                                          + self.params.deadweight_range)),
-                      level=ctx.pct(INTERVAL_LEVEL))
+                    t(
+                        "socioeconomic.uncertainty_text",
+                        draws=ctx.number(self.monte_carlo.draws),
+                        seed=self.monte_carlo.seed,
+                        share=ctx.pct(self.outcome_share),
+                        low=ctx.pct(lo),
+                        high=ctx.pct(hi),
+                        dw_low=ctx.pct(
+                            max(0.0, self.params.deadweight - self.params.deadweight_range)
+                        ),
+                        dw_high=ctx.pct(
+                            min(1.0, self.params.deadweight + self.params.deadweight_range)
+                        ),
+                        level=ctx.pct(INTERVAL_LEVEL),
+                    )
                 ),
                 ctx.table(frame, t("socioeconomic.caption.uncertainty")),
             ]
@@ -422,32 +464,41 @@ class SocioeconomicAccount:
         labels = [self._parameter_label(ctx, p) for p in shown["parameter"]]
         html = []
         if not shown.empty:
+            money, unit = self._money(ctx, shown[["npv_low_sek", "npv_high_sek"]].values)
             fig = plots.plot_tornado(
                 shown.set_index(pd.Index(labels))[["npv_low_sek", "npv_high_sek"]],
                 base_sek=base,
                 low_label=t("socioeconomic.plot.low"),
                 high_label=t("socioeconomic.plot.high"),
-                xlabel=t("socioeconomic.plot.npv_axis"),
-                money_format=self._money(ctx),
+                xlabel=t("socioeconomic.plot.npv_axis", unit=unit),
+                money_format=money,
             )
-            html.append(ctx.figure(fig, alt=t("socioeconomic.alt.tornado"),
-                                   caption=t("socioeconomic.caption.tornado")))
+            html.append(
+                ctx.figure(
+                    fig,
+                    alt=t("socioeconomic.alt.tornado"),
+                    caption=t("socioeconomic.caption.tornado"),
+                )
+            )
         rows = []
         for label, r in zip(labels, shown.itertuples(index=False), strict=True):
             rows.append(
                 {
                     t("socioeconomic.col.assumption"): label,
-                    t("socioeconomic.col.base"): self._format_value(ctx, r.parameter,
-                                                                      r.base_value),
+                    t("socioeconomic.col.base"): self._format_value(ctx, r.parameter, r.base_value),
                     t("socioeconomic.col.range"): t(
                         "socioeconomic.range",
                         low=self._format_value(ctx, r.parameter, r.low_value),
-                        high=self._format_value(ctx, r.parameter, r.high_value)),
+                        high=self._format_value(ctx, r.parameter, r.high_value),
+                    ),
                     t("socioeconomic.col.npv_range"): t(
-                        "socioeconomic.range", low=ctx.sek(r.npv_low_sek),
-                        high=ctx.sek(r.npv_high_sek)),
+                        "socioeconomic.range",
+                        low=ctx.sek(r.npv_low_sek),
+                        high=ctx.sek(r.npv_high_sek),
+                    ),
                     t("socioeconomic.col.switching"): self._format_value(
-                        ctx, r.parameter, r.switching_value),
+                        ctx, r.parameter, r.switching_value
+                    ),
                 }
             )
         if rows:
@@ -462,7 +513,7 @@ class SocioeconomicAccount:
         counts = self.transitions.copy()
         counts.index = [ctx.code("support", c) for c in counts.index]
         counts.columns = [
-            t("socioeconomic.no_after_status") if c == "none" else ctx.code("support", c)
+            t("socioeconomic.no_after_status") if c == NO_AFTER_STATUS else ctx.code("support", c)
             for c in counts.columns
         ]
         return ctx.count_table(
@@ -477,9 +528,14 @@ class SocioeconomicAccount:
         paragraphs = [
             ctx.paragraph(t("socioeconomic.method.model")),
             ctx.paragraph(t("socioeconomic.method.status")),
-            ctx.paragraph(t("socioeconomic.method.effect",
-                            start=ctx.date(self.account_start.date())
-                            if self.account_start is not None else "–")),
+            ctx.paragraph(
+                t(
+                    "socioeconomic.method.effect",
+                    start=ctx.date(self.account_start.date())
+                    if self.account_start is not None
+                    else "–",
+                )
+            ),
             ctx.paragraph(t("socioeconomic.method.break_even")),
         ]
         assumptions = self.assumptions()
@@ -489,8 +545,8 @@ class SocioeconomicAccount:
                 value = ctx.pct(r.value, 2)
             elif r.unit == "shares":
                 value = ", ".join(
-                    f"{self._actor(ctx, _funder_actor(k, self.params.split_state))} "
-                    f"{ctx.pct(v)}" for k, v in r.value.items()
+                    f"{self._actor(ctx, _funder_actor(k, self.params.split_state))} {ctx.pct(v)}"
+                    for k, v in r.value.items()
                 )
             elif r.unit == "sek":
                 value = ctx.sek(r.value)
@@ -503,8 +559,10 @@ class SocioeconomicAccount:
                     t("socioeconomic.col.assumption"): t(f"socioeconomic.parameter.{r.key}"),
                     t("socioeconomic.col.value"): value,
                     t("socioeconomic.col.source"): t(
-                        f"socioeconomic.source.{r.source}", seed=self.params.seed,
-                        path=Path(self.catalogue.price_index_path).name),
+                        f"socioeconomic.source.{r.source}",
+                        seed=self.params.seed,
+                        path=Path(self.catalogue.price_index_path).name,
+                    ),
                 }
             )
         frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
@@ -516,11 +574,16 @@ class SocioeconomicAccount:
                     t("socioeconomic.col.item"): self._parameter_label(ctx, f"item:{r.item}"),
                     t("socioeconomic.col.amount"): ctx.sek(r.amount_sek_per_year),
                     t("socioeconomic.col.range"): t(
-                        "socioeconomic.range", low=ctx.sek(r.low_sek_per_year),
-                        high=ctx.sek(r.high_sek_per_year)),
+                        "socioeconomic.range",
+                        low=ctx.sek(r.low_sek_per_year),
+                        high=ctx.sek(r.high_sek_per_year),
+                    ),
                     t("socioeconomic.col.original"): t(
-                        "socioeconomic.original", amount=ctx.number(r.original_amount_sek, 2),
-                        per=t(f"socioeconomic.per.{r.per}"), year=r.original_price_year),
+                        "socioeconomic.original",
+                        amount=ctx.number(r.original_amount_sek, 2),
+                        per=t(f"socioeconomic.per.{r.per}"),
+                        year=r.original_price_year,
+                    ),
                     t("socioeconomic.col.source"): r.source
                     + (f" ({t('socioeconomic.estimate')})" if r.is_estimate else ""),
                     t("socioeconomic.col.note"): r.note,
@@ -531,8 +594,9 @@ class SocioeconomicAccount:
             [
                 *paragraphs,
                 ctx.table(frame, t("socioeconomic.caption.assumptions")),
-                ctx.table(costs, t("socioeconomic.caption.unit_costs",
-                                   year=self.params.price_year)),
+                ctx.table(
+                    costs, t("socioeconomic.caption.unit_costs", year=self.params.price_year)
+                ),
             ]
         )
 
@@ -614,8 +678,10 @@ def build_account(
     for name, share in params.funder_shares.items():
         actor = _funder_actor(name, params.split_state)
         if actor not in actors or actor in ("individual", "employer"):
-            problems.append(f"funder_shares: {name!r} is not a funding actor "
-                            f"(expected one of municipality, region, state, {STATE_PARTS})")
+            problems.append(
+                f"funder_shares: {name!r} is not a funding actor "
+                f"(expected one of municipality, region, state, {STATE_PARTS})"
+            )
             continue
         investment[actors.index(actor)] += share * investment_sek
         invest_by_actor[actor] = invest_by_actor.get(actor, 0.0) + share * investment_sek
@@ -624,17 +690,23 @@ def build_account(
 
     H = params.horizon_years
     evaluator = Evaluator(
-        engine=engine, horizon_years=H, discount_rate=params.discount_rate,
-        deadweight=params.deadweight, attribution=params.attribution,
-        displacement=params.displacement, drop_off_rate=params.drop_off_rate,
-        investment=investment, amounts=items["amount_sek_per_year"].to_numpy(dtype=float),
+        engine=engine,
+        horizon_years=H,
+        discount_rate=params.discount_rate,
+        deadweight=params.deadweight,
+        attribution=params.attribution,
+        displacement=params.displacement,
+        drop_off_rate=params.drop_off_rate,
+        investment=investment,
+        amounts=items["amount_sek_per_year"].to_numpy(dtype=float),
     )
     flows = evaluator.flows()  # [t, a, j]
     df_t = discount_factors(H, params.discount_rate)
 
     # tidy flows
-    t_idx, a_idx, j_idx = np.meshgrid(np.arange(H), np.arange(len(actors)),
-                                      np.arange(len(FLOW_KINDS)), indexing="ij")
+    t_idx, a_idx, j_idx = np.meshgrid(
+        np.arange(H), np.arange(len(actors)), np.arange(len(FLOW_KINDS)), indexing="ij"
+    )
     tidy = pd.DataFrame(
         {
             "year": t_idx.ravel() + 1,
@@ -645,8 +717,13 @@ def build_account(
         }
     )
     inv = pd.DataFrame(
-        {"year": 1, "actor": list(actors), "kind": "investment",
-         "amount_sek": investment, "discounted_sek": investment}
+        {
+            "year": 1,
+            "actor": list(actors),
+            "kind": "investment",
+            "amount_sek": investment,
+            "discounted_sek": investment,
+        }
     )
     tidy = pd.concat([inv, tidy], ignore_index=True)
 
@@ -673,9 +750,7 @@ def build_account(
     summary = pd.DataFrame(rows)
     for column in ("return_per_krona", "payback_years", "payback_years_discounted"):
         # None (not NaN) means "not within the horizon" / "no investment"
-        summary[column] = pd.Series(
-            [r[column] for r in rows], dtype=object, index=summary.index
-        )
+        summary[column] = pd.Series([r[column] for r in rows], dtype=object, index=summary.index)
 
     # break-even
     n = int(len(df))
@@ -683,9 +758,12 @@ def build_account(
     for years in sorted({1, MANDATE_PERIOD_YEARS, H}):
         per_success = (1.0 - params.deadweight) * (
             evaluator.amounts
-            @ engine.success_exposure(years, attribution=params.attribution,
-                                      drop_off_rate=params.drop_off_rate,
-                                      discount_rate=params.discount_rate)
+            @ engine.success_exposure(
+                years,
+                attribution=params.attribution,
+                drop_off_rate=params.drop_off_rate,
+                discount_rate=params.discount_rate,
+            )
         )  # [actor]
         for actor in ("society", *invest_by_actor):
             value = per_success.sum() if actor == "society" else per_success[actors.index(actor)]
@@ -713,18 +791,25 @@ def build_account(
     lo = min(interval[0], share0)
     hi = max(interval[1], share0)
     dw = params.deadweight
-    dw_triple = (max(0.0, dw - params.deadweight_range), dw,
-                 min(1.0, dw + params.deadweight_range))
+    dw_triple = (max(0.0, dw - params.deadweight_range), dw, min(1.0, dw + params.deadweight_range))
     low = items["low_sek_per_year"].to_numpy(dtype=float)
     high = items["high_sek_per_year"].to_numpy(dtype=float)
-    mc = run_monte_carlo(evaluator, low=low, high=high, share=(lo, share0, hi),
-                         deadweight=dw_triple, draws=params.monte_carlo_draws, seed=params.seed)
-    sensitivity = one_way_sensitivity(evaluator, items=items, low=low, high=high,
-                                      share=(lo, share0, hi), deadweight=dw_triple)
+    mc = run_monte_carlo(
+        evaluator,
+        low=low,
+        high=high,
+        share=(lo, share0, hi),
+        deadweight=dw_triple,
+        draws=params.monte_carlo_draws,
+        seed=params.seed,
+    )
+    sensitivity = one_way_sensitivity(
+        evaluator, items=items, low=low, high=high, share=(lo, share0, hi), deadweight=dw_triple
+    )
 
     # transitions (person counts)
     if n:
-        after = statuses["after_support"].where(statuses["has_effect"], "none")
+        after = statuses["after_support"].where(statuses["has_effect"], NO_AFTER_STATUS)
         transitions = pd.crosstab(statuses["start_support"], after)
     else:
         transitions = pd.DataFrame()

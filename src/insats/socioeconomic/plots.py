@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 PAYS_COLOUR = "#b2182b"
 GAINS_COLOUR = "#2166ac"
@@ -26,6 +26,7 @@ def _axes(ax, size=(7.0, 3.6)):
 
 
 def _money_axis(axis, money_format: Callable[[float], str] | None) -> None:
+    axis.set_major_locator(MaxNLocator(nbins=5))
     if money_format is not None:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: money_format(v)))
 
@@ -49,16 +50,20 @@ def plot_who_pays_who_gains(
     """
     fig, ax = _axes(ax, (7.0, 0.6 + 0.55 * len(frame)))
     y = np.arange(len(frame))[::-1]
-    ax.barh(y + 0.18, -frame["investment_sek"], height=0.34, color=PAYS_COLOUR,
-            label=pays_label)
-    ax.barh(y - 0.18, frame["effect_pv_sek"], height=0.34, color=GAINS_COLOUR,
-            label=gains_label)
+    ax.barh(y + 0.18, -frame["investment_sek"], height=0.34, color=PAYS_COLOUR, label=pays_label)
+    ax.barh(y - 0.18, frame["effect_pv_sek"], height=0.34, color=GAINS_COLOUR, label=gains_label)
     ax.scatter(frame["npv_sek"], y, marker="D", color=NET_COLOUR, zorder=3, label=net_label)
     ax.axvline(0, color="#666666", linewidth=0.8)
     ax.set_yticks(y, list(frame.index))
     ax.set_xlabel(xlabel)
     _money_axis(ax.xaxis, money_format)
-    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18 - 0.4 / len(frame)),
+        ncol=3,
+        fontsize="small",
+        frameon=False,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -83,9 +88,15 @@ def plot_cumulative_cash_flow(
     fig, ax = _axes(ax)
     for column in frame.columns:
         is_main = column == highlight
-        ax.plot(frame.index, frame[column], marker="o", markersize=3,
-                linewidth=2.6 if is_main else 1.3, color=NET_COLOUR if is_main else None,
-                label=column)
+        ax.plot(
+            frame.index,
+            frame[column],
+            marker="o",
+            markersize=3,
+            linewidth=2.6 if is_main else 1.3,
+            color=NET_COLOUR if is_main else None,
+            label=column,
+        )
     ax.axhline(0, color="#666666", linewidth=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -116,16 +127,35 @@ def plot_tornado(
     """
     fig, ax = _axes(ax, (7.0, 0.6 + 0.42 * len(frame)))
     y = np.arange(len(frame))[::-1]
-    ax.barh(y, frame["npv_low_sek"] - base_sek, left=base_sek, height=0.6,
-            color=PAYS_COLOUR, label=low_label)
-    ax.barh(y, frame["npv_high_sek"] - base_sek, left=base_sek, height=0.6,
-            color=GAINS_COLOUR, alpha=0.8, label=high_label)
+    ax.barh(
+        y,
+        frame["npv_low_sek"] - base_sek,
+        left=base_sek,
+        height=0.6,
+        color=PAYS_COLOUR,
+        label=low_label,
+    )
+    ax.barh(
+        y,
+        frame["npv_high_sek"] - base_sek,
+        left=base_sek,
+        height=0.6,
+        color=GAINS_COLOUR,
+        alpha=0.8,
+        label=high_label,
+    )
     ax.axvline(base_sek, color=NET_COLOUR, linewidth=1.0)
     ax.axvline(0, color="#666666", linewidth=0.8, linestyle="--")
     ax.set_yticks(y, list(frame.index))
     ax.set_xlabel(xlabel)
     _money_axis(ax.xaxis, money_format)
-    ax.legend(fontsize="small", frameon=False, loc="lower right")
+    ax.legend(
+        fontsize="small",
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.5 / len(frame)),
+        ncol=2,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

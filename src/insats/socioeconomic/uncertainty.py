@@ -106,8 +106,13 @@ class MonteCarloResult:
         if self.draws == 0:
             nan = [np.nan] * len(self.actors)
             return pd.DataFrame(
-                {"actor": self.actors, "median_sek": nan, "low_sek": nan, "high_sek": nan,
-                 "probability_positive": nan}
+                {
+                    "actor": self.actors,
+                    "median_sek": nan,
+                    "low_sek": nan,
+                    "high_sek": nan,
+                    "probability_positive": nan,
+                }
             )
         q = np.quantile(self.npv_sek, [tail, 0.5, 1.0 - tail], axis=0)
         return pd.DataFrame(
@@ -195,8 +200,15 @@ def one_way_sensitivity(
         if switching is not None and switching < 0:
             switching = None
         rows.append(
-            (f"item:{item}", x0, float(low[k]), float(high[k]),
-             base + slope * (low[k] - x0), base + slope * (high[k] - x0), switching)
+            (
+                f"item:{item}",
+                x0,
+                float(low[k]),
+                float(high[k]),
+                base + slope * (low[k] - x0),
+                base + slope * (high[k] - x0),
+                switching,
+            )
         )
     effect = evaluator.society_npv() + float(evaluator.investment.sum())  # (1-dw)·u·E
     invest = float(evaluator.investment.sum())
@@ -206,9 +218,15 @@ def one_way_sensitivity(
     if dw_switch is not None and not 0 <= dw_switch <= 1:
         dw_switch = None
     rows.append(
-        ("deadweight", dw0, dw_low, dw_high,
-         evaluator.society_npv(deadweight=dw_low), evaluator.society_npv(deadweight=dw_high),
-         dw_switch)
+        (
+            "deadweight",
+            dw0,
+            dw_low,
+            dw_high,
+            evaluator.society_npv(deadweight=dw_low),
+            evaluator.society_npv(deadweight=dw_high),
+            dw_switch,
+        )
     )
     s_low, s_obs, s_high = share
     if s_obs > 0:
@@ -216,28 +234,53 @@ def one_way_sensitivity(
         if s_switch is not None and not 0 <= s_switch <= 1:
             s_switch = None
         rows.append(
-            ("outcome_share", s_obs, s_low, s_high,
-             evaluator.society_npv(share_scale=s_low / s_obs),
-             evaluator.society_npv(share_scale=s_high / s_obs), s_switch)
+            (
+                "outcome_share",
+                s_obs,
+                s_low,
+                s_high,
+                evaluator.society_npv(share_scale=s_low / s_obs),
+                evaluator.society_npv(share_scale=s_high / s_obs),
+                s_switch,
+            )
         )
     r0 = evaluator.discount_rate
     r_high = max(0.07, 2 * r0)
     rows.append(
-        ("discount_rate", r0, 0.0, r_high,
-         evaluator.society_npv(discount_rate=0.0), evaluator.society_npv(discount_rate=r_high),
-         _root(lambda r: evaluator.society_npv(discount_rate=r), 0.0, 1.0))
+        (
+            "discount_rate",
+            r0,
+            0.0,
+            r_high,
+            evaluator.society_npv(discount_rate=0.0),
+            evaluator.society_npv(discount_rate=r_high),
+            _root(lambda r: evaluator.society_npv(discount_rate=r), 0.0, 1.0),
+        )
     )
     d0 = evaluator.drop_off_rate
     d_high = min(1.0, d0 + 0.25)
     rows.append(
-        ("drop_off_rate", d0, 0.0, d_high,
-         evaluator.society_npv(drop_off_rate=0.0), evaluator.society_npv(drop_off_rate=d_high),
-         _root(lambda d: evaluator.society_npv(drop_off_rate=d), 0.0, 1.0))
+        (
+            "drop_off_rate",
+            d0,
+            0.0,
+            d_high,
+            evaluator.society_npv(drop_off_rate=0.0),
+            evaluator.society_npv(drop_off_rate=d_high),
+            _root(lambda d: evaluator.society_npv(drop_off_rate=d), 0.0, 1.0),
+        )
     )
     frame = pd.DataFrame(
         rows,
-        columns=["parameter", "base_value", "low_value", "high_value", "npv_low_sek",
-                 "npv_high_sek", "switching_value"],
+        columns=[
+            "parameter",
+            "base_value",
+            "low_value",
+            "high_value",
+            "npv_low_sek",
+            "npv_high_sek",
+            "switching_value",
+        ],
     )
     frame["swing_sek"] = (frame["npv_high_sek"] - frame["npv_low_sek"]).abs()
     frame["switching_value"] = frame["switching_value"].astype(object)
