@@ -17,10 +17,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "report"
-    result = run_report(load_parameters(PARAMS), out)
-    return result
+def sample_run(sample_report):
+    return sample_report
 
 
 def test_writes_report_figures_and_manifest(sample_run):

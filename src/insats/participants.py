@@ -267,12 +267,11 @@ def protected_count_table(
     of different populations (all participants, those who exited) broken down by the
     same variable must say how they differ, or their cells would be taken as the same.
     """
-    protected = ctx.disclosure.protect_table(
+    protected = ctx.protect(
         counts,
         table_id=table_id,
         dimensions=dimensions,
         add_totals=add_totals,
-        total_label=ctx.t("table.total"),
         filters=dict(filters) if filters else None,
     )
     shown = protected.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else ctx.count(v))
@@ -283,20 +282,21 @@ def protected_count_table(
 def plan_count_tables(ctx: RenderContext, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> None:
     """Protect several count tables jointly before rendering them (shared reports only).
 
+    Goes through :meth:`RenderContext.plan_count_tables`: in a report's dry run the
+    tables are only recorded (the report plans all its tables at once), and tables the
+    report has planned already are not planned again.
+
     Args:
         tables: {table_id: (counts, {"dimensions": [...], "filters": {...}})}, with the
             same counts and labels that :func:`protected_count_table` will be given.
     """
-    control = ctx.disclosure
-    if not control.active or not hasattr(control, "plan_tables"):
-        return
     from insats.disclosure.control import CountSpec
 
-    control.plan_tables(
+    ctx.plan_count_tables(
         {
             table_id: CountSpec(
                 counts,
-                spec.get("dimensions"),
+                list(spec["dimensions"]) if spec.get("dimensions") else None,
                 spec.get("add_totals", True),
                 ctx.t("table.total"),
                 dict(spec["filters"]) if spec.get("filters") else None,
@@ -331,12 +331,11 @@ def measures_table(
     plan_count_tables(ctx, specs)  # one joint protection instead of one per measure
     columns = []
     for measure in wide.columns:
-        protected = ctx.disclosure.protect_table(
+        protected = ctx.protect(
             wide[[measure]],
             table_id=f"{table_id}.{measure}",
             dimensions=[dimension],
             add_totals=True,
-            total_label=ctx.t("table.total"),
             filters={**filters, "measure": measure},
         )
         columns.append(protected.iloc[:, 0].rename(column_names.get(measure, str(measure))))

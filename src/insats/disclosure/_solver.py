@@ -8,9 +8,14 @@ hidden cell is never zero). A hidden cell is *exposed* when these facts pin it d
 single whole number.
 
 The search is greedy: close every line that has exactly one hidden cell (the classic
-rule), then audit the whole system exactly (null space for the equations, linear
-programming when the lower bound of 1 binds) and hide one more cell near each exposed
+rule), then audit the whole system exactly and hide one more cell near each exposed
 cell, until nothing is exposed.
+
+The audit splits the system into components (hidden cells linked by lines they share:
+no equation connects two components), settles the cells the equations alone pin down
+by exact elimination, and proves every other cell safe by exhibiting feasible
+points that differ in it by a whole person; only the cells left over get their own
+minimum and maximum by linear programming. Components already audited are cached.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
-from scipy.linalg import null_space
 from scipy.optimize import linprog
 
 Key = Hashable
@@ -47,8 +52,11 @@ class Solution:
     unprotectable: list[Key]
 
 
-def _components(hidden: Iterable[Key], lines: Sequence[Line]) -> list[list[Key]]:
-    """Groups of hidden cells linked by shared lines (independent sub-systems)."""
+def _components(
+    hidden: Iterable[Key], lines: Sequence[Line]
+) -> list[tuple[list[Key], list[Line]]]:
+    """Groups of hidden cells linked by shared lines (independent sub-systems), each with
+    the lines that hold any of its cells."""
     parent: dict[Key, Key] = {k: k for k in hidden}
 
     def find(k: Key) -> Key:
@@ -57,14 +65,169 @@ def _components(hidden: Iterable[Key], lines: Sequence[Line]) -> list[list[Key]]
             k = parent[k]
         return k
 
+    touching: list[tuple[Line, Key]] = []
     for line in lines:
         inside = [c for c in line.cells if c in parent]
+        if not inside:
+            continue
+        touching.append((line, inside[0]))
         for other in inside[1:]:
             parent[find(other)] = find(inside[0])
     groups: dict[Key, list[Key]] = defaultdict(list)
     for k in parent:
         groups[find(k)].append(k)
-    return list(groups.values())
+    group_lines: dict[Key, list[Line]] = defaultdict(list)
+    for line, cell in touching:
+        group_lines[find(cell)].append(line)
+    return [(cells, group_lines[root]) for root, cells in groups.items()]
+
+
+def _system(
+    cols: Sequence[Key], lines: Sequence[Line], values: Mapping[Key, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reader's equations ``A x = b`` in the hidden cells ``cols`` of one component."""
+    index = {k: i for i, k in enumerate(cols)}
+    a_eq = np.zeros((len(lines), len(cols)))
+    b_eq = np.zeros(len(lines))
+    for r, line in enumerate(lines):
+        for cell, coef in [*((m, 1.0) for m in line.members), (line.total, -1.0)]:
+            if cell in index:
+                a_eq[r, index[cell]] += coef
+            else:
+                b_eq[r] -= coef * values[cell]
+    return a_eq, b_eq
+
+
+def _pinned_by_equations(cols: Sequence[Key], lines: Sequence[Line]) -> set[Key]:
+    """Hidden cells no solution of the homogeneous equations can move.
+
+    Exact sparse Gauss-Jordan elimination over the rationals (coefficients are small
+    integers, and no rounding tolerance can then call a moving cell pinned or the other
+    way round). A cell is pinned iff its unit vector lies in the row space, that is iff
+    its column holds a pivot whose reduced row has no other entry.
+
+    >>> a, b, c = "a", "b", "c"
+    >>> sorted(_pinned_by_equations([a, b], [Line(c, (a, b))]))  # a + b = shown total
+    []
+    >>> sorted(_pinned_by_equations([a, b], [Line(c, (a, b)), Line(c, (a,))]))
+    ['a', 'b']
+    """
+    index = {k: i for i, k in enumerate(cols)}
+    pivots: dict[int, dict[int, Fraction]] = {}  # pivot column -> its reduced row
+    holders: dict[int, set[int]] = defaultdict(set)  # column -> pivot rows holding it
+    for line in lines:
+        row: dict[int, Fraction] = defaultdict(Fraction)
+        for cell, coef in [*((m, 1) for m in line.members), (line.total, -1)]:
+            if cell in index:
+                row[index[cell]] += coef
+        row = {j: v for j, v in row.items() if v}
+        for j in [j for j in row if j in pivots]:
+            factor = row.get(j)
+            if not factor:
+                continue
+            for col, v in pivots[j].items():
+                new = row.get(col, 0) - factor * v
+                if new:
+                    row[col] = new
+                else:
+                    row.pop(col, None)
+        if not row:
+            continue
+        # Pivot on the column held by the fewest reduced rows: least fill-in.
+        p = min(row, key=lambda j: (len(holders[j]), j))
+        scale = row[p]
+        row = {j: Fraction(v) / scale for j, v in row.items()}
+        for q in list(holders[p]):
+            target = pivots[q]
+            factor = target[p]
+            for col, v in row.items():
+                new = target.get(col, 0) - factor * v
+                if new:
+                    if col not in target:
+                        holders[col].add(q)
+                    target[col] = new
+                else:
+                    target.pop(col, None)
+                    holders[col].discard(q)
+        pivots[p] = row
+        for col in row:
+            holders[col].add(p)
+    return {cols[p] for p, row in pivots.items() if len(row) == 1}
+
+
+def _audit(
+    cols: list[Key],
+    lines: Sequence[Line],
+    values: Mapping[Key, int],
+    lower: int,
+    targets: Iterable[Key],
+) -> set[Key]:
+    """The exposed cells among ``targets`` of one component, exactly.
+
+    A cell is safe once two points a reader cannot rule out (every cell at least
+    ``lower``, every equation holding) differ in it by a whole person. The true counts are
+    one such point; every linear programme solved adds another, and a single vertex
+    usually settles many cells at once. Only cells no point has settled get their own
+    pair of programmes (minimum and maximum), as in a textbook audit.
+    """
+    index = {k: i for i, k in enumerate(cols)}
+    pinned = _pinned_by_equations(cols, lines)
+    exposed = {k for k in targets if k in pinned}
+    need = [index[k] for k in targets if k not in pinned]
+    if not need:
+        return exposed
+    a_eq, b_eq = _system(cols, lines, values)
+    truth = np.array([float(values[k]) for k in cols])
+    low_seen, high_seen = truth.copy(), truth.copy()
+    unbounded = np.zeros(len(cols), bool)
+
+    def run(c: np.ndarray):
+        return linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
+
+    def seen(x: np.ndarray) -> None:
+        np.minimum(low_seen, x, out=low_seen)
+        np.maximum(high_seen, x, out=high_seen)
+
+    def settled(j: int) -> bool:
+        return bool(unbounded[j] or high_seen[j] - low_seen[j] >= _MIN_WIDTH)
+
+    # Cheap certificates first: vertices for random objectives over the unsettled cells.
+    # Seeded by the component's size, so the same problem takes the same path.
+    rng = np.random.default_rng(len(cols))
+    stale = 0
+    while need and stale < 2:
+        c = np.zeros(len(cols))
+        c[need] = rng.choice([-1.0, 1.0], size=len(need)) * rng.uniform(0.5, 1.5, len(need))
+        before = len(need)
+        result = run(c)
+        if result.status == 0:
+            seen(result.x)
+        need = [j for j in need if not settled(j)]
+        stale = stale + 1 if len(need) == before else 0
+    # What is left: the exact minimum and maximum of each cell (each vertex found on the
+    # way may settle other cells too).
+    for j in need:
+        if settled(j):
+            continue
+        c = np.zeros(len(cols))
+        c[j] = -1.0
+        high = run(c)
+        if high.status == 3:
+            unbounded[j] = True
+            continue
+        if high.status == 0:
+            seen(high.x)
+        if settled(j):
+            continue
+        c[j] = 1.0
+        low = run(c)
+        if low.status == 0:
+            seen(low.x)
+        if settled(j):
+            continue
+        if low.status == 0 and high.status == 0:
+            exposed.add(cols[j])
+    return exposed
 
 
 def find_exposed(
@@ -74,6 +237,7 @@ def find_exposed(
     order: Mapping[Key, int],
     lower: int = 1,
     only: Key | None = None,
+    cache: dict | None = None,
 ) -> list[Key]:
     """Hidden cells that a reader can recompute exactly.
 
@@ -84,49 +248,33 @@ def find_exposed(
         order: a stable sort order of keys.
         lower: what the reader knows of a hidden cell's lower bound (1: zeros are shown).
         only: audit just this key (the others are still unknowns of the system).
+        cache: results per component from earlier calls (a component's answer depends
+            only on its hidden cells, its lines and their values), filled in as it goes.
 
     Returns:
         The exposed keys, in ``order``.
     """
     if not hidden:
         return []
-    cols = sorted(hidden, key=order.__getitem__)
-    index = {k: i for i, k in enumerate(cols)}
-    rows: list[np.ndarray] = []
-    rhs: list[float] = []
-    for line in lines:
-        if not any(c in index for c in line.cells):
+    exposed: set[Key] = set()
+    for group, group_lines in _components(hidden, lines):
+        if only is not None and only not in group:
             continue
-        row = np.zeros(len(cols))
-        const = 0.0
-        for cell, coef in [*((m, 1.0) for m in line.members), (line.total, -1.0)]:
-            if cell in index:
-                row[index[cell]] += coef
-            else:
-                const -= coef * values[cell]
-        rows.append(row)
-        rhs.append(const)
-    a_eq = np.array(rows) if rows else np.zeros((0, len(cols)))
-    b_eq = np.array(rhs)
-    # Without bounds, a hidden cell can move iff some null-space direction moves it.
-    basis = null_space(a_eq) if rows else np.eye(len(cols))
-    moving = np.linalg.norm(basis, axis=1) > 1e-9 if basis.size else np.zeros(len(cols), bool)
-    tested = cols if only is None else [only]
-    exposed = {k for k in tested if not moving[index[k]]}
-    # Away from its bound every direction is feasible for a small step; only components
-    # holding a cell at the lower bound need the exact linear programme.
-    for group in _components(hidden, lines):
-        if not any(values[k] <= lower for k in group):
+        cols = sorted(group, key=order.__getitem__)
+        if only is not None:
+            exposed |= _audit(cols, group_lines, values, lower, [only])
             continue
-        for k in group:
-            if k in exposed or (only is not None and k != only):
+        key = None
+        if cache is not None:
+            known = frozenset((c, values[c]) for line in group_lines for c in line.cells)
+            key = (frozenset(group), frozenset(group_lines), known, lower)
+            if key in cache:
+                exposed |= cache[key]
                 continue
-            c = np.zeros(len(cols))
-            c[index[k]] = 1.0
-            low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
-            high = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
-            if low.status == 0 and high.status == 0 and (-high.fun - low.fun) < _MIN_WIDTH:
-                exposed.add(k)
+        found = _audit(cols, group_lines, values, lower, cols)
+        if key is not None:
+            cache[key] = found
+        exposed |= found
     return sorted(exposed, key=order.__getitem__)
 
 
@@ -139,6 +287,7 @@ def solve(
     order: Mapping[Key, int],
     locked_shown: Iterable[Key] = (),
     forced_hidden: Iterable[Key] = (),
+    cache: dict | None = None,
 ) -> Solution:
     """Choose the cells to hide: primary (1..min-1), forced, then secondary.
 
@@ -150,6 +299,8 @@ def solve(
         order: stable order of keys (ties are broken by it, so results are reproducible).
         locked_shown: keys already shown elsewhere: never hidden.
         forced_hidden: keys already hidden elsewhere: always hidden.
+        cache: audit results of components seen before (see :func:`find_exposed`); a
+            fresh one when not given.
 
     Returns:
         The hidden keys and the keys that could not be protected.
@@ -219,11 +370,12 @@ def solve(
             frontier = next_frontier
         return []
 
+    cache = {} if cache is None else cache
     given_up: set[Key] = set()
     fixable: dict[Key, bool] = {}
     for _ in range(2 * len(values) + 2):
         close_lines()
-        exposed = [k for k in find_exposed(values, lines, hidden, order) if k not in given_up]
+        exposed = [k for k in find_exposed(values, lines, hidden, order, cache=cache) if k not in given_up]
         if not exposed:
             break
         target = exposed[0]

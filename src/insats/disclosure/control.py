@@ -225,6 +225,8 @@ class DisclosureControl:
         self._results: dict[str, pd.DataFrame] = {}  # planned or rendered, by table id
         self._reported: set[Key] = set()
         self._rendered: dict[str, TableStats] = {}
+        # Audits of components of hidden cells, shared by every solve of this report.
+        self._audits: dict = {}
 
     # --- single values -------------------------------------------------------------
     @property
@@ -280,9 +282,20 @@ class DisclosureControl:
         """Protect a set of count tables jointly, before any of them is rendered.
 
         After this, :meth:`protect_table` for a planned ``table_id`` returns the planned
-        result. Tables planned or protected earlier keep what they showed and hid.
+        result. Tables planned or protected earlier keep what they showed and hid; a table
+        planned again with the same counts, dimensions and filters keeps its plan.
         """
-        new = [_build_table(table_id, spec) for table_id, spec in tables.items()]
+        new = [
+            _build_table(table_id, spec)
+            for table_id, spec in tables.items()
+            if not (
+                self.active
+                and table_id in self._results
+                and _same_spec(self._tables[table_id].spec, spec)
+            )
+        ]
+        if not new:
+            return
         for table in self._register(new):
             self._results[table.table_id] = self._result(table)
 
@@ -331,6 +344,11 @@ class DisclosureControl:
         self._results[table.table_id] = result
         self._count(table, result)
         return result.copy()
+
+    def with_totals(self, spec: CountSpec, *, table_id: str) -> pd.DataFrame:
+        """The table with its totals and nothing hidden, shaped as :meth:`protect_table`
+        would return it (for a dry run that only records the tables)."""
+        return _build_table(table_id, spec).frame.astype(object)
 
     @property
     def suppressed_cells(self) -> int:
@@ -396,6 +414,7 @@ class DisclosureControl:
             order=self._order,
             locked_shown=self._shown,
             forced_hidden=self._hidden,
+            cache=self._audits,
         )
         for key in solution.unprotectable:
             if key in self._reported:

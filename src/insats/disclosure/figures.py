@@ -110,8 +110,16 @@ def _whole(value: object) -> float | None:
 _INHERIT_LEVELS = 2
 
 
+_UNDER_STATISTIC = -2
+
+
 def _child(key: object, depth: int) -> int:
-    """Levels below the nearest count key (0: this is one; -1: not under one)."""
+    """Levels below the nearest count key (0: this is one; -1: not under one; -2: under
+    a statistic, e.g. ``conversion: {started: 1.0}`` holds shares however it is keyed)."""
+    # "year_to_date" names a scope of counts, not a statistic, despite "year" in it.
+    scope = isinstance(key, str) and key.endswith("to_date")
+    if depth == _UNDER_STATISTIC or (is_statistic_key(key) and not scope):
+        return _UNDER_STATISTIC
     if is_count_key(key):
         return 0
     if depth < 0 or depth >= _INHERIT_LEVELS or is_statistic_key(key):

@@ -280,20 +280,31 @@ class OutcomeShares:
             counts.columns = [ctx.code(vocab, c) for c in codes]
             by_label = ctx.t(f"outcomes.by.{self.by}")
             counts.index.name = by_label
+            table_id = f"outcomes.{self.column}.by.{self.by}"
             parts.append(
                 ctx.count_table(
                     counts.astype(int),
                     ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
-                    table_id=f"outcomes.{self.column}.by.{self.by}",
+                    table_id=table_id,
                     dimensions=[self.by, self.column],
                 )
+            )
+            from insats.disclosure import SUPPRESSED
+
+            # A share gives its count back: hide every share whose count the table hid
+            # (secondary suppression included), not only the small ones.
+            protected = ctx.protect(
+                counts.astype(int), table_id=table_id, dimensions=[self.by, self.column]
             )
             cells = {}
             for code in codes:
                 part = self.frame[self.frame["code"] == code]
-                cells[ctx.code(vocab, code)] = [
-                    _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
-                    for r in part.itertuples()
+                column = ctx.code(vocab, code)
+                cells[column] = [
+                    SUPPRESSED
+                    if protected.at[level_label(ctx, self.by, r[1]), column] is None
+                    else _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
+                    for r in part[[self.by, "count", "n", "share", "ci_low", "ci_high"]].itertuples()
                 ]
                 index = [level_label(ctx, self.by, lv) for lv in part[self.by]]
             shares = pd.DataFrame(cells, index=index)
@@ -330,7 +341,7 @@ def _share_cell(ctx, count, n, share, low, high) -> str:
     return f"{ctx.pct(share)} ({ctx.share_range(low, high, n)})"
 
 
-def _share_table(ctx, frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+def _share_table(ctx, frame: pd.DataFrame, labels: list[str], hidden=None) -> pd.DataFrame:
     """Display table: count, n, share and interval, with the disclosure rule applied.
 
     Count, share and interval are hidden together when ``is_hidden`` (k, n or n − k is a
@@ -339,17 +350,18 @@ def _share_table(ctx, frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     from insats.disclosure import SUPPRESSED
 
     rows = []
-    for r in frame.itertuples():
-        hidden = is_hidden(ctx, int(r.count), int(r.n))
+    for i, r in enumerate(frame.itertuples()):
+        secondary = hidden[i] if hidden else (False, False)
+        hide = is_hidden(ctx, int(r.count), int(r.n)) or secondary[0]
         rows.append(
             {
                 # the count goes with the share: with n shown, a count would give away
                 # the small complement n − k that the share rule protects
-                ctx.t("outcomes.table.count"): SUPPRESSED if hidden else ctx.count(int(r.count)),
-                ctx.t("outcomes.table.n"): ctx.count(int(r.n)),
-                ctx.t("outcomes.table.share"): SUPPRESSED if hidden else ctx.pct(r.share),
+                ctx.t("outcomes.table.count"): SUPPRESSED if hide else ctx.count(int(r.count)),
+                ctx.t("outcomes.table.n"): SUPPRESSED if secondary[1] else ctx.count(int(r.n)),
+                ctx.t("outcomes.table.share"): SUPPRESSED if hide else ctx.pct(r.share),
                 ctx.t("outcomes.table.interval"): SUPPRESSED
-                if hidden
+                if hide
                 else ctx.share_range(r.ci_low, r.ci_high, int(r.n)),
             }
         )
@@ -468,6 +480,34 @@ class CompositeShares:
             }
         return data
 
+    def _protected_rows(self, ctx, shown: pd.DataFrame, labels: list[str]):
+        """Per row (share hidden, n hidden) after secondary suppression, or None.
+
+        The rows' counts (yes / no) add up to the "all" row, so a count hidden in one row
+        could be recomputed from the others: protect them as a count table with totals.
+        """
+        if self.by is None or not ctx.disclosure.active or len(shown) < 2:
+            return None
+        counts = pd.DataFrame(
+            {
+                "yes": shown["count"].iloc[1:].astype(int).to_numpy(),
+                "no": (shown["n"] - shown["count"]).iloc[1:].astype(int).to_numpy(),
+            },
+            index=labels[1:],
+        )
+        protected = ctx.protect(
+            counts,
+            table_id=f"outcomes.composite.{self.kind}.{self.column}.by.{self.by}",
+            dimensions=[self.by, self.kind],
+            # the population: who has a known status in this column (same n, same people)
+            filters={"population": f"{self.column} known", "n": int(self.overall.n)},
+        )
+        rows = []
+        for position in range(len(shown)):
+            row = protected.iloc[-1] if position == 0 else protected.iloc[position - 1]
+            rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
+        return rows
+
     def sentence(self, ctx) -> str:
         what = ctx.t(f"outcomes.composite.{self.kind}")
         if self.overall.n == 0:
@@ -513,7 +553,8 @@ class CompositeShares:
             ctx.t("outcomes.all") if lv == "all" and i == 0 else level_label(ctx, self.by or "", lv)
             for i, lv in enumerate(shown["level"])
         ]
-        table = _share_table(ctx, shown, labels)
+        hidden = self._protected_rows(ctx, shown, labels)
+        table = _share_table(ctx, shown, labels, hidden=hidden)
         table.index.name = ctx.t(f"outcomes.by.{self.by}") if self.by else ""
         parts.append(ctx.table(table, ctx.t("outcomes.composite.caption", what=what)))
         plot_frame = pd.DataFrame(
@@ -522,7 +563,10 @@ class CompositeShares:
                 "share": shown["share"].to_numpy(dtype=float),
                 "ci_low": shown["ci_low"].to_numpy(dtype=float),
                 "ci_high": shown["ci_high"].to_numpy(dtype=float),
-                "suppressed": [is_hidden(ctx, int(r.count), int(r.n)) for r in shown.itertuples()],
+                "suppressed": [
+                    is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
+                    for i, r in enumerate(shown.itertuples())
+                ],
             }
         )
         fig = plot_shares(plot_frame, language=ctx.language, xlabel=what[:1].upper() + what[1:])

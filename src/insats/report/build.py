@@ -201,7 +201,10 @@ class ReportModel:
 
         self.counts = part_mod.count_participants(data, self.period)
         enrolled = data.loc[data["start_date"] <= pd.Timestamp(self.period.end)]
-        self.profile = part_mod.describe_participants(enrolled, by="group")
+        # Per intake group, cells of 10–12 people are mostly below the disclosure threshold;
+        # a shared report describes the participants per municipality instead.
+        by = "municipality" if self.ctx.disclosure.active else "group"
+        self.profile = part_mod.describe_participants(enrolled, by=by)
         self.outcome_shares = oc.estimate_outcome_shares(self.exited_period)
         self.outcome_shares_to_date = oc.estimate_outcome_shares(self.exited_to_date, by="municipality")
         self.work_or_studies = oc.estimate_composite(self.exited_period, kind="work_or_studies")

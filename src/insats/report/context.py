@@ -216,30 +216,50 @@ class RenderContext:
         return specs
 
     def plan_count_tables(self, tables: dict) -> None:
-        """Protect every count table of a report jointly, before anything is rendered."""
+        """Protect count tables jointly, before any of them is rendered.
+
+        While recording (the report's dry run) the tables are only recorded, so that the
+        report plans them together with every other table in one joint protection.
+        Tables already planned with the same counts are not planned again.
+
+        Args:
+            tables: ``{table_id: CountSpec}``; the total label is the report's own.
+        """
         from dataclasses import replace
 
-        self.disclosure.plan_tables(
-            {k: replace(s, total_label=self.t("table.total")) for k, s in tables.items()}
-        )
+        specs = {k: replace(s, total_label=self.t("table.total")) for k, s in tables.items()}
+        if self._recording is not None:
+            self._recording.update(specs)
+            return
+        if not self.disclosure.active:
+            return  # nothing is hidden: protect() adds the totals as it goes
+        self.disclosure.plan_tables(specs)
 
     def protect(self, counts, *, table_id, dimensions=None, add_totals=True, filters=None):
-        """A count table after primary and secondary suppression (None = hidden)."""
-        if self._recording is not None:
-            from insats.disclosure import CountSpec
+        """A count table after primary and secondary suppression (None = hidden).
 
-            self._recording[table_id] = CountSpec(
-                counts=counts, dimensions=list(dimensions) if dimensions else None,
-                add_totals=add_totals, total_label=self.t("table.total"), filters=filters,
-            )
-            table = counts.copy()
-            if add_totals:
-                table[self.t("table.total")] = table.sum(axis=1)
-                table.loc[self.t("table.total")] = table.sum(axis=0)
-            return table.astype(object)
+        While recording, the table is recorded for the joint plan and returned with its
+        totals and nothing hidden (the dry run's output is thrown away).
+        """
+        from insats.disclosure import CountSpec
+
+        spec = CountSpec(
+            counts=counts,
+            dimensions=list(dimensions) if dimensions else None,
+            add_totals=add_totals,
+            total_label=self.t("table.total"),
+            filters=dict(filters) if filters else None,
+        )
+        if self._recording is not None:
+            self._recording[table_id] = spec
+            return self.disclosure.with_totals(spec, table_id=table_id)
         return self.disclosure.protect_table(
-            counts, table_id=table_id, dimensions=dimensions, add_totals=add_totals,
-            total_label=self.t("table.total"), filters=filters,
+            counts,
+            table_id=table_id,
+            dimensions=spec.dimensions,
+            add_totals=add_totals,
+            total_label=spec.total_label,
+            filters=spec.filters,
         )
 
     def count_table(
