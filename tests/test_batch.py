@@ -92,10 +92,15 @@ def test_plan_expands_folder_resolves_previous_once_and_flags_broken_files(proje
     )
     (projects / "notes.txt").write_text("not parameters", encoding="utf-8")
     # 5 January 2022: the previous tertial is 2021-T3 (September–December 2021).
-    jobs = plan_jobs([projects], ["previous", "2021-T3"], projects.parent / "out",
-                     today=date(2022, 1, 5))
+    jobs = plan_jobs(
+        [projects], ["previous", "2021-T3"], projects.parent / "out", today=date(2022, 1, 5)
+    )
     assert [p.name for p in collect_parameter_files([projects])] == [
-        "alfa.yaml", "beta.yaml", "gamma.yaml", "okand.yaml", "trasig.yaml",
+        "alfa.yaml",
+        "beta.yaml",
+        "gamma.yaml",
+        "okand.yaml",
+        "trasig.yaml",
     ]
     assert {j.period for j in jobs} == {"2021-T3"}  # "previous" and 2021-T3 are one period
     by_file = {Path(j.params_path).name: j for j in jobs}
@@ -117,18 +122,36 @@ def test_two_files_for_the_same_project_and_period_do_not_overwrite_each_other(p
 def test_catalogue_change_against_previous_period_and_earlier_batches(tmp_path):
     out = tmp_path / "reports"
     t1 = {"participants": {"enrolled": 20, "started": 4}, "work_or_studies_at_exit": {"share": 0.4}}
-    t2 = {"participants": {"enrolled": 26, "started": None}, "work_or_studies_at_exit": {"share": 0.5}}
+    t2 = {
+        "participants": {"enrolled": 26, "started": None},
+        "work_or_studies_at_exit": {"share": 0.5},
+    }
     for period, figures in (("2021-t1", t1), ("2021-t2", t2)):
         folder = out / "alfa" / period
         folder.mkdir(parents=True)
         (folder / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
-    first = BatchEntry("Alfa", "2021-T1", "alfa.yaml", "ok", "alfa/2021-t1",
-                       report="alfa/2021-t1/report.html", figures=t1)
+    first = BatchEntry(
+        "Alfa",
+        "2021-T1",
+        "alfa.yaml",
+        "ok",
+        "alfa/2021-t1",
+        report="alfa/2021-t1/report.html",
+        figures=t1,
+    )
     write_index([first], out)
-    second = BatchEntry("Alfa", "2021-T2", "alfa.yaml", "ok", "alfa/2021-t2",
-                        report="alfa/2021-t2/report.html")  # figures read from disk
-    broken = BatchEntry("Beta", "2021-T2", "beta.yaml", "failed", "beta/2021-t2",
-                        error_page="beta/2021-t2/error.html", message="beta.yaml: not valid YAML")
+    second = BatchEntry(
+        "Alfa", "2021-T2", "alfa.yaml", "ok", "alfa/2021-t2", report="alfa/2021-t2/report.html"
+    )  # figures read from disk
+    broken = BatchEntry(
+        "Beta",
+        "2021-T2",
+        "beta.yaml",
+        "failed",
+        "beta/2021-t2",
+        error_page="beta/2021-t2/error.html",
+        message="beta.yaml: not valid YAML",
+    )
     (out / "beta" / "2021-t2").mkdir(parents=True)
     html_path, json_path = write_index([second, broken], out)
 
@@ -153,8 +176,14 @@ def test_catalogue_change_against_previous_period_and_earlier_batches(tmp_path):
 
 
 def test_index_in_english():
-    row = {"project": "Alfa", "period": "2021-T1", "status": "ok", "report": "a/r.html",
-           "key_figures": key_figures({"participants": {"enrolled": 1234}}), "change": {}}
+    row = {
+        "project": "Alfa",
+        "period": "2021-T1",
+        "status": "ok",
+        "report": "a/r.html",
+        "key_figures": key_figures({"participants": {"enrolled": 1234}}),
+        "change": {},
+    }
     html = render_index([row], language="en")
     assert 'lang="en"' in html and "Report catalogue" in html and "1,234" in html
 
@@ -165,8 +194,21 @@ def test_cli_batch_with_broken_file_more_jobs_than_cores_and_deterministic(proje
     (projects / "trasig.yaml").write_text("project: Delta\nperiod 2021-T1\n", encoding="utf-8")
     notebook = write_notebook(tmp_path / "small.ipynb")
     out = tmp_path / "reports"
-    args = ["batch", str(projects), "--period", "2021-T1", "--period", "2021-T2",
-            "--jobs", "4", "--out", str(out), "--notebook", str(notebook), "--no-progress"]
+    args = [
+        "batch",
+        str(projects),
+        "--period",
+        "2021-T1",
+        "--period",
+        "2021-T2",
+        "--jobs",
+        "4",
+        "--out",
+        str(out),
+        "--notebook",
+        str(notebook),
+        "--no-progress",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "failed: trasig 2021-T1" in result.output
@@ -178,7 +220,9 @@ def test_cli_batch_with_broken_file_more_jobs_than_cores_and_deterministic(proje
     assert "not valid YAML" in (out / "trasig" / "2021-t1" / "error.html").read_text()
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert (index["total"], index["ok"], index["failed"]) == (8, 6, 2)
-    beta_t2 = next(r for r in index["reports"] if r["project"] == "Beta" and r["period"] == "2021-T2")
+    beta_t2 = next(
+        r for r in index["reports"] if r["project"] == "Beta" and r["period"] == "2021-T2"
+    )
     # enrolled 10×2+4 = 24 against 10×1+4 = 14 in 2021-T1
     assert beta_t2["key_figures"]["enrolled"] == 24 and beta_t2["change"]["enrolled"] == 10
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -214,10 +258,17 @@ def test_dead_kernel_is_retried_once_then_fails(projects, tmp_path):
 def test_dask_path_with_a_local_cluster(projects, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     notebook = write_notebook(tmp_path / "small.ipynb")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        result = run_batch([projects], ["2021-T2"], tmp_path / "out", notebook=notebook,
-                           dask_scheduler=cluster.scheduler_address, progress=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            [projects],
+            ["2021-T2"],
+            tmp_path / "out",
+            notebook=notebook,
+            dask_scheduler=cluster.scheduler_address,
+            progress=False,
+        )
     assert [e.ok for e in result.entries] == [True, True, True]
     figures = json.loads((tmp_path / "out" / "gamma" / "2021-t2" / "figures.json").read_text())
     assert figures["participants"]["enrolled"] == 10 * 2 + len("Gamma")
@@ -233,7 +284,13 @@ def test_batch_without_the_flag_imports_nothing_of_dask(projects, tmp_path):
         "assert r.ok, r.entries\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ}, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -13,8 +13,19 @@ from browser import pdf_page_count, require_chromium, run_chromium
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SECTIONS = (
-    "summary", "about", "participants", "outcomes", "follow-up", "goals", "recruitment",
-    "budget", "socioeconomic", "other", "method", "disclosure", "provenance",
+    "summary",
+    "about",
+    "participants",
+    "outcomes",
+    "follow-up",
+    "goals",
+    "recruitment",
+    "budget",
+    "socioeconomic",
+    "other",
+    "method",
+    "disclosure",
+    "provenance",
 )
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"
 
@@ -31,7 +42,9 @@ def keep(path: Path) -> None:
 
 
 def test_sample_report_makes_no_requests_and_has_every_section(chromium, sample_report, tmp_path):
-    result = run_chromium(sample_report.html_path, out_dir=tmp_path, dump_dom=True, chromium=chromium)
+    result = run_chromium(
+        sample_report.html_path, out_dir=tmp_path, dump_dom=True, chromium=chromium
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.requests == [], f"the report made network requests: {result.requests}"
     dom = BeautifulSoup(result.dom, "html.parser")
@@ -51,11 +64,19 @@ def test_sample_report_makes_no_requests_and_has_every_section(chromium, sample_
 
 
 def test_sample_report_screenshots_top_middle_phone(chromium, sample_report, tmp_path):
-    for name, size in (("sample-top.png", (1280, 2000)), ("sample-long.png", (1280, 9000)),
-                       ("sample-phone.png", (390, 2400))):
+    for name, size in (
+        ("sample-top.png", (1280, 2000)),
+        ("sample-long.png", (1280, 9000)),
+        ("sample-phone.png", (390, 2400)),
+    ):
         shot = tmp_path / name
-        result = run_chromium(sample_report.html_path, out_dir=tmp_path, screenshot=shot,
-                              window_size=size, chromium=chromium)
+        result = run_chromium(
+            sample_report.html_path,
+            out_dir=tmp_path,
+            screenshot=shot,
+            window_size=size,
+            chromium=chromium,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         assert shot.stat().st_size > 20_000, f"{name} looks empty"
         keep(shot)
@@ -63,8 +84,9 @@ def test_sample_report_screenshots_top_middle_phone(chromium, sample_report, tmp
 
 def test_sample_report_prints_to_a4(chromium, sample_report, tmp_path):
     pdf = tmp_path / "sample-print.pdf"
-    result = run_chromium(sample_report.html_path, out_dir=tmp_path, print_to_pdf=pdf,
-                          chromium=chromium)
+    result = run_chromium(
+        sample_report.html_path, out_dir=tmp_path, print_to_pdf=pdf, chromium=chromium
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert pdf_page_count(pdf) >= 5
     keep(pdf)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from insats.params import ParameterError, ReportParameters, load_parameters
 
@@ -16,7 +17,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_unknown_key_is_named(tmp_path):
-    path = write(tmp_path, "project: X\nperiod: 2021-T2\nparticipants_path: a.csv\nhorizon_year: 5\n")
+    path = write(
+        tmp_path, "project: X\nperiod: 2021-T2\nparticipants_path: a.csv\nhorizon_year: 5\n"
+    )
     with pytest.raises(ParameterError) as err:
         load_parameters(path)
     assert "horizon_year" in str(err.value)
@@ -37,7 +40,9 @@ def test_relative_paths_resolve_against_the_file(tmp_path):
     sub = tmp_path / "parameters"
     sub.mkdir()
     path = sub / "x.yaml"
-    path.write_text("project: X\nperiod: 2021\nparticipants_path: ../data/a.csv\n", encoding="utf-8")
+    path.write_text(
+        "project: X\nperiod: 2021\nparticipants_path: ../data/a.csv\n", encoding="utf-8"
+    )
     params = load_parameters(path)
     assert Path(params.participants_path) == (tmp_path / "data" / "a.csv").resolve()
 
@@ -68,7 +73,7 @@ def test_funder_shares_must_sum_to_one(tmp_path):
 
 def test_model_is_frozen():
     params = ReportParameters(project="X", period="2021", participants_path="a.csv")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         params.project = "Y"  # type: ignore[misc]
 
 

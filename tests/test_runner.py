@@ -39,11 +39,23 @@ def test_figures_json_contract(sample_run):
         assert set(figures[key]) >= {"count", "n", "share", "ci_low", "ci_high"}
     assert set(figures["goal"]) >= {"target_share", "observed_share", "status"}
     assert set(figures["budget"]) >= {
-        "granted_sek", "invoiced_sek", "forecast_sek", "deviation_share", "needs_explanation",
+        "granted_sek",
+        "invoiced_sek",
+        "forecast_sek",
+        "deviation_share",
+        "needs_explanation",
     }
     socio = figures["socioeconomic"]
-    for key in ("horizon_years", "discount_rate", "deadweight", "investment_sek", "npv_sek",
-                "payback_years", "break_even_participants", "probability_positive"):
+    for key in (
+        "horizon_years",
+        "discount_rate",
+        "deadweight",
+        "investment_sek",
+        "npv_sek",
+        "payback_years",
+        "break_even_participants",
+        "probability_positive",
+    ):
         assert key in socio
 
 
@@ -100,13 +112,19 @@ def test_failed_run_keeps_previous_report_and_writes_error_page(sample_run, tmp_
 
 
 def test_runs_whatever_kernel_the_notebook_names(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys, insats\nprint(sys.executable)")])
-    nb.metadata["kernelspec"] = {"name": "python3-that-does-not-exist", "language": "python",
-                                 "display_name": "x"}
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import sys, insats\nprint(sys.executable)")]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3-that-does-not-exist",
+        "language": "python",
+        "display_name": "x",
+    }
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
-    from insats.runner import execute_notebook
     import sys
+
+    from insats.runner import execute_notebook
 
     out = execute_notebook(path, tmp_path / "out.ipynb", {})
     printed = "".join(o.get("text", "") for o in out.cells[0].outputs)
@@ -115,8 +133,12 @@ def test_runs_whatever_kernel_the_notebook_names(tmp_path):
 
 def test_no_participant_ids_in_shared_html(sample_run):
     html = sample_run.html_path.read_text(encoding="utf-8")
-    ids = [line.split(";")[0] for line in
-           (REPO / "data/sample/forsta_steget_deltagare.csv").read_text(encoding="cp1252").splitlines()[1:]]
+    ids = [
+        line.split(";")[0]
+        for line in (REPO / "data/sample/forsta_steget_deltagare.csv")
+        .read_text(encoding="cp1252")
+        .splitlines()[1:]
+    ]
     assert len(ids) > 50
     leaked = [i for i in ids if re.search(rf"\b{re.escape(i)}\b", html)]
     assert not leaked, f"participant ids in the shared report: {leaked[:5]}"

@@ -54,9 +54,15 @@ def validate(
 
 @app.command()
 def run(
-    params_file: Path = typer.Argument(..., help="A parameters YAML, e.g. parameters/forsta_steget.yaml."),
-    period: str | None = typer.Option(None, help="Period label; overrides the file (e.g. 2021-T2, previous)."),
-    out: Path | None = typer.Option(None, help="Output folder (default reports/<project>/<period>)."),
+    params_file: Path = typer.Argument(
+        ..., help="A parameters YAML, e.g. parameters/forsta_steget.yaml."
+    ),
+    period: str | None = typer.Option(
+        None, help="Period label; overrides the file (e.g. 2021-T2, previous)."
+    ),
+    out: Path | None = typer.Option(
+        None, help="Output folder (default reports/<project>/<period>)."
+    ),
     language: str | None = typer.Option(None, help="sv (default) or en."),
     audience: str | None = typer.Option(None, help="namnd (shared, default) or internal."),
 ) -> None:

@@ -151,19 +151,23 @@ class ExitSummary:
         reasons = self.early_exit_reasons
         if reasons.empty:
             parts.append(ctx.paragraph(ctx.t("participants.exits.no_early")))
+        elif ctx.is_suppressed(self.early_exits):
+            # With only a few early exits, naming their reasons would tell who left why.
+            parts.append(ctx.paragraph(ctx.t("participants.exits.reasons_suppressed")))
         else:
             # Ties: the first in the vocabulary's order.
             top = reasons.idxmax()
-            parts.append(
-                ctx.paragraph(
-                    ctx.t(
-                        "participants.exits.main_reason",
-                        reason=ctx.code("exit_reason", top).lower(),
-                        count=ctx.count(int(reasons[top])),
-                        total=ctx.count(self.early_exits),
+            if not ctx.is_suppressed(int(reasons[top])):
+                parts.append(
+                    ctx.paragraph(
+                        ctx.t(
+                            "participants.exits.main_reason",
+                            reason=ctx.code("exit_reason", top).lower(),
+                            count=ctx.count(int(reasons[top])),
+                            total=ctx.count(self.early_exits),
+                        )
                     )
                 )
-            )
             early = self.reasons.drop("completed", errors="ignore")
             early = early[early.sum(axis=1) > 0]
             early = early.loc[:, early.sum(axis=0) > 0]

@@ -67,7 +67,9 @@ class Labels:
         try:
             text = self._catalogue[key][self.language]
         except KeyError:
-            raise LabelError(f"no label {key!r} in the catalogue (src/insats/labels/*.yaml)") from None
+            raise LabelError(
+                f"no label {key!r} in the catalogue (src/insats/labels/*.yaml)"
+            ) from None
         return text.format(**fields) if fields else text
 
     def has(self, key: str) -> bool:

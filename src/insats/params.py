@@ -34,10 +34,14 @@ class ReportParameters(BaseModel):
 
     # --- what and when -------------------------------------------------------------
     project: str = Field(description="Name of the insats as in the data, e.g. 'Första steget'.")
-    period: str = Field(description="Report period: 2021-T2, 2021-H1, 2021-Q3, 2021, "
-                        "2021-01-01/2021-08-31, 210501-210831, previous, current.")
+    period: str = Field(
+        description="Report period: 2021-T2, 2021-H1, 2021-Q3, 2021, "
+        "2021-01-01/2021-08-31, 210501-210831, previous, current."
+    )
     title: str | None = Field(None, description="Report title; default from project and period.")
-    organisation: str | None = Field(None, description="Who reports, e.g. 'Samordningsförbundet NNV Skåne'.")
+    organisation: str | None = Field(
+        None, description="Who reports, e.g. 'Samordningsförbundet NNV Skåne'."
+    )
     recipient: str | None = Field(None, description="Who receives it, e.g. the nämnd.")
     language: Literal["sv", "en"] = "sv"
     audience: Literal["namnd", "internal"] = "namnd"
@@ -57,7 +61,9 @@ class ReportParameters(BaseModel):
     reference_work_or_studies_share: float | None = Field(
         None, ge=0, le=1, description="Share of a comparable group in work or studies."
     )
-    reference_n: int | None = Field(None, ge=1, description="Size of the reference group, if known.")
+    reference_n: int | None = Field(
+        None, ge=1, description="Size of the reference group, if known."
+    )
     reference_source: str | None = None
     budget_deviation_reason: str | None = Field(
         None, description="Why the forecast deviates > 10 % from the grant (shown in the report)."
@@ -89,7 +95,9 @@ class ReportParameters(BaseModel):
     )  # the Finsam split: state half, region and municipality a quarter each
     monte_carlo_draws: int = Field(2000, ge=0, le=1_000_000)
     seed: int = 20240101
-    relative_cost_range: float = Field(0.2, ge=0, le=1, description="± range of unit costs without low/high.")
+    relative_cost_range: float = Field(
+        0.2, ge=0, le=1, description="± range of unit costs without low/high."
+    )
     deadweight_range: float = Field(
         0.1, ge=0, le=1, description="± absolute range of deadweight in the Monte Carlo."
     )
@@ -102,8 +110,9 @@ class ReportParameters(BaseModel):
     # participants each -> about 7 500 kr.
     caseworker_employment_service_sek_per_year: float = Field(7_500, ge=0)
     split_state: bool = Field(
-        False, description="Show the state as Arbetsförmedlingen, Försäkringskassan and "
-        "other state instead of one actor."
+        False,
+        description="Show the state as Arbetsförmedlingen, Försäkringskassan and "
+        "other state instead of one actor.",
     )
 
     # --- disclosure control ----------------------------------------------------------
@@ -117,7 +126,9 @@ class ReportParameters(BaseModel):
     @classmethod
     def _text(cls, value: Any) -> Any:
         # YAML reads `period: 2021` as an integer; a year label is meant.
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
 
     @field_validator("funder_shares")
     @classmethod

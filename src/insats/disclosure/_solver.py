@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linprog
 
 Key = Hashable
 
@@ -52,9 +51,7 @@ class Solution:
     unprotectable: list[Key]
 
 
-def _components(
-    hidden: Iterable[Key], lines: Sequence[Line]
-) -> list[tuple[list[Key], list[Line]]]:
+def _components(hidden: Iterable[Key], lines: Sequence[Line]) -> list[tuple[list[Key], list[Line]]]:
     """Groups of hidden cells linked by shared lines (independent sub-systems), each with
     the lines that hold any of its cells."""
     parent: dict[Key, Key] = {k: k for k in hidden}
@@ -180,6 +177,8 @@ def _audit(
     truth = np.array([float(values[k]) for k in cols])
     low_seen, high_seen = truth.copy(), truth.copy()
     unbounded = np.zeros(len(cols), bool)
+
+    from scipy.optimize import linprog  # only shared reports need it; slow to import
 
     def run(c: np.ndarray):
         return linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
@@ -375,7 +374,9 @@ def solve(
     fixable: dict[Key, bool] = {}
     for _ in range(2 * len(values) + 2):
         close_lines()
-        exposed = [k for k in find_exposed(values, lines, hidden, order, cache=cache) if k not in given_up]
+        exposed = [
+            k for k in find_exposed(values, lines, hidden, order, cache=cache) if k not in given_up
+        ]
         if not exposed:
             break
         target = exposed[0]

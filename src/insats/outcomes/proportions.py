@@ -304,7 +304,9 @@ class OutcomeShares:
                     SUPPRESSED
                     if protected.at[level_label(ctx, self.by, r[1]), column] is None
                     else _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
-                    for r in part[[self.by, "count", "n", "share", "ci_low", "ci_high"]].itertuples()
+                    for r in part[
+                        [self.by, "count", "n", "share", "ci_low", "ci_high"]
+                    ].itertuples()
                 ]
                 index = [level_label(ctx, self.by, lv) for lv in part[self.by]]
             shares = pd.DataFrame(cells, index=index)

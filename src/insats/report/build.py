@@ -18,11 +18,22 @@ import pandas as pd
 from insats.cohort.schema import normalise_token
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
-from insats.report.context import Html, RenderContext, escape, join
+from insats.report.context import Html, RenderContext, escape, section
 
 SECTIONS = (
-    "summary", "about", "participants", "outcomes", "follow_up", "goals", "recruitment",
-    "budget", "socioeconomic", "other", "method", "disclosure", "provenance",
+    "summary",
+    "about",
+    "participants",
+    "outcomes",
+    "follow_up",
+    "goals",
+    "recruitment",
+    "budget",
+    "socioeconomic",
+    "other",
+    "method",
+    "disclosure",
+    "provenance",
 )
 SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referral")
 
@@ -94,7 +105,10 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     reports: list[ValidationReport] = []
     results: dict[str, Any] = {}
     loaders = {
-        "participants": (params.participants_path, lambda p: load_participants(p, key=key, today=today)),
+        "participants": (
+            params.participants_path,
+            lambda p: load_participants(p, key=key, today=today),
+        ),
         "finance": (params.finance_path, load_finance),
         "funnel": (params.funnel_path, load_funnel),
     }
@@ -119,8 +133,11 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     finance = _select_project(results["finance"], params.project) if "finance" in results else None
     funnel = _select_project(results["funnel"], params.project) if "funnel" in results else None
     files = {"participants": Path(params.participants_path)}
-    for role, path in (("finance", params.finance_path), ("funnel", params.funnel_path),
-                       ("narrative", params.narrative_path)):
+    for role, path in (
+        ("finance", params.finance_path),
+        ("funnel", params.funnel_path),
+        ("narrative", params.narrative_path),
+    ):
         if path:
             files[role] = Path(path)
     from insats.socioeconomic.catalogue import load_catalogue
@@ -138,8 +155,11 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     warn = [str(w) for w in getattr(cohort, "warnings", [])]
     for role in ("finance", "funnel"):
         frame = results.get(role)
-        if frame is not None and role in results and len(frame) and (
-            (finance if role == "finance" else funnel) is not None
+        if (
+            frame is not None
+            and role in results
+            and len(frame)
+            and ((finance if role == "finance" else funnel) is not None)
         ):
             dropped = len(frame) - len(finance if role == "finance" else funnel)
             if dropped:
@@ -158,8 +178,6 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
 
 
 def _section(anchor: str, title: str, *parts: str) -> Html:
-    from insats.report.export import section
-
     return section(anchor, title, *parts)
 
 
@@ -189,9 +207,17 @@ class ReportModel:
         # Status known at the period end: later exits are still ongoing as of then.
         later = data["end_date"] > pd.Timestamp(self.period.end)
         if later.any():
-            for column in ("end_date", "exit_reason", "outcome_at_exit", "support_at_exit",
-                           "outcome_6m", "outcome_12m", "support_6m", "support_12m",
-                           "self_assessment_end"):
+            for column in (
+                "end_date",
+                "exit_reason",
+                "outcome_at_exit",
+                "support_at_exit",
+                "outcome_6m",
+                "outcome_12m",
+                "support_6m",
+                "support_12m",
+                "self_assessment_end",
+            ):
                 if column in data:
                     data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
         data = oc.add_age_band(data, self.period.end)
@@ -206,11 +232,17 @@ class ReportModel:
         by = "municipality" if self.ctx.disclosure.active else "group"
         self.profile = part_mod.describe_participants(enrolled, by=by)
         self.outcome_shares = oc.estimate_outcome_shares(self.exited_period)
-        self.outcome_shares_to_date = oc.estimate_outcome_shares(self.exited_to_date, by="municipality")
+        self.outcome_shares_to_date = oc.estimate_outcome_shares(
+            self.exited_to_date, by="municipality"
+        )
         self.work_or_studies = oc.estimate_composite(self.exited_period, kind="work_or_studies")
         self.self_sufficient = oc.estimate_composite(self.exited_period, kind="self_sufficient")
-        self.work_or_studies_to_date = oc.estimate_composite(self.exited_to_date, kind="work_or_studies")
-        self.self_sufficient_to_date = oc.estimate_composite(self.exited_to_date, kind="self_sufficient")
+        self.work_or_studies_to_date = oc.estimate_composite(
+            self.exited_to_date, kind="work_or_studies"
+        )
+        self.self_sufficient_to_date = oc.estimate_composite(
+            self.exited_to_date, kind="self_sufficient"
+        )
         self.subgroups = {
             by: oc.estimate_composite(self.exited_to_date, kind="work_or_studies", by=by)
             for by in SUBGROUPS
@@ -231,22 +263,33 @@ class ReportModel:
         self.goal = None
         if params.goal_self_sufficiency_share is not None:
             c = self.self_sufficient_to_date.overall
-            self.goal = oc.assess_goal(c.count, c.n, params.goal_self_sufficiency_share,
-                                       kind="self_sufficient")
+            self.goal = oc.assess_goal(
+                c.count, c.n, params.goal_self_sufficiency_share, kind="self_sufficient"
+            )
         elif params.goal_work_or_studies_share is not None:
             c = self.work_or_studies_to_date.overall
-            self.goal = oc.assess_goal(c.count, c.n, params.goal_work_or_studies_share,
-                                       kind="work_or_studies")
+            self.goal = oc.assess_goal(
+                c.count, c.n, params.goal_work_or_studies_share, kind="work_or_studies"
+            )
         self.reference = None
         if params.reference_work_or_studies_share is not None:
             c = self.work_or_studies_to_date.overall
             self.reference = oc.compare_with_reference(
-                c.count, c.n, params.reference_work_or_studies_share, params.reference_n,
+                c.count,
+                c.n,
+                params.reference_work_or_studies_share,
+                params.reference_n,
                 source=params.reference_source,
             )
-        self.funnel = rec_mod.summarise_funnel(inputs.funnel) if inputs.funnel is not None and len(inputs.funnel) else None
+        self.funnel = (
+            rec_mod.summarise_funnel(inputs.funnel)
+            if inputs.funnel is not None and len(inputs.funnel)
+            else None
+        )
         self.budget_result = (
-            budget_mod.summarise_budget(inputs.finance, self.period, reason=params.budget_deviation_reason)
+            budget_mod.summarise_budget(
+                inputs.finance, self.period, reason=params.budget_deviation_reason
+            )
             if inputs.finance is not None and len(inputs.finance)
             else None
         )
@@ -288,8 +331,12 @@ class ReportModel:
             return None
         c = self.work_or_studies_to_date.overall
         interval = (c.ci_low, c.ci_high) if c.n else None
-        return build_account(self.exited_to_date, self.params, investment_sek=investment,
-                             outcome_share_interval=interval)
+        return build_account(
+            self.exited_to_date,
+            self.params,
+            investment_sek=investment,
+            outcome_share_interval=interval,
+        )
 
     def t(self, key: str, **fields: object) -> str:
         return self.ctx.t(key, **fields)
@@ -303,11 +350,17 @@ class ReportModel:
         p = self.params
         title = p.title or self.t("build.title", project=p.project)
         period_text = self.t(
-            "build.period_line", label=self.period.label,
-            start=self.ctx.date(self.period.start), end=self.ctx.date(self.period.end),
+            "build.period_line",
+            label=self.period.label,
+            start=self.ctx.date(self.period.start),
+            end=self.ctx.date(self.period.end),
         )
         org = f'<p class="kicker">{escape(p.organisation)}</p>' if p.organisation else ""
-        rec = f"<p>{escape(self.t('build.recipient', recipient=p.recipient))}</p>" if p.recipient else ""
+        rec = (
+            f"<p>{escape(self.t('build.recipient', recipient=p.recipient))}</p>"
+            if p.recipient
+            else ""
+        )
         return Html(
             f'<header class="report-header">{org}<h1>{escape(title)}</h1>'
             f'<p class="period">{escape(period_text)}</p>{rec}</header>'
@@ -317,22 +370,32 @@ class ReportModel:
         ctx = self.ctx
         totals = self.counts.total("period")
         items = [
-            self.t("build.summary.participants",
-                   enrolled=ctx.count(totals["enrolled"]), started=ctx.count(totals["started"]),
-                   exited=ctx.count(totals["exited"]), early=ctx.count(totals["early_exits"])),
+            self.t(
+                "build.summary.participants",
+                enrolled=ctx.count(totals["enrolled"]),
+                started=ctx.count(totals["started"]),
+                exited=ctx.count(totals["exited"]),
+                early=ctx.count(totals["early_exits"]),
+            ),
         ]
         w = self.work_or_studies_to_date.overall
         if w.n:
-            items.append(self.t("build.summary.outcome",
-                                proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high)))
+            items.append(
+                self.t(
+                    "build.summary.outcome",
+                    proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high),
+                )
+            )
         if self.goal is not None:
             g = self.goal.figure_data(ctx)
-            items.append(self.t(
-                f"build.summary.goal.{g['status']}",
-                target=ctx.pct(g["target_share"]),
-                observed=ctx.share(g["observed_share"], g.get("n")),
-                interval=ctx.share_range(g.get("ci_low"), g.get("ci_high"), g.get("n")),
-            ))
+            items.append(
+                self.t(
+                    f"build.summary.goal.{g['status']}",
+                    target=ctx.pct(g["target_share"]),
+                    observed=ctx.share(g["observed_share"], g.get("n")),
+                    interval=ctx.share_range(g.get("ci_low"), g.get("ci_high"), g.get("n")),
+                )
+            )
         if self.budget_result is not None:
             b = self.budget_result.figure_data(ctx)
             flagged = [
@@ -347,41 +410,58 @@ class ReportModel:
             else:
                 key = "build.summary.budget_deviation_funder"
             text = self.t(
-                key, granted=ctx.sek(b["granted_sek"]), invoiced=ctx.sek(b["invoiced_sek"]),
-                forecast=ctx.sek(b["forecast_sek"]), deviation=ctx.pct(b["deviation_share"], 1),
+                key,
+                granted=ctx.sek(b["granted_sek"]),
+                invoiced=ctx.sek(b["invoiced_sek"]),
+                forecast=ctx.sek(b["forecast_sek"]),
+                deviation=ctx.pct(b["deviation_share"], 1),
                 funders=", ".join(flagged),
             )
             if b["needs_explanation"]:
                 text += " " + self.t(
-                    "build.summary.budget_reason_given" if b.get("explanation_given")
+                    "build.summary.budget_reason_given"
+                    if b.get("explanation_given")
                     else "build.summary.budget_reason_missing"
                 )
             items.append(text)
         if self.socioeconomic_result is not None:
             s = self.socioeconomic_result.figure_data(ctx)
             payback = s["payback_years"].get("society")
-            items.append(self.t(
-                "build.summary.socioeconomic",
-                investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
-                horizon=s["horizon_years"],
-                npv=ctx.sek(s["npv_sek"]["society"]),
-                payback=ctx.years(payback) if payback is not None else self.t("build.summary.not_within_horizon"),
-                probability=ctx.pct(s["probability_positive"].get("society")),
-            ))
+            items.append(
+                self.t(
+                    "build.summary.socioeconomic",
+                    investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
+                    horizon=s["horizon_years"],
+                    npv=ctx.sek(s["npv_sek"]["society"]),
+                    payback=ctx.years(payback)
+                    if payback is not None
+                    else self.t("build.summary.not_within_horizon"),
+                    probability=ctx.pct(s["probability_positive"].get("society")),
+                )
+            )
             gains = sorted(
-                (a for a in s["npv_sek"] if a not in ("society", "employer")), key=lambda a: s["npv_sek"][a], reverse=True
+                (a for a in s["npv_sek"] if a not in ("society", "employer")),
+                key=lambda a: s["npv_sek"][a],
+                reverse=True,
             )
             if gains:
-                items.append(self.t(
-                    "build.summary.who_gains",
-                    gains=self.t(f"socioeconomic.actor.{gains[0]}") if self.ctx.labels.has(f"socioeconomic.actor.{gains[0]}") else gains[0],
-                    payers=", ".join(
-                        self.t(f"socioeconomic.actor.{a}") if self.ctx.labels.has(f"socioeconomic.actor.{a}") else a
-                        for a, v in s["investment_sek"].items() if v
-                    ),
-                ))
+                items.append(
+                    self.t(
+                        "build.summary.who_gains",
+                        gains=self.t(f"socioeconomic.actor.{gains[0]}")
+                        if self.ctx.labels.has(f"socioeconomic.actor.{gains[0]}")
+                        else gains[0],
+                        payers=", ".join(
+                            self.t(f"socioeconomic.actor.{a}")
+                            if self.ctx.labels.has(f"socioeconomic.actor.{a}")
+                            else a
+                            for a, v in s["investment_sek"].items()
+                            if v
+                        ),
+                    )
+                )
         items.append(self.t("build.summary.uncertainty"))
-        body = "<ul class=\"summary\">" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        body = '<ul class="summary">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         return _section("summary", self.t("report.section.summary"), body)
 
     def about(self) -> Html:
@@ -393,8 +473,11 @@ class ReportModel:
     def participants(self) -> Html:
         ctx = self.ctx
         return _section(
-            "participants", self.t("report.section.participants"),
-            self.counts.render(ctx), self._narrative("period"), self.profile.render(ctx),
+            "participants",
+            self.t("report.section.participants"),
+            self.counts.render(ctx),
+            self._narrative("period"),
+            self.profile.render(ctx),
         )
 
     def outcomes(self) -> Html:
@@ -424,8 +507,10 @@ class ReportModel:
     def follow_up(self) -> Html:
         ctx = self.ctx
         return _section(
-            "follow-up", self.t("report.section.follow_up"),
-            self.transitions.render(ctx), self.follow_up_result.render(ctx),
+            "follow-up",
+            self.t("report.section.follow_up"),
+            self.transitions.render(ctx),
+            self.follow_up_result.render(ctx),
         )
 
     def goals(self) -> Html:
@@ -442,23 +527,38 @@ class ReportModel:
     def recruitment(self) -> Html:
         if self.funnel is None:
             return Html("")
-        return _section("recruitment", self.t("report.section.recruitment"), self.funnel.render(self.ctx))
+        return _section(
+            "recruitment", self.t("report.section.recruitment"), self.funnel.render(self.ctx)
+        )
 
     def budget(self) -> Html:
         ctx = self.ctx
         if self.budget_result is None:
-            return _section("budget", self.t("report.section.budget"),
-                            ctx.paragraph(self.t("build.budget.none")))
-        return _section("budget", self.t("report.section.budget"),
-                        self.budget_result.render(ctx), self._narrative("budget_deviation"))
+            return _section(
+                "budget",
+                self.t("report.section.budget"),
+                ctx.paragraph(self.t("build.budget.none")),
+            )
+        return _section(
+            "budget",
+            self.t("report.section.budget"),
+            self.budget_result.render(ctx),
+            self._narrative("budget_deviation"),
+        )
 
     def socioeconomic(self) -> Html:
         ctx = self.ctx
         if self.socioeconomic_result is None:
-            return _section("socioeconomic", self.t("report.section.socioeconomic"),
-                            ctx.paragraph(self.t("build.socioeconomic.none")))
-        return _section("socioeconomic", self.t("report.section.socioeconomic"),
-                        self.socioeconomic_result.render(ctx))
+            return _section(
+                "socioeconomic",
+                self.t("report.section.socioeconomic"),
+                ctx.paragraph(self.t("build.socioeconomic.none")),
+            )
+        return _section(
+            "socioeconomic",
+            self.t("report.section.socioeconomic"),
+            self.socioeconomic_result.render(ctx),
+        )
 
     def other(self) -> Html:
         parts = [self._narrative(k) for k in ("cooperation", "other")]
@@ -468,16 +568,33 @@ class ReportModel:
 
     def method(self) -> Html:
         ctx = self.ctx
-        items = [self.t(f"build.method.{k}") for k in ("population", "intervals", "small", "survival",
-                                                       "regression", "self_assessment", "follow_up")]
+        items = [
+            self.t(f"build.method.{k}")
+            for k in (
+                "population",
+                "intervals",
+                "small",
+                "survival",
+                "regression",
+                "self_assessment",
+                "follow_up",
+            )
+        ]
         body = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
-        extra = self.socioeconomic_result.render_assumptions(ctx) if self.socioeconomic_result is not None and hasattr(self.socioeconomic_result, "render_assumptions") else ""
+        extra = (
+            self.socioeconomic_result.render_assumptions(ctx)
+            if self.socioeconomic_result is not None
+            and hasattr(self.socioeconomic_result, "render_assumptions")
+            else ""
+        )
         return _section("method", self.t("report.section.method"), body, extra)
 
     def disclosure(self) -> Html:
         from insats.disclosure import render_appendix
 
-        return _section("disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx))
+        return _section(
+            "disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx)
+        )
 
     def provenance(self) -> Html:
         from datetime import UTC, datetime
@@ -488,20 +605,30 @@ class ReportModel:
         if self._manifest is None:
             now = datetime.now(UTC)
             self._manifest = build_manifest(
-                self.params, self.inputs.files, catalogue_info=self.inputs.catalogue_info,
-                started_at=now, finished_at=now, base_dir=repository_root(),
+                self.params,
+                self.inputs.files,
+                catalogue_info=self.inputs.catalogue_info,
+                started_at=now,
+                finished_at=now,
+                base_dir=repository_root(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
-        return _section("provenance", self.t("report.section.provenance"),
-                        provenance_html(self._manifest, self.ctx))
+        return _section(
+            "provenance",
+            self.t("report.section.provenance"),
+            provenance_html(self._manifest, self.ctx),
+        )
 
     def figures(self) -> dict[str, Any]:
         """The key figures for figures.json, under the same disclosure rules as the HTML."""
         ctx = self.ctx
         data: dict[str, Any] = {
             "project": self.params.project,
-            "period": {"label": self.period.label, "start": self.period.start.isoformat(),
-                       "end": self.period.end.isoformat()},
+            "period": {
+                "label": self.period.label,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+            },
             "language": self.params.language,
             "audience": self.params.audience,
             "participants": self.counts.figure_data(ctx),

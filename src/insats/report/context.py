@@ -40,6 +40,23 @@ def join(parts: Iterable[str]) -> Html:
     return Html("".join(str(p) for p in parts))
 
 
+def section(anchor: str, title: str, *parts: str, css_class: str | None = None) -> Html:
+    """A report section: ``<section id=anchor><h2 id=...>title</h2>parts</section>``.
+
+    Args:
+        anchor: the section's id, e.g. ``"participants"``; used by the table of contents.
+        title: the heading text (plain text; escaped here).
+        parts: trusted HTML fragments (``Html`` from render functions).
+        css_class: an optional class on the section element.
+    """
+    cls = f' class="{escape(css_class)}"' if css_class else ""
+    return Html(
+        f'<section id="{escape(anchor)}"{cls}>'
+        f'<h2 id="{escape(anchor)}-heading">{escape(title)}</h2>'
+        f"{join(parts)}</section>"
+    )
+
+
 @dataclass
 class RenderContext:
     """Language, audience and the disclosure control of one report."""
@@ -115,7 +132,7 @@ class RenderContext:
         return fmt.format_share_range(low, high, self.language)
 
     def proportion(self, k: int, n: int, low: float | None, high: float | None) -> str:
-        """"8 av 12 (67 %, 95 % konfidensintervall 39–86 %)", suppressed as a whole when
+        """ "8 av 12 (67 %, 95 % konfidensintervall 39–86 %)", suppressed as a whole when
         either the count or the denominator is small."""
         if n == 0:
             return self.t("stat.no_one")
@@ -284,7 +301,10 @@ class RenderContext:
                 dimensions count different people (e.g. ``{"population": "started"}``).
         """
         protected = self.protect(
-            counts, table_id=table_id, dimensions=dimensions, add_totals=add_totals,
+            counts,
+            table_id=table_id,
+            dimensions=dimensions,
+            add_totals=add_totals,
             filters=filters,
         )
         shown = protected.map(lambda v: SUPPRESSED if v is None or pd.isna(v) else self.count(v))
@@ -295,8 +315,13 @@ class RenderContext:
         from insats.disclosure import table_to_records
 
         return table_to_records(
-            self.protect(counts, table_id=table_id, dimensions=dimensions,
-                         add_totals=add_totals, filters=filters)
+            self.protect(
+                counts,
+                table_id=table_id,
+                dimensions=dimensions,
+                add_totals=add_totals,
+                filters=filters,
+            )
         )
 
     def figure(self, figure, alt: str, caption: str | None = None) -> Html:
@@ -304,8 +329,9 @@ class RenderContext:
         import matplotlib.pyplot as plt
 
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight",
-                       metadata={"Software": None})
+        figure.savefig(
+            buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None}
+        )
         plt.close(figure)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""

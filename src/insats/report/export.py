@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
 from insats.labels import Labels
-from insats.report.context import Html, escape, join
+from insats.report.context import Html, escape, join, section  # noqa: F401 (re-exported)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "insats"
@@ -40,23 +40,6 @@ TOC_MARKER = "<!--insats:toc-->"
 
 class ExportError(RuntimeError):
     """The notebook cannot be exported (e.g. a malformed notebook)."""
-
-
-def section(anchor: str, title: str, *parts: str, css_class: str | None = None) -> Html:
-    """A report section: ``<section id=anchor><h2 id=...>title</h2>parts</section>``.
-
-    Args:
-        anchor: the section's id, e.g. ``"participants"``; used by the table of contents.
-        title: the heading text (plain text; escaped here).
-        parts: trusted HTML fragments (``Html`` from render functions).
-        css_class: an optional class on the section element.
-    """
-    cls = f' class="{escape(css_class)}"' if css_class else ""
-    return Html(
-        f'<section id="{escape(anchor)}"{cls}>'
-        f'<h2 id="{escape(anchor)}-heading">{escape(title)}</h2>'
-        f"{join(parts)}</section>"
-    )
 
 
 def export_html(nb: nbformat.NotebookNode, *, title: str, language: str = "sv") -> str:
@@ -123,9 +106,9 @@ def _visible_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     # template renders display_data, and a bare text result is dropped there as noise.
     for cell in copied.cells:
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "execute_result" and set(
-                output.get("data", {})
-            ) != {"text/plain"}:
+            if output.get("output_type") == "execute_result" and set(output.get("data", {})) != {
+                "text/plain"
+            }:
                 output["output_type"] = "display_data"
                 output.pop("execution_count", None)
     return copied

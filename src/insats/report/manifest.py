@@ -336,7 +336,11 @@ def provenance_html(manifest: Mapping[str, Any], ctx: RenderContext) -> Html:
     run = manifest.get("run") or {}
     if run.get("finished_at"):
         finished = datetime.fromisoformat(run["finished_at"])
-        key = "report.provenance.run_time" if "duration_seconds" in run else "report.provenance.created"
+        key = (
+            "report.provenance.run_time"
+            if "duration_seconds" in run
+            else "report.provenance.created"
+        )
         parts.append(
             ctx.paragraph(
                 t(

@@ -35,11 +35,17 @@ class ScenarioComparison:
         wide = wide.reindex(list(self.changes))
         shown = wide.map(ctx.sek)
         shown.index.name = ctx.t("socioeconomic.scenarios.scenario")
-        shown.columns = [ctx.t(f"socioeconomic.actor.{a}") if ctx.labels.has(f"socioeconomic.actor.{a}") else a
-                         for a in shown.columns]
-        payback = self.frame.loc[self.frame["actor"] == "society"].set_index("scenario")["payback_years"]
+        shown.columns = [
+            ctx.t(f"socioeconomic.actor.{a}") if ctx.labels.has(f"socioeconomic.actor.{a}") else a
+            for a in shown.columns
+        ]
+        payback = self.frame.loc[self.frame["actor"] == "society"].set_index("scenario")[
+            "payback_years"
+        ]
         shown[ctx.t("socioeconomic.scenarios.payback")] = [
-            ctx.years(payback.get(name)) if pd.notna(payback.get(name)) else ctx.t("build.summary.not_within_horizon")
+            ctx.years(payback.get(name))
+            if pd.notna(payback.get(name))
+            else ctx.t("build.summary.not_within_horizon")
             for name in shown.index
         ]
         return ctx.table(shown, ctx.t("socioeconomic.scenarios.caption"))
@@ -70,7 +76,9 @@ def compare_scenarios(
     rows = []
     changes = {"base": {}} | {name: dict(change) for name, change in scenarios.items()}
     for name, change in changes.items():
-        variant = validate_parameters({**params.model_dump(), **change}, source=f"scenario {name!r}")
+        variant = validate_parameters(
+            {**params.model_dump(), **change}, source=f"scenario {name!r}"
+        )
         account = build_account(df, variant, investment_sek=investment_sek)
         # money, not person counts: an internal context hides nothing here
         data = account.figure_data(RenderContext())
@@ -85,5 +93,6 @@ def compare_scenarios(
                     "probability_positive": data["probability_positive"].get(actor),
                 }
             )
-    return ScenarioComparison(frame=pd.DataFrame(rows).astype({"payback_years": float}), changes=changes)
-
+    return ScenarioComparison(
+        frame=pd.DataFrame(rows).astype({"payback_years": float}), changes=changes
+    )
