@@ -26,7 +26,7 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -c "import insats, papermill, nbconvert, statsmodels" 
-	# The project kernel, inside the venv: notebooks never run on a machine kernel.
+	@# The project kernel, inside the venv: notebooks never run on a machine kernel.
 	$(BIN)/python -m ipykernel install --sys-prefix --name insats --display-name "insats (project environment)" >/dev/null
 	@touch $(STAMP)
 

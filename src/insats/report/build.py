@@ -78,6 +78,24 @@ class Inputs:
         )
 
 
+@dataclass
+class InputsReport:
+    """The validation reports of several input files, listed together."""
+
+    reports: list[Any]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.reports)
+
+    @property
+    def problems(self) -> list[Any]:
+        return [p for r in self.reports for p in r.problems]
+
+    def format(self, limit: int | None = None) -> str:
+        return "\n\n".join(r.format(limit=limit) for r in self.reports)
+
+
 def _select_project(frame: pd.DataFrame, project: str) -> pd.DataFrame:
     wanted = normalise_token(project)
     mask = frame["project"].astype(str).map(normalise_token) == wanted
@@ -93,7 +111,6 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     """
     from insats.cohort import (
         ValidationFailed,
-        ValidationReport,
         load_finance,
         load_funnel,
         load_participants,
@@ -102,7 +119,7 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     from insats.report.narrative import load_narrative
 
     key = resolve_pseudonym_key(params.pseudonym_key_path)
-    reports: list[ValidationReport] = []
+    reports: list[Any] = []
     results: dict[str, Any] = {}
     loaders = {
         "participants": (
@@ -120,7 +137,7 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         except ValidationFailed as exc:
             reports.append(exc.report)
     if reports:
-        raise ValidationFailed(ValidationReport.merge(reports))
+        raise ValidationFailed(reports[0] if len(reports) == 1 else InputsReport(reports))
 
     cohort = results["participants"]
     participants = _select_project(cohort.data, params.project)
