@@ -35,9 +35,11 @@ from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, TableSchema, nor
 
 __all__ = [
     "SCHEMAS",
+    "Coded",
     "HeaderMatch",
     "RawTable",
     "ReadError",
+    "code_column",
     "code_lookup",
     "detect_kind",
     "extract",
@@ -144,8 +146,12 @@ def read_table(path: str | Path, *, table: str | None = None, sheet: str | None 
     return _read_csv(path.name, raw, digest)
 
 
-def _decode(name: str, raw: bytes) -> tuple[bytes, str]:
-    """UTF-8 bytes for the parser and the encoding they came in."""
+def _decode(name: str, raw: bytes, *, sample_only: bool = False) -> tuple[bytes, str]:
+    """UTF-8 bytes for the parser and the encoding they came in.
+
+    With ``sample_only``, bytes without a byte-order mark whose first 60 000 bytes are
+    UTF-8 are taken as UTF-8 unchecked (the caller must start over on bad bytes).
+    """
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             return raw.decode(enc).encode("utf-8"), enc
@@ -157,7 +163,11 @@ def _decode(name: str, raw: bytes) -> tuple[bytes, str]:
             raise ReadError(f"{name}: starts with a UTF-8 mark but is not UTF-8 ({exc})") from None
         return body, "utf-8-sig"
     try:
-        raw.decode("utf-8")
+        if sample_only:
+            # final=False: the sample may end inside a character.
+            codecs.getincrementaldecoder("utf-8")().decode(raw[:60_000], final=False)
+        else:
+            raw.decode("utf-8")
         return raw, "utf-8"
     except UnicodeDecodeError:
         pass
@@ -196,8 +206,20 @@ def _detect_separator(sample: str) -> str:
     return best if scores[best] > 0 else (sniffed or ";")
 
 
+class _NotUtf8(Exception):
+    """The bytes trusted to be UTF-8 (from a valid sample) turned out not to be."""
+
+
 def _read_csv(name: str, raw: bytes, digest: str) -> RawTable:
-    body, encoding = _decode(name, raw)
+    # Validating 100+ MB of UTF-8 up front costs as much as parsing it; the parser checks
+    # the text anyway, so only a sample is checked first and a failure starts over.
+    try:
+        return _parse_csv(name, *_decode(name, raw, sample_only=True), digest)
+    except _NotUtf8:
+        return _parse_csv(name, *_decode(name, raw), digest)
+
+
+def _parse_csv(name: str, body: bytes, encoding: str, digest: str) -> RawTable:
     end = len(body)
     while end and body[end - 1 : end] in (b"\r", b"\n", b" ", b"\t"):
         end -= 1
@@ -207,36 +229,48 @@ def _read_csv(name: str, raw: bytes, digest: str) -> RawTable:
     sep = _detect_separator(sample)
     header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), [])
     notes: list[tuple[int | None, str]] = []
-    frame: pd.DataFrame | None = None
-    if body.find(b"\n\n", 0, end) < 0 and body.find(b"\n\r\n", 0, end) < 0:
-        # Fast path; blank lines would shift the row numbers, so those take the slow path.
-        frame = _read_csv_arrow(body, sep, len(header))
+    # Line breaks at the very end are not empty rows anyone would look for.
+    content = len(body)
+    while content and body[content - 1] in b"\r\n":
+        content -= 1
+    # Fast path. It keeps empty lines as rows, and a table of two or more columns then
+    # fails on them: those files take the careful path, which keeps the row numbers.
+    frame = _read_csv_arrow(pa.py_buffer(body).slice(0, content), sep, len(header))
     if frame is not None:
         rows = np.arange(2, len(frame) + 2, dtype="int64")
     else:
-        # Line breaks at the very end are not empty rows anyone would look for.
-        header, frame, rows, notes = _read_csv_python(body.rstrip(b"\r\n"), sep)
+        try:
+            text = body[:content].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8 from None
+        header, frame, rows, notes = _read_csv_python(text, sep)
     table = RawTable(
         name, [str(h) for h in header], frame, rows, encoding, sep, None, digest, notes
     )
     return _drop_empty(table)
 
 
-def _read_csv_arrow(body: bytes, sep: str, ncols: int) -> pd.DataFrame | None:
+def _read_csv_arrow(body: pa.Buffer, sep: str, ncols: int) -> pd.DataFrame | None:
     names = [str(i) for i in range(ncols)]
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=False, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower():
+            raise _NotUtf8 from None
         return None  # ragged lines, quoted line breaks: the careful path reports them
+    except pa.ArrowTypeError:
+        return None
     frame = table.to_pandas(
         types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
     )
@@ -245,9 +279,9 @@ def _read_csv_arrow(body: bytes, sep: str, ncols: int) -> pd.DataFrame | None:
 
 
 def _read_csv_python(
-    body: bytes, sep: str
+    text: str, sep: str
 ) -> tuple[list[str], pd.DataFrame, np.ndarray, list[tuple[int | None, str]]]:
-    records = list(csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=sep))
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     header = records[0] if records else []
     width = len(header)
     notes: list[tuple[int | None, str]] = []
@@ -461,6 +495,98 @@ def detect_kind(header: list[str]) -> str | None:
 # --- vectorised parsing ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column as its distinct stripped values and, per row, the position of its value.
+
+    Per-value work (parsing, code lookup, checks) runs on ``uniques`` only and is spread
+    back to the rows with ``codes``: a million rows with a few dozen distinct values cost a
+    few dozen parses. ``uniques`` are in order of first appearance in the column.
+
+    Attributes:
+        codes: Per row, the index into ``uniques`` (an integer array).
+        uniques: Distinct values, stripped of surrounding whitespace.
+    """
+
+    codes: np.ndarray
+    uniques: pa.Array
+
+    def series(self) -> pd.Series:
+        """The distinct values as a ``str`` Series (position = code)."""
+        return pd.Series(self.uniques.to_pandas(types_mapper=_STR_TYPES.get), dtype="str")
+
+    def blank_uniques(self) -> np.ndarray:
+        """Per distinct value, whether it is blank."""
+        return pc.equal(self.uniques, "").to_numpy(zero_copy_only=False).astype(bool)
+
+    def blank(self) -> np.ndarray:
+        """Per row, whether the value is blank."""
+        return self.blank_uniques()[self.codes]
+
+    def values_at(self, rows: np.ndarray) -> list[str]:
+        """The stripped values of some rows."""
+        return self.uniques.take(pa.array(self.codes[rows])).to_pylist()
+
+    def spread(self, per_unique: pd.Series | np.ndarray, index: pd.Index) -> pd.Series:
+        """Per-row Series from per-unique values (dtype kept)."""
+        if isinstance(per_unique, np.ndarray):
+            return pd.Series(per_unique[self.codes], index=index)
+        if per_unique.dtype == "str":
+            arr = pa.array(per_unique, type=pa.large_string(), from_pandas=True)
+            out = arr.take(pa.array(self.codes))
+            return pd.Series(out.to_pandas(types_mapper=_STR_TYPES.get), index=index, dtype="str")
+        return pd.Series(per_unique.array.take(self.codes), index=index)
+
+    def text(self, index: pd.Index, blank_as_na: bool = False) -> pd.Series:
+        """The stripped strings per row (``str``); blanks as NaN with ``blank_as_na``."""
+        uniques = self.uniques
+        if blank_as_na:
+            uniques = pc.if_else(pc.equal(uniques, ""), pa.scalar(None, uniques.type), uniques)
+        out = uniques.take(pa.array(self.codes))
+        return pd.Series(out.to_pandas(types_mapper=_STR_TYPES.get), index=index, dtype="str")
+
+
+_STR_TYPES = {
+    pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+    pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan),
+}
+
+
+def code_column(values: pd.Series) -> Coded:
+    """Factorise a column of strings after stripping surrounding whitespace.
+
+    Stripping is done on the distinct raw values, then spellings that become equal are
+    merged. Missing values count as blank.
+
+    >>> c = code_column(pd.Series(["a", " b", "a", "b ", ""]))
+    >>> c.codes.tolist(), c.uniques.to_pylist()
+    ([0, 1, 0, 1, 2], ['a', 'b', ''])
+    """
+    arr = pa.array(values, from_pandas=True)
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    arr = pc.fill_null(arr, "")
+    encoded = pc.dictionary_encode(arr)
+    if isinstance(encoded, pa.ChunkedArray):
+        # Every chunk of a chunked encoding shares the final dictionary.
+        chunks = encoded.chunks
+        if not chunks:
+            return Coded(np.zeros(0, dtype=np.intp), pa.array([], pa.large_string()))
+        dictionary = chunks[0].dictionary
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+    else:
+        dictionary = encoded.dictionary
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+    stripped = pc.utf8_trim_whitespace(dictionary)
+    if not pc.all(pc.equal(stripped, dictionary)).as_py():
+        merged = pc.dictionary_encode(stripped)
+        if len(merged.dictionary) < len(stripped):
+            # Order of first appearance survives: merged values keep their first position.
+            codes = merged.indices.to_numpy(zero_copy_only=False)[codes]
+            stripped = merged.dictionary
+    return Coded(codes, stripped)
+
+
 def _by_unique(
     values: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, np.ndarray]]
 ) -> tuple[pd.Series, pd.Series]:
@@ -474,7 +600,12 @@ def _by_unique(
 
 def _arrow(values: pd.Series) -> pa.Array:
     """The values as a pyarrow string array with blanks for missing values."""
-    return pa.array(values.astype("str").fillna("").to_numpy(dtype=object), type=pa.string())
+    if values.dtype != "str":
+        values = values.astype("str")
+    arr = pa.array(values, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(arr.cast(pa.string()), "")
 
 
 def matches(values: pd.Series, pattern: str) -> np.ndarray:

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from insats.cohort.pseudonymise import (
     PseudonymKeyMissing,
@@ -44,19 +46,20 @@ from insats.cohort.pseudonymise import (
 )
 from insats.cohort.read import (
     SCHEMAS,
+    Coded,
     HeaderMatch,
     RawTable,
     ReadError,
+    _parse_date_uniques,
+    code_column,
+    code_lookup,
     detect_kind,
-    map_codes,
     match_headers,
-    matches,
-    parse_dates,
     parse_ints,
     parse_numbers,
     read_table,
 )
-from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema
+from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema, normalise_token
 from insats.periods import PeriodError, parse_period
 
 __all__ = [
@@ -272,6 +275,7 @@ class _Table:
         self.rows = raw.source_rows
         self.index = pd.RangeIndex(raw.n_rows)
         self._text: dict[str, pd.Series] = {}
+        self._coded: dict[str, Coded] = {}
         self._check_header()
         if raw.n_rows == 0:
             self._notes.append(
@@ -325,14 +329,26 @@ class _Table:
             return self.raw.header[self.match.columns[name]]
         return _display_header(self.schema.column(name))
 
+    def coded(self, name: str) -> Coded:
+        """A column as distinct stripped values and per-row codes (blank if absent)."""
+        if name not in self._coded:
+            if not self.has(name):
+                self._coded[name] = Coded(
+                    np.zeros(self.raw.n_rows, dtype=np.intp), pa.array([""], pa.large_string())
+                )
+            else:
+                self._coded[name] = code_column(self.raw.data[self.match.columns[name]])
+        return self._coded[name]
+
     def text(self, name: str) -> pd.Series:
         """Stripped strings of a column ("" everywhere if the column is absent)."""
         if name not in self._text:
-            if not self.has(name):
-                self._text[name] = pd.Series("", index=self.index, dtype="str")
-            else:
-                self._text[name] = self.raw.column(self.match.columns[name])
+            self._text[name] = self.coded(name).text(self.index)
         return self._text[name]
+
+    def blank(self, name: str) -> np.ndarray:
+        """Per row, whether the column is blank (or absent)."""
+        return self.coded(name).blank()
 
     def _add(
         self,
@@ -361,11 +377,10 @@ class _Table:
         hits = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(hits):
             return
-        values = self.text(name).to_numpy(dtype=object)
+        values = self.coded(name).values_at(hits)
         pos = self.match.columns.get(name, -1)
         header = self.header_of(name)
-        for i in hits:
-            value = values[i]
+        for i, value in zip(hits, values, strict=True):
             shown = show(value) if show else value
             message = expected(i) if callable(expected) else expected
             self._add(int(self.rows[i]), pos, header, shown, message)
@@ -392,24 +407,32 @@ class _Table:
     # column parsers -------------------------------------------------------------
     def required(self, name: str) -> None:
         if self.has(name):
-            self.flag(name, self.text(name) == "", "a value (this column is required)")
+            self.flag(name, self.blank(name), "a value (this column is required)")
 
     def code(self, name: str) -> pd.Series:
         col = self.schema.column(name)
         assert col.codes is not None
-        codes, bad = map_codes(self.text(name), col.codes)
-        self.flag(name, bad, _code_expectation(col.codes))
-        return codes.astype("str")
+        coded = self.coded(name)
+        lookup = _lookup(col.codes)
+        keys = coded.series().map(normalise_token)
+        codes = keys.map(lookup).astype("str")
+        bad = (codes.isna() & (keys != "")).to_numpy()
+        self.flag(name, bad[coded.codes], _code_expectation(col.codes))
+        return coded.spread(codes, self.index)
 
     def date(self, name: str, today: date) -> tuple[pd.Series, np.ndarray]:
-        dates, bad = parse_dates(self.text(name))
-        self.flag(name, bad, DATE_FORMS)
-        future = (dates > pd.Timestamp(today)).to_numpy()
-        self.flag(name, future, f"a date not after today ({today.isoformat()})")
-        early = (dates < EARLIEST_DATE).to_numpy()
-        self.flag(name, early, f"a date from {EARLIEST_DATE.date().isoformat()} on")
-        usable = ~(bad.to_numpy() | future | early)
-        return dates.where(usable), bad.to_numpy() | future | early
+        coded = self.coded(name)
+        dates, bad = _parse_date_uniques(coded.series())
+        dates = dates.to_numpy()
+        self.flag(name, bad[coded.codes], DATE_FORMS)
+        with np.errstate(invalid="ignore"):
+            future = dates > np.datetime64(today, "ns")
+            early = dates < EARLIEST_DATE.to_datetime64()
+        self.flag(name, future[coded.codes], f"a date not after today ({today.isoformat()})")
+        self.flag(name, early[coded.codes], f"a date from {EARLIEST_DATE.date().isoformat()} on")
+        unusable = bad | future | early
+        usable_dates = np.where(unusable, np.datetime64("NaT", "ns"), dates)
+        return pd.Series(usable_dates[coded.codes], index=self.index), unusable[coded.codes]
 
     def integer(
         self,
@@ -419,8 +442,9 @@ class _Table:
         units: str = "plain",
         what: str = "a whole number",
     ) -> pd.Series:
-        values, bad = parse_ints(self.text(name), units)
-        out_of_range = pd.Series(False, index=self.index)
+        coded = self.coded(name)
+        values, bad = parse_ints(coded.series(), units)
+        out_of_range = pd.Series(False, index=values.index)
         if low is not None:
             out_of_range |= (values < low).fillna(False)
         if high is not None:
@@ -428,8 +452,8 @@ class _Table:
         span = (f" from {low:g}" if low is not None else "") + (
             f" to {high:g}" if high is not None else ""
         )
-        self.flag(name, bad | out_of_range, f"{what}{span}")
-        return values.where(~out_of_range.to_numpy())
+        self.flag(name, (bad | out_of_range).to_numpy()[coded.codes], f"{what}{span}")
+        return coded.spread(values.where(~out_of_range.to_numpy()), self.index)
 
     def amount(self, name: str, low: float | None) -> pd.Series:
         values, bad = parse_numbers(self.text(name), "amount")
@@ -445,30 +469,47 @@ class _Table:
     def unify(self, name: str) -> pd.Series:
         """Stripped text, with spellings that differ only in case/spaces unified.
 
-        The most common spelling wins (ties: the first in the file), so "Första Steget" and "Första steget" count
-        as one insats; a warning names every spelling that was changed.
+        The most common spelling wins (ties: the first in the file), so "Första Steget" and
+        "Första steget" count as one insat; a warning names every spelling that was changed.
         """
-        text = self.text(name)
-        values = text.where(text != "")
-        counts = values.value_counts()
-        if len(counts) < 2:
-            return values.astype("str")
-        keys = pd.Series(counts.index, dtype="str").str.lower().str.split().str.join(" ")
-        keys.index = counts.index
-        first_seen = {v: i for i, v in enumerate(values.dropna().unique())}
-        winner = (
-            pd.DataFrame({"key": keys, "n": counts.to_numpy()}, index=counts.index)
-            .reset_index(names="spelling")
-            .assign(first=lambda f: f["spelling"].map(first_seen))
-            .sort_values(["key", "n", "first"], ascending=[True, False, True])
-            .drop_duplicates("key")
-            .set_index("key")["spelling"]
-        )
-        canonical = keys.map(winner)
-        changed = canonical[canonical.index != canonical.to_numpy()]
-        for spelling, target in changed.items():
-            self.warn(name, f'"{spelling}" read as "{target}" (same name, other spelling)')
-        return values.map(canonical).astype("str")
+        return self.unify_coded(name)[0]
+
+    def unify_coded(self, name: str) -> tuple[pd.Series, np.ndarray]:
+        """:meth:`unify`, plus per row a code of the unified value (-1 for blank)."""
+        coded = self.coded(name)
+        uniques = coded.series()
+        blank = (uniques == "").to_numpy()
+        # Distinct values are in order of first appearance, so position = first seen.
+        spellings = uniques[~blank]
+        if len(spellings) < 2:
+            target = uniques.where(~blank)
+        else:
+            counts = np.bincount(coded.codes, minlength=len(uniques))[~blank]
+            keys = spellings.str.lower().str.split().str.join(" ")
+            frame = pd.DataFrame(
+                {
+                    "spelling": spellings.to_numpy(),
+                    "key": keys.to_numpy(),
+                    "n": counts,
+                    "first": np.arange(len(spellings)),
+                }
+            )
+            winner = (
+                frame.sort_values(["key", "n", "first"], ascending=[True, False, True])
+                .drop_duplicates("key")
+                .set_index("key")["spelling"]
+            )
+            frame["target"] = frame["key"].map(winner).to_numpy()
+            # Warnings in value_counts order: most common first.
+            listed = frame.sort_values(["n", "first"], ascending=[False, True], kind="stable")
+            for spelling, target in zip(listed["spelling"], listed["target"], strict=True):
+                if spelling != target:
+                    self.warn(name, f'"{spelling}" read as "{target}" (same name, other spelling)')
+            target = pd.Series(np.nan, index=uniques.index, dtype="str")
+            target[~blank] = frame["target"].to_numpy()
+        target = target.astype("str")
+        unified, _ = pd.factorize(target, use_na_sentinel=True)
+        return coded.spread(target, self.index), unified[coded.codes]
 
     def duplicates(self, keys: dict[str, pd.Series], label: str, needed: int | None = None) -> None:
         """Flag every repeat of the key, naming the row it repeats.
@@ -494,6 +535,32 @@ class _Table:
         self.report.warnings = list(self._notes)
         return self.report
 
+    def duplicate_codes(
+        self, name: str, keys: list[np.ndarray], usable: np.ndarray, label: str
+    ) -> None:
+        """:meth:`duplicates` for keys given as non-negative integer codes per row."""
+        combined = np.zeros(len(usable), dtype="int64")
+        for codes in keys:
+            width = int(codes.max()) + 1 if len(codes) else 1
+            combined = combined * width + codes
+        combined = pd.Series(combined)
+        dup = combined.duplicated(keep="first").to_numpy() & usable
+        if not dup.any():
+            return
+        first = pd.Series(self.rows).groupby(combined.to_numpy()).transform("min").to_numpy()
+        self.flag(name, dup, lambda i: f"each {label} only once; this row repeats row {first[i]}")
+
+
+_LOOKUPS: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def _lookup(vocabulary: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """:func:`code_lookup`, built once per vocabulary (they are module constants)."""
+    cached = _LOOKUPS.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        cached = _LOOKUPS[id(vocabulary)] = (vocabulary, code_lookup(vocabulary))
+    return cached[1]
+
 
 # --- participants ----------------------------------------------------------------------
 
@@ -508,34 +575,37 @@ def _participants(
     # Personnummer first: refuse early without a key, and never keep the strings.
     pseudonym = pd.Series(np.nan, index=t.index, dtype="str")
     if t.has("personnummer"):
-        pnr_text = t.text("personnummer")
-        if need_key and key is None and (pnr_text != "").any():
+        pnr = t.coded("personnummer")
+        if need_key and key is None and not pnr.blank_uniques().all():
             raise PseudonymKeyMissing(missing_key_message(raw.file))
-        normalised, valid = check_personnummer(pnr_text, today)
-        t.flag("personnummer", ~valid, PNR_FORMS, show=mask_personnummer)
+        # Check and hash each distinct number once.
+        normalised, valid = check_personnummer(pnr.series(), today)
+        t.flag("personnummer", ~valid.to_numpy()[pnr.codes], PNR_FORMS, show=mask_personnummer)
         if key is not None:
-            pseudonym = pseudonymise(normalised, key)
-        del normalised, pnr_text
+            pseudonym = pnr.spread(pseudonymise(normalised, key), t.index)
+        del normalised, pnr
 
     for name in ("participant_id", "project", "group", "start_date"):
         t.required(name)
-    pid = t.text("participant_id")
+    pid = t.coded("participant_id")
     # Only digit strings of personnummer length need the full check.
-    candidate = matches(pid, r"^\d{6}(\d{2})?\s*[-+]?\s*\d{4}$")
-    looks_like_pnr = np.zeros(len(pid), dtype=bool)
+    candidate = pc.match_substring_regex(pid.uniques, pattern=r"^\d{6}(\d{2})?\s*[-+]?\s*\d{4}$")
+    candidate = candidate.to_numpy(zero_copy_only=False).astype(bool)
+    is_pnr = np.zeros(len(candidate), dtype=bool)
     if candidate.any():
-        normalised_id, _ = check_personnummer(pid[candidate], today)
-        looks_like_pnr[candidate] = normalised_id.notna().to_numpy()
+        ids = pd.Series(pid.uniques.filter(pa.array(candidate)).to_pylist(), dtype="str")
+        normalised_id, _ = check_personnummer(ids, today)
+        is_pnr[candidate] = normalised_id.notna().to_numpy()
     t.flag(
         "participant_id",
-        looks_like_pnr,
+        is_pnr[pid.codes],
         "an identifier of the export, not a personnummer (this value is one; put "
         "personnummer in their own column, they are pseudonymised)",
         show=mask_personnummer,
     )
-    out["participant_id"] = pid.where(pid != "").astype("str")
+    out["participant_id"] = pid.text(t.index, blank_as_na=True)
     out["pseudonym"] = pseudonym
-    out["project"] = t.unify("project")
+    out["project"], project_codes = t.unify_coded("project")
     out["group"] = t.unify("group")
     out["municipality"] = t.unify("municipality")
 
@@ -543,31 +613,35 @@ def _participants(
         out[name] = t.code(name).fillna("unknown")
     out["birth_year"] = t.integer("birth_year", 1900, today.year, what="a year")
     for name in ("birth_region", "swedish_level"):
-        text = t.text(name)
-        out[name] = text.where(text != "").astype("str")
+        out[name] = t.coded(name).text(t.index, blank_as_na=True)
 
     start, start_bad = t.date("start_date", today)
     end, end_bad = t.date("end_date", today)
-    before = (end < start).fillna(False).to_numpy()
-    starts = start.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    before = (end < start).to_numpy()
+    start_values = start.to_numpy()
     t.flag(
-        "end_date", before, lambda i: f"a date on or after {t.header_of('start_date')} {starts[i]}"
+        "end_date",
+        before,
+        lambda i: (
+            f"a date on or after {t.header_of('start_date')} "
+            f"{pd.Timestamp(start_values[i]).strftime('%Y-%m-%d')}"
+        ),
     )
     out["start_date"] = start
     out["end_date"] = end.where(~before)
 
-    ended = (t.text("end_date") != "").to_numpy()
+    ended = ~t.blank("end_date")
     ended_ok = ended & ~end_bad & ~before  # a readable end date, used for the defaults below
     for name in EXIT_FIELDS:
         out[name] = t.code(name)
-        given = (t.text(name) != "").to_numpy()
+        given = ~t.blank(name)
         t.flag(
             name,
             given & ~ended,
             f"blank while {t.header_of('end_date')} is blank (the participant has not left)",
         )
 
-    no_reason = ended_ok & (t.text("exit_reason") == "").to_numpy()
+    no_reason = ended_ok & t.blank("exit_reason")
     if no_reason.any():
         t.warn_rows(
             "exit_reason",
@@ -575,7 +649,7 @@ def _participants(
             'have an end date but no exit reason; counted as "unknown" (okänt), i.e. not completed',
         )
         out["exit_reason"] = out["exit_reason"].mask(no_reason, "unknown")
-    no_outcome = ended_ok & (t.text("outcome_at_exit") == "").to_numpy()
+    no_outcome = ended_ok & t.blank("outcome_at_exit")
     if no_outcome.any():
         t.warn_rows(
             "outcome_at_exit",
@@ -587,8 +661,10 @@ def _participants(
     out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
 
-    t.duplicates(
-        {"participant_id": pid.where(pid != ""), "project": out["project"]},
+    t.duplicate_codes(
+        "participant_id",
+        [pid.codes, project_codes + 1],
+        ~pid.blank() & (project_codes >= 0),
         "(deltagar-id, insats) pair",
     )
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
