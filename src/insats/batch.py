@@ -507,15 +507,6 @@ class KernelTemplate:
         self.close()
 
 
-def _unique_ipc_base() -> str:
-    # Absolute and unique per kernel: jupyter_client's default IPC name is the relative
-    # "kernel-ipc", so kernels of notebooks in the same folder would bind the same
-    # socket files "kernel-ipc-1" … "-5" (papermill issue 511, IPC edition).
-    import tempfile
-
-    return os.path.join(tempfile.gettempdir(), f"insats-kernel-{uuid.uuid4().hex[:16]}")
-
-
 def batch_kernel_manager(socket_path: str | None = None) -> type:
     """A :class:`insats.kernel.ProjectKernelManager` that is safe to run in parallel.
 
@@ -527,11 +518,8 @@ def batch_kernel_manager(socket_path: str | None = None) -> type:
 
     from insats.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
 
-    class UniqueIpcKernelManager(ProjectKernelManager):
-        def _ip_default(self) -> str:
-            if self.transport == "ipc":
-                return _unique_ipc_base()
-            return super()._ip_default()
+    # ProjectKernelManager gives every kernel its own absolute IPC socket names.
+    UniqueIpcKernelManager = ProjectKernelManager
 
     if socket_path is None:
         return UniqueIpcKernelManager

@@ -9,7 +9,10 @@ issue 511).
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import uuid
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
@@ -53,3 +56,12 @@ class ProjectKernelManager(AsyncKernelManager):
     @default("transport")
     def _default_transport(self) -> str:
         return "ipc" if sys.platform != "win32" else "tcp"
+
+    @default("ip")
+    def _default_unique_ip(self) -> str:
+        # jupyter_client's default IPC name is the relative "kernel-ipc": kernels of
+        # notebooks run from the same folder would bind the same socket files
+        # "kernel-ipc-1" … "-5". An absolute, unique name per kernel cannot collide.
+        if self.transport == "ipc":
+            return os.path.join(tempfile.gettempdir(), f"insats-kernel-{uuid.uuid4().hex[:16]}")
+        return "127.0.0.1"

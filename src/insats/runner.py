@@ -26,8 +26,9 @@ import nbformat
 
 from insats.kernel import KERNEL_NAME, ProjectKernelManager
 from insats.params import ReportParameters
+from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
+from insats.report import FIGURES_MIMETYPE  # noqa: E402
 
-FIGURES_MIMETYPE = "application/vnd.insats.figures+json"
 REPORT_NOTEBOOK = "report.ipynb"
 
 
@@ -51,18 +52,6 @@ class RunResult:
     seconds: float
     notebook_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-def repository_root() -> Path:
-    """The checkout holding ``notebooks/`` (src layout: two levels above the package)."""
-    env = os.environ.get("INSATS_HOME")
-    if env:
-        return Path(env).resolve()
-    return Path(__file__).resolve().parents[2]
-
-
-def notebooks_dir() -> Path:
-    return repository_root() / "notebooks"
 
 
 def execute_notebook(

@@ -616,8 +616,8 @@ class ReportModel:
     def provenance(self) -> Html:
         from datetime import UTC, datetime
 
+        from insats.paths import repository_root
         from insats.report.manifest import build_manifest, provenance_html
-        from insats.runner import repository_root
 
         if self._manifest is None:
             now = datetime.now(UTC)
@@ -671,7 +671,7 @@ class ReportModel:
 
     def emit_figures(self):
         """Display the figures under a private MIME type; the runner takes them out."""
-        from insats.runner import FIGURES_MIMETYPE
+        from insats.report import FIGURES_MIMETYPE
 
         class _Figures:
             def __init__(self, data):
