@@ -183,12 +183,10 @@ def wilson_interval(k: int, n: int) -> tuple[float | None, float | None]:
     >>> round(lo, 3), round(hi, 3)
     (0.391, 0.862)
     """
-    if n <= 0:
-        return None, None
-    from statsmodels.stats.proportion import proportion_confint
+    from insats.outcomes import estimate_proportion
 
-    lo, hi = proportion_confint(int(k), int(n), alpha=0.05, method="wilson")
-    return float(lo), float(hi)
+    p = estimate_proportion(int(k), int(n))
+    return p.ci_low, p.ci_high
 
 
 def proportion_suppressed(ctx: RenderContext, k: int, n: int) -> bool:

@@ -47,12 +47,12 @@ class AccountError(ValueError):
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:
-    from statsmodels.stats.proportion import proportion_confint
+    from insats.outcomes import estimate_proportion
 
     if n == 0:
         return (0.0, 0.0)
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return float(low), float(high)
+    p = estimate_proportion(k, n)
+    return float(p.ci_low), float(p.ci_high)
 
 
 def _funder_actor(name: str, split_state: bool) -> str:
