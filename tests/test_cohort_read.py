@@ -276,3 +276,20 @@ def test_parsers_keep_index_and_work_on_many_rows():
     dates, bad = parse_dates(values)
     assert dates.index.equals(index) and bad.index.equals(index)
     assert bad.sum() == 1000 and dates.notna().sum() == 1000
+
+
+def test_large_file_path_gives_the_same_cohort(monkeypatch):
+    """The memory-mapped, threaded path for big files (>= 4 MB) must read exactly what
+    the ordinary path reads; lower its thresholds so the sample file takes it."""
+    import pandas as pd
+
+    from insats.cohort import load_participants
+    from insats.cohort import read as read_module
+
+    sample = Path(__file__).resolve().parents[1] / "data/sample/forsta_steget_deltagare.csv"
+    ordinary = load_participants(sample, key=None)
+    monkeypatch.setattr(read_module, "_PARALLEL_BYTES", 1)
+    monkeypatch.setattr(read_module, "_PARALLEL_ROWS", 1)
+    large = load_participants(sample, key=None)
+    pd.testing.assert_frame_equal(ordinary.data, large.data)
+    assert ordinary.sha256 == large.sha256

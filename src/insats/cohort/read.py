@@ -19,8 +19,10 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -40,7 +42,10 @@ __all__ = [
     "RawTable",
     "ReadError",
     "code_column",
+    "code_columns",
     "code_lookup",
+    "spread",
+    "spread_many",
     "detect_kind",
     "extract",
     "map_codes",
@@ -70,6 +75,11 @@ _DISTINCTIVE: dict[str, tuple[str, ...]] = {
     "finance": ("granted_sek", "invoiced_sek", "forecast_sek"),
     "funnel": ("invited", "attended_info", "booked_interview", "attended_interview"),
 }
+
+
+# From this size on, hashing and column encoding run in threads (not worth it below).
+_PARALLEL_BYTES = 4_000_000
+_PARALLEL_ROWS = 50_000
 
 
 class ReadError(ValueError):
@@ -137,21 +147,43 @@ def read_table(path: str | Path, *, table: str | None = None, sheet: str | None 
     path = Path(path)
     if not path.is_file():
         raise ReadError(f"{path.name}: file not found")
-    raw = path.read_bytes()  # read once: hash and parse the same bytes
-    digest = hashlib.sha256(raw).hexdigest()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path.name, raw, digest, table=table, sheet=sheet)
     if path.suffix.lower() == ".xls":
         raise ReadError(f"{path.name}: old .xls workbooks are not read; save as .xlsx or CSV")
-    return _read_csv(path.name, raw, digest)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or path.stat().st_size < _PARALLEL_BYTES:
+        raw: bytes | pa.Buffer = path.read_bytes()  # read once: hash and parse the same bytes
+        digest = hashlib.sha256(raw).hexdigest()
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _read_xlsx(path.name, raw, digest, table=table, sheet=sheet)
+        return _read_csv(path.name, raw, digest)
+    # A large file is mapped read-only rather than copied, and hashed while it is parsed
+    # (hashlib releases the GIL). The parsed strings are copies, so the map is let go.
+    with pa.memory_map(str(path), "r") as source:
+        raw = source.read_buffer()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
+        table = _read_csv(path.name, raw, "")
+        table.sha256 = digest.result()
+    return table
 
 
-def _decode(name: str, raw: bytes, *, sample_only: bool = False) -> tuple[bytes, str]:
+def _decode(
+    name: str, raw: bytes | pa.Buffer, *, sample_only: bool = False
+) -> tuple[bytes | pa.Buffer, str]:
     """UTF-8 bytes for the parser and the encoding they came in.
 
     With ``sample_only``, bytes without a byte-order mark whose first 60 000 bytes are
     UTF-8 are taken as UTF-8 unchecked (the caller must start over on bad bytes).
     """
+    if sample_only:
+        head = bytes(memoryview(raw)[:60_000])
+        if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+            try:
+                # final=False: the sample may end inside a character.
+                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+                return raw, "utf-8"
+            except UnicodeDecodeError:
+                pass
+    raw = bytes(raw)
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             return raw.decode(enc).encode("utf-8"), enc
@@ -163,11 +195,7 @@ def _decode(name: str, raw: bytes, *, sample_only: bool = False) -> tuple[bytes,
             raise ReadError(f"{name}: starts with a UTF-8 mark but is not UTF-8 ({exc})") from None
         return body, "utf-8-sig"
     try:
-        if sample_only:
-            # final=False: the sample may end inside a character.
-            codecs.getincrementaldecoder("utf-8")().decode(raw[:60_000], final=False)
-        else:
-            raw.decode("utf-8")
+        raw.decode("utf-8")
         return raw, "utf-8"
     except UnicodeDecodeError:
         pass
@@ -210,37 +238,38 @@ class _NotUtf8(Exception):
     """The bytes trusted to be UTF-8 (from a valid sample) turned out not to be."""
 
 
-def _read_csv(name: str, raw: bytes, digest: str) -> RawTable:
+def _read_csv(name: str, raw: bytes | pa.Buffer, digest: str) -> RawTable:
     # Validating 100+ MB of UTF-8 up front costs as much as parsing it; the parser checks
     # the text anyway, so only a sample is checked first and a failure starts over.
     try:
         return _parse_csv(name, *_decode(name, raw, sample_only=True), digest)
     except _NotUtf8:
-        return _parse_csv(name, *_decode(name, raw), digest)
+        return _parse_csv(name, *_decode(name, bytes(raw)), digest)
 
 
-def _parse_csv(name: str, body: bytes, encoding: str, digest: str) -> RawTable:
-    end = len(body)
-    while end and body[end - 1 : end] in (b"\r", b"\n", b" ", b"\t"):
+def _parse_csv(name: str, body: bytes | pa.Buffer, encoding: str, digest: str) -> RawTable:
+    view = memoryview(body)
+    end = len(view)
+    while end and view[end - 1] in b"\r\n \t":
         end -= 1
-    if end == 0 or (end < 4096 and not body[:end].strip()):
+    if end == 0 or (end < 4096 and not bytes(view[:end]).strip()):
         raise ReadError(f"{name}: the file is empty")
-    sample = body[:60_000].decode("utf-8", errors="ignore")
+    sample = bytes(view[:60_000]).decode("utf-8", errors="ignore")
     sep = _detect_separator(sample)
     header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), [])
     notes: list[tuple[int | None, str]] = []
     # Line breaks at the very end are not empty rows anyone would look for.
-    content = len(body)
-    while content and body[content - 1] in b"\r\n":
+    content = len(view)
+    while content and view[content - 1] in b"\r\n":
         content -= 1
     # Fast path. It keeps empty lines as rows, and a table of two or more columns then
     # fails on them: those files take the careful path, which keeps the row numbers.
-    frame = _read_csv_arrow(pa.py_buffer(body).slice(0, content), sep, len(header))
+    frame = _read_csv_arrow(pa.py_buffer(view[:content]), sep, len(header))
     if frame is not None:
         rows = np.arange(2, len(frame) + 2, dtype="int64")
     else:
         try:
-            text = body[:content].decode("utf-8")
+            text = bytes(view[:content]).decode("utf-8")
         except UnicodeDecodeError:
             raise _NotUtf8 from None
         header, frame, rows, notes = _read_csv_python(text, sep)
@@ -529,13 +558,7 @@ class Coded:
 
     def spread(self, per_unique: pd.Series | np.ndarray, index: pd.Index) -> pd.Series:
         """Per-row Series from per-unique values (dtype kept)."""
-        if isinstance(per_unique, np.ndarray):
-            return pd.Series(per_unique[self.codes], index=index)
-        if per_unique.dtype == "str":
-            arr = pa.array(per_unique, type=pa.large_string(), from_pandas=True)
-            out = arr.take(pa.array(self.codes))
-            return pd.Series(out.to_pandas(types_mapper=_STR_TYPES.get), index=index, dtype="str")
-        return pd.Series(per_unique.array.take(self.codes), index=index)
+        return spread(per_unique, self.codes, index)
 
     def text(self, index: pd.Index, blank_as_na: bool = False) -> pd.Series:
         """The stripped strings per row (``str``); blanks as NaN with ``blank_as_na``."""
@@ -550,6 +573,29 @@ _STR_TYPES = {
     pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
     pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan),
 }
+
+
+def spread(per_unique: pd.Series | np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-row Series from per-unique values and per-row codes (dtype kept)."""
+    if isinstance(per_unique, np.ndarray):
+        return pd.Series(per_unique[codes], index=index)
+    if per_unique.dtype == "str":
+        arr = pa.array(per_unique, type=pa.large_string(), from_pandas=True)
+        out = arr.take(pa.array(codes))
+        return pd.Series(out.to_pandas(types_mapper=_STR_TYPES.get), index=index, dtype="str")
+    return pd.Series(per_unique.array.take(codes), index=index)
+
+
+def spread_many(
+    jobs: list[tuple[pd.Series | np.ndarray, np.ndarray]], index: pd.Index
+) -> list[pd.Series]:
+    """:func:`spread` for several columns, in threads for large tables (arrow's take
+    releases the GIL)."""
+    workers = min(len(jobs), os.cpu_count() or 1, 4)
+    if workers < 2 or len(index) < _PARALLEL_ROWS:
+        return [spread(u, c, index) for u, c in jobs]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: spread(job[0], job[1], index), jobs))
 
 
 def code_column(values: pd.Series) -> Coded:
@@ -584,7 +630,8 @@ def code_column(values: pd.Series) -> Coded:
             # Order of first appearance survives: merged values keep their first position.
             codes = merged.indices.to_numpy(zero_copy_only=False)[codes]
             stripped = merged.dictionary
-    return Coded(codes, stripped)
+    # intp: numpy would convert other index types again on every lookup.
+    return Coded(codes.astype(np.intp, copy=False), stripped)
 
 
 def _by_unique(
@@ -596,6 +643,19 @@ def _by_unique(
     out = parsed.take(codes).set_axis(values.index) if len(values) else parsed.iloc[:0]
     bad_out = pd.Series(np.asarray(bad, dtype=bool)[codes], index=values.index)
     return out, bad_out
+
+
+def code_columns(columns: list[pd.Series]) -> list[Coded]:
+    """:func:`code_column` for several columns, in threads for large tables.
+
+    Arrow's hashing releases the GIL, so the columns of a large table are encoded on all
+    processors at once.
+    """
+    workers = min(len(columns), os.cpu_count() or 1, 4)
+    if workers < 2 or max((len(c) for c in columns), default=0) < _PARALLEL_ROWS:
+        return [code_column(c) for c in columns]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(code_column, columns))
 
 
 def _arrow(values: pd.Series) -> pa.Array:

@@ -52,12 +52,15 @@ from insats.cohort.read import (
     ReadError,
     _parse_date_uniques,
     code_column,
+    code_columns,
     code_lookup,
     detect_kind,
     match_headers,
     parse_ints,
     parse_numbers,
     read_table,
+    spread,
+    spread_many,
 )
 from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema, normalise_token
 from insats.periods import PeriodError, parse_period
@@ -340,6 +343,12 @@ class _Table:
                 self._coded[name] = code_column(self.raw.data[self.match.columns[name]])
         return self._coded[name]
 
+    def code_all(self) -> None:
+        """Encode every matched column now, together (in threads for large tables)."""
+        names = [n for n in self.match.columns if n not in self._coded]
+        columns = [self.raw.data[self.match.columns[n]] for n in names]
+        self._coded.update(zip(names, code_columns(columns), strict=True))
+
     def text(self, name: str) -> pd.Series:
         """Stripped strings of a column ("" everywhere if the column is absent)."""
         if name not in self._text:
@@ -410,6 +419,10 @@ class _Table:
             self.flag(name, self.blank(name), "a value (this column is required)")
 
     def code(self, name: str) -> pd.Series:
+        return spread(*self.code_unique(name), self.index)
+
+    def code_unique(self, name: str) -> tuple[pd.Series, np.ndarray]:
+        """:meth:`code` as canonical codes per distinct value, and the per-row codes."""
         col = self.schema.column(name)
         assert col.codes is not None
         coded = self.coded(name)
@@ -418,7 +431,7 @@ class _Table:
         codes = keys.map(lookup).astype("str")
         bad = (codes.isna() & (keys != "")).to_numpy()
         self.flag(name, bad[coded.codes], _code_expectation(col.codes))
-        return coded.spread(codes, self.index)
+        return codes, coded.codes
 
     def date(self, name: str, today: date) -> tuple[pd.Series, np.ndarray]:
         coded = self.coded(name)
@@ -472,10 +485,16 @@ class _Table:
         The most common spelling wins (ties: the first in the file), so "Första Steget" and
         "Första steget" count as one insat; a warning names every spelling that was changed.
         """
-        return self.unify_coded(name)[0]
+        return spread(*self.unify_unique(name), self.index)
 
     def unify_coded(self, name: str) -> tuple[pd.Series, np.ndarray]:
         """:meth:`unify`, plus per row a code of the unified value (-1 for blank)."""
+        target, codes = self.unify_unique(name)
+        unified, _ = pd.factorize(target, use_na_sentinel=True)
+        return spread(target, codes, self.index), unified[codes]
+
+    def unify_unique(self, name: str) -> tuple[pd.Series, np.ndarray]:
+        """:meth:`unify` as the unified text per distinct value, and the per-row codes."""
         coded = self.coded(name)
         uniques = coded.series()
         blank = (uniques == "").to_numpy()
@@ -507,9 +526,7 @@ class _Table:
                     self.warn(name, f'"{spelling}" read as "{target}" (same name, other spelling)')
             target = pd.Series(np.nan, index=uniques.index, dtype="str")
             target[~blank] = frame["target"].to_numpy()
-        target = target.astype("str")
-        unified, _ = pd.factorize(target, use_na_sentinel=True)
-        return coded.spread(target, self.index), unified[coded.codes]
+        return target.astype("str"), coded.codes
 
     def duplicates(self, keys: dict[str, pd.Series], label: str, needed: int | None = None) -> None:
         """Flag every repeat of the key, naming the row it repeats.
@@ -565,11 +582,22 @@ def _lookup(vocabulary: dict[str, tuple[str, ...]]) -> dict[str, str]:
 # --- participants ----------------------------------------------------------------------
 
 
+def _set_rows(
+    per_unique: pd.Series, codes: np.ndarray, rows: np.ndarray, value: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Set ``value`` in the rows of ``rows`` of a column held as distinct values + codes."""
+    per_unique = pd.concat([per_unique, pd.Series([value], dtype="str")], ignore_index=True)
+    codes = codes.copy()
+    codes[rows] = len(per_unique) - 1
+    return per_unique, codes
+
+
 def _participants(
     raw: RawTable, *, key: bytes | None, today: date, need_key: bool
 ) -> tuple[pd.DataFrame, ValidationReport]:
     t = _Table(raw, PARTICIPANTS, "participants")
     n = raw.n_rows
+    t.code_all()
     out: dict[str, pd.Series] = {}
 
     # Personnummer first: refuse early without a key, and never keep the strings.
@@ -606,11 +634,14 @@ def _participants(
     out["participant_id"] = pid.text(t.index, blank_as_na=True)
     out["pseudonym"] = pseudonym
     out["project"], project_codes = t.unify_coded("project")
-    out["group"] = t.unify("group")
-    out["municipality"] = t.unify("municipality")
+    # Text columns are built per distinct value and spread to the rows at the end, together.
+    later: dict[str, tuple[pd.Series, np.ndarray]] = {}
+    later["group"] = t.unify_unique("group")
+    later["municipality"] = t.unify_unique("municipality")
 
     for name in ("gender", "education", "referral", "support_at_start"):
-        out[name] = t.code(name).fillna("unknown")
+        per_unique, codes = t.code_unique(name)
+        later[name] = (per_unique.fillna("unknown"), codes)
     out["birth_year"] = t.integer("birth_year", 1900, today.year, what="a year")
     for name in ("birth_region", "swedish_level"):
         out[name] = t.coded(name).text(t.index, blank_as_na=True)
@@ -633,7 +664,7 @@ def _participants(
     ended = ~t.blank("end_date")
     ended_ok = ended & ~end_bad & ~before  # a readable end date, used for the defaults below
     for name in EXIT_FIELDS:
-        out[name] = t.code(name)
+        later[name] = t.code_unique(name)
         given = ~t.blank(name)
         t.flag(
             name,
@@ -648,7 +679,7 @@ def _participants(
             no_reason,
             'have an end date but no exit reason; counted as "unknown" (okänt), i.e. not completed',
         )
-        out["exit_reason"] = out["exit_reason"].mask(no_reason, "unknown")
+        later["exit_reason"] = _set_rows(*later["exit_reason"], no_reason, "unknown")
     no_outcome = ended_ok & t.blank("outcome_at_exit")
     if no_outcome.any():
         t.warn_rows(
@@ -656,7 +687,7 @@ def _participants(
             no_outcome,
             'have an end date but no status at exit; counted as "unknown" (okänt)',
         )
-        out["outcome_at_exit"] = out["outcome_at_exit"].mask(no_outcome, "unknown")
+        later["outcome_at_exit"] = _set_rows(*later["outcome_at_exit"], no_outcome, "unknown")
 
     out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
@@ -668,6 +699,7 @@ def _participants(
         "(deltagar-id, insats) pair",
     )
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
+    out.update(zip(later, spread_many(list(later.values()), t.index), strict=True))
     frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
     assert len(frame) == n
     return frame, t.finish()
