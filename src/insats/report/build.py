@@ -169,18 +169,19 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         "items": int(len(catalogue.items)),
         "estimates": int(catalogue.items["is_estimate"].sum()),
     }
-    warn = [str(w) for w in getattr(cohort, "warnings", [])]
-    for role in ("finance", "funnel"):
-        frame = results.get(role)
-        if (
-            frame is not None
-            and role in results
-            and len(frame)
-            and ((finance if role == "finance" else funnel) is not None)
-        ):
-            dropped = len(frame) - len(finance if role == "finance" else funnel)
-            if dropped:
-                warn.append(f"{Path(files[role]).name}: {dropped} rows belong to other projects")
+    warn = [str(w) for w in cohort.warnings]
+    # Rows of other projects are not used, and the run says so (nothing silently dropped).
+    selected = {
+        "participants": (cohort.data, participants),
+        "finance": (results.get("finance"), finance),
+        "funnel": (results.get("funnel"), funnel),
+    }
+    for role, (whole, used) in selected.items():
+        if whole is not None and len(whole) > len(used):
+            warn.append(
+                f"{files[role].name}: {len(whole) - len(used)} rows belong to other projects "
+                f"than {params.project!r} and are not part of this report"
+            )
     return Inputs(
         params=params,
         participants=participants,
