@@ -165,6 +165,8 @@ def check_personnummer(values: pd.Series, today: date | None = None) -> tuple[pd
 def mask_personnummer(value: str) -> str:
     """Hide the last four digits so a message never shows a whole personnummer.
 
+    The numbers below are fictitious examples.
+
     >>> mask_personnummer("19851231-1234"), mask_personnummer("8512311234"), mask_personnummer("12")
     ('19851231-****', '851231****', '****')
     """
