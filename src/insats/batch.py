@@ -211,6 +211,9 @@ def plan_jobs(
     the same period even when the batch runs past midnight. A file that cannot be read
     becomes a job with ``problem`` set (it fails without stopping the others).
 
+    With no ``periods`` (empty), each file runs once for the ``period`` it names itself;
+    given periods override every file's own.
+
     Raises:
         insats.periods.PeriodError: a period label that cannot be read.
         FileNotFoundError: a source that does not exist.
@@ -229,27 +232,45 @@ def plan_jobs(
     for path in collect_parameter_files(sources):
         project: str | None = None
         problem: str | None = None
+        labels = [p.label for p in resolved]
         try:
-            project = load_parameters(path, period=resolved[0].label).project
+            if resolved:
+                project = load_parameters(path, period=resolved[0].label).project
+            else:
+                own = load_parameters(path)
+                project = own.project
+                labels = [parse_period(own.period, today=today).label]
         except ParameterError as exc:
             problem = str(exc)
         except Exception as exc:  # any unreadable file is that entry's failure only
             problem = f"{path}: {type(exc).__name__}: {exc}"
+        if not labels:  # no --period and the file's own could not be read
+            labels = [_declared_period(path)]
         folder = _slugify(project) if project else _slugify(path.stem)
-        for period in resolved:
-            out_dir = out_root / folder / _slugify(period.label)
+        for label in labels:
+            out_dir = out_root / folder / _slugify(label)
             key = str(out_dir)
             job_problem = problem
             if job_problem is None and key in taken:
                 job_problem = (
-                    f"{path}: project {project!r}, period {period.label} is already "
+                    f"{path}: project {project!r}, period {label} is already "
                     f"reported by {taken[key]} (same output folder {out_dir})"
                 )
             taken.setdefault(key, str(path))
-            jobs.append(
-                BatchJob(str(path), period.label, str(out_dir), project, problem=job_problem)
-            )
+            jobs.append(BatchJob(str(path), label, str(out_dir), project, problem=job_problem))
     return jobs
+
+
+def _declared_period(path: Path) -> str:
+    """The ``period`` a broken parameters file names, as text, for its failed entry."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except Exception:  # unreadable: the entry's problem already says why
+        raw = None
+    value = raw.get("period") if isinstance(raw, dict) else None
+    return str(value) if isinstance(value, str | int) and str(value).strip() else "okänd period"
 
 
 # --- one job, in a worker --------------------------------------------------------------
@@ -751,7 +772,8 @@ def run_batch(
 
     Args:
         sources: parameters files and/or folders of them.
-        periods: period labels (``previous`` resolves to the tertial before ``today``).
+        periods: period labels (``previous`` resolves to the tertial before ``today``);
+            empty: each file runs for its own ``period``.
         out_root: reports go to ``out_root/<project>/<period>/``; the catalogue to
             ``out_root/index.html`` and ``index.json``.
         jobs: worker processes (default: the number of CPUs). More jobs than CPUs is

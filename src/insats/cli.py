@@ -109,7 +109,11 @@ def batch(
         None, help="Parameters files and/or folders of them (default: parameters/)."
     ),
     period: list[str] = typer.Option(
-        ..., "--period", "-p", help="Period label; repeat for several (2021-T2, 2021, previous)."
+        None,
+        "--period",
+        "-p",
+        help="Period label; repeat for several (2021-T2, 2021, previous). "
+        "Default: each file's own period. Given, it overrides every file's.",
     ),
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs)."
@@ -133,6 +137,9 @@ def batch(
 ) -> None:
     """Run every project for the period(s) in parallel and write a catalogue (index.html).
 
+    Without --period each parameters file runs for the period it names itself; with
+    --period (once or more) every file runs for those periods instead.
+
     Exits 0 when every report was made, 1 when any failed (each failure has an error
     page and a line below), 2 when the command itself is wrong.
     """
@@ -142,7 +149,7 @@ def batch(
     try:
         result = run_batch(
             sources or [Path("parameters")],
-            period,
+            period or [],
             out,
             jobs=jobs,
             dask_scheduler=dask_scheduler,
