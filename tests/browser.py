@@ -302,3 +302,242 @@ def external_references(html: str) -> list[str]:
     ``<a href="https://...">`` is allowed: a link is only followed on a click.
     """
     return [m.group(0) for m in EXTERNAL_REF.finditer(html)]
+
+
+# --- print layout, measured through the DevTools protocol ---------------------------
+# Chromium speaks the DevTools protocol over a pipe (--remote-debugging-pipe: commands in
+# on fd 3, answers out on fd 4, each message JSON ended by a NUL byte), so measuring a
+# page needs no driver and no extra package.
+CSS_PX_PER_MM = 96 / 25.4
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0), "A5": (148.0, 210.0)}
+
+# For every table: its caption, its box and the widest overflowing cell, so a failure
+# says which table and by how much.
+MEASURE_TABLES_JS = """
+(() => {
+  const limit = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('table')).map((t) => {
+    const box = t.getBoundingClientRect();
+    let cell = null;
+    for (const c of t.querySelectorAll('th, td')) {
+      const over = c.scrollWidth - c.clientWidth;
+      if (over > 1 && (cell === null || over > cell.over)) {
+        cell = {text: c.textContent.trim().slice(0, 60), over: over};
+      }
+    }
+    return {
+      caption: t.caption ? t.caption.textContent.trim() : '(no caption)',
+      left: box.left, right: box.right, width: box.width, limit: limit,
+      overflowing_cell: cell,
+    };
+  });
+})()
+"""
+
+
+def page_content_width_px(css: str) -> float:
+    """The width of the printed page's content box in CSS px, from a stylesheet's ``@page``.
+
+    Reads ``size`` (a paper name, optionally ``landscape``) and ``margin`` (1 to 4 lengths
+    in mm) of the first ``@page`` rule: A4 with margins 18 mm left and 16 mm right is
+    (210 − 34) mm = 665.2 px.
+    """
+    rule = re.search(r"@page\s*\{([^}]*)\}", css)
+    if rule is None:
+        raise ValueError("no @page rule in the stylesheet")
+    body = rule.group(1)
+    size = re.search(r"size\s*:\s*([^;]+)", body)
+    words = (size.group(1) if size else "A4").split()
+    width, height = PAPER_MM[words[0]]
+    if "landscape" in words:
+        width = height
+    margin = re.search(r"margin\s*:\s*([^;]+)", body)
+    values = [float(v.removesuffix("mm")) for v in (margin.group(1).split() if margin else ["0"])]
+    # CSS shorthand: 1 value all sides; 2 vertical, horizontal; 3 top, horizontal, bottom;
+    # 4 top, right, bottom, left.
+    right = values[1] if len(values) >= 2 else values[0]
+    left = values[3] if len(values) == 4 else right
+    return (width - left - right) * CSS_PX_PER_MM
+
+
+class DevToolsPipe:
+    """One headless chromium driven over ``--remote-debugging-pipe``; use as a context."""
+
+    def __init__(self, chromium: str, profile: Path, timeout_seconds: float = 60) -> None:
+        self.timeout_seconds = timeout_seconds
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_fds() -> None:  # in the child, before exec: fd 3 reads, fd 4 writes
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        args = [
+            chromium,
+            *BASE_FLAGS,
+            BLOCK_NETWORK_FLAG,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        self.process = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4),
+            preexec_fn=wire_fds,  # only two dup2 calls before exec
+            start_new_session=True,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.session: str | None = None
+
+    def __enter__(self) -> DevToolsPipe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", session=False)
+        except Exception:  # already gone: killed below anyway
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        for fd in (self._to_browser, self._from_browser):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _read_message(self, deadline: float) -> dict:
+        import select
+        import time
+
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("chromium did not answer over the DevTools pipe")
+            ready, _, _ = select.select([self._from_browser], [], [], left)
+            if ready:
+                chunk = os.read(self._from_browser, 1 << 20)
+                if not chunk:
+                    raise ConnectionError("chromium closed the DevTools pipe")
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, params: dict | None = None, *, session: bool = True) -> dict:
+        """Send one command and return its result (raise on a protocol error)."""
+        import time
+
+        self._next_id += 1
+        message: dict = {"id": self._next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout_seconds
+        while True:
+            answer = self._read_message(deadline)
+            if answer.get("id") == self._next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+
+    def wait_for(self, event: str) -> dict:
+        """Wait for an event of the attached page."""
+        import time
+
+        deadline = time.monotonic() + self.timeout_seconds
+        while True:
+            message = self._read_message(deadline)
+            if message.get("method") == event and message.get("sessionId") == self.session:
+                return message.get("params", {})
+
+    def open(self, url: str) -> None:
+        """Open ``url`` in a new tab, attach to it and wait for its load event."""
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
+        attached = self.send(
+            "Target.attachToTarget",
+            {"targetId": target["targetId"], "flatten": True},
+            session=False,
+        )
+        self.session = attached["sessionId"]
+        self.send("Page.enable")
+        self.send("Page.navigate", {"url": url})
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page."""
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+
+def measure_print_layout(
+    page: Path | str,
+    *,
+    content_width_px: float,
+    out_dir: Path,
+    pdf: Path | None = None,
+    chromium: str | None = None,
+) -> list[dict]:
+    """Every table of ``page`` laid out as printed: print media, page-content width.
+
+    The page is shown with ``@media print`` in force in a viewport as wide as the printed
+    page's content box, then each table is measured (see ``MEASURE_TABLES_JS``). With
+    ``pdf``, the same tab is also printed there (paper size from the page's ``@page``).
+    """
+    import base64
+
+    exe = chromium or find_chromium()
+    if exe is None:
+        raise FileNotFoundError("chromium not found")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    url = Path(page).resolve().as_uri() if not str(page).startswith(("file:", "http")) else page
+    with DevToolsPipe(exe, out_dir / "profile-devtools") as browser:
+        browser.open(str(url))
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": int(content_width_px),
+                "height": 1100,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
+        tables = browser.evaluate(MEASURE_TABLES_JS)
+        if pdf is not None:
+            browser.send("Emulation.clearDeviceMetricsOverride")
+            printed = browser.send(
+                "Page.printToPDF",
+                {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False},
+            )
+            Path(pdf).write_bytes(base64.b64decode(printed["data"]))
+    return tables
+
+
+def tables_wider_than(tables: list[dict], tolerance_px: float = 0.5) -> list[str]:
+    """Readable lines for every table that sticks out of the page or has a cell overflowing."""
+    problems = []
+    for t in tables:
+        if t["right"] > t["limit"] + tolerance_px or t["left"] < -tolerance_px:
+            problems.append(
+                f"{t['caption']!r}: {t['width']:.0f} px wide, ends at {t['right']:.0f} px "
+                f"of {t['limit']} px"
+            )
+        elif t["overflowing_cell"]:
+            cell = t["overflowing_cell"]
+            problems.append(
+                f"{t['caption']!r}: cell {cell['text']!r} overflows by {cell['over']} px"
+            )
+    return problems

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import pdf_page_count, require_chromium, run_chromium
+from browser import (
+    measure_print_layout,
+    page_content_width_px,
+    pdf_media_boxes,
+    pdf_page_count,
+    require_chromium,
+    run_chromium,
+    tables_wider_than,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -28,6 +36,9 @@ SECTIONS = (
     "provenance",
 )
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"
+REPORT_CSS = (
+    Path(__file__).resolve().parents[1] / "src/insats/report/templates/insats/static/report.css"
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,5 +99,32 @@ def test_sample_report_prints_to_a4(chromium, sample_report, tmp_path):
         sample_report.html_path, out_dir=tmp_path, print_to_pdf=pdf, chromium=chromium
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    assert pdf_page_count(pdf) >= 5
+    keep(pdf)
+
+
+def test_sample_report_tables_fit_the_printed_a4_page(chromium, sample_report, tmp_path):
+    """Issue 16: printed to A4, wide tables were cut at the right edge (the socio-economic
+    table lost its "Kronor tillbaka per investerad krona" column)."""
+    width = page_content_width_px(REPORT_CSS.read_text(encoding="utf-8"))
+    # A4 is 210 mm wide; the margins of @page leave 176 mm = 665 CSS px of it.
+    assert round(width) == round((210 - 18 - 16) * 96 / 25.4) == 665
+    pdf = tmp_path / "sample-print-a4.pdf"
+    tables = measure_print_layout(
+        sample_report.html_path,
+        content_width_px=width,
+        out_dir=tmp_path,
+        pdf=pdf,
+        chromium=chromium,
+    )
+    captions = [t["caption"] for t in tables]
+    assert len(tables) >= 30, captions
+    socio = next(t for t in tables if t["caption"].startswith("Investering och effekt per aktör"))
+    assert socio["width"] > 0.9 * width  # the widest table is measured, not hidden
+    problems = tables_wider_than(tables)
+    assert problems == [], "tables wider than the printed A4 page:\n" + "\n".join(problems)
+    # The same tab printed: A4 portrait (595 × 842 pt) on every page.
+    boxes = pdf_media_boxes(pdf)
+    assert boxes and all(abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5 for w, h in boxes)
     assert pdf_page_count(pdf) >= 5
     keep(pdf)

@@ -593,9 +593,12 @@ class SocioeconomicAccount:
         return join(
             [
                 *paragraphs,
-                ctx.table(frame, t("socioeconomic.caption.assumptions")),
+                # text tables: they wrap (and, printed, fit the page) rather than scroll
+                ctx.table(frame, t("socioeconomic.caption.assumptions"), css_class="table text"),
                 ctx.table(
-                    costs, t("socioeconomic.caption.unit_costs", year=self.params.price_year)
+                    costs,
+                    t("socioeconomic.caption.unit_costs", year=self.params.price_year),
+                    css_class="table text",
                 ),
             ]
         )
