@@ -36,8 +36,15 @@ report: $(STAMP) ## Run the example report on the bundled sample data and print 
 test: $(STAMP) chromium ## Run the whole test suite (unit, notebooks, end-to-end, browser)
 	$(BIN)/python -m pytest
 
+# JupyterLab asks the internet for news and updates unless told not to: an evaluator's
+# machine with participant data has no business calling out (tests/test_lab_browser.py
+# runs this very command).
+LAB_FLAGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
+# as root (containers, CI) JupyterLab refuses to start without being told it is meant
+LAB_FLAGS += $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP) ## Start JupyterLab in the project environment with the project kernel
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 lint: $(STAMP) ## Check formatting and lint with ruff
 	$(BIN)/ruff check src tests bench
@@ -59,12 +66,14 @@ lock: ## Re-resolve the newest versions into requirements.lock (review the diff!
 	/tmp/insats-lock-venv/bin/pip freeze --exclude-editable | grep -v '^insats' > requirements.lock.new
 	@echo "wrote requirements.lock.new; add the header comment and move it over requirements.lock"
 
-chromium: ## Install Debian's chromium for the browser test, if missing
-	@command -v chromium >/dev/null 2>&1 || { \
+# chromedriver (Debian's chromium-driver, same version as chromium) lets selenium drive
+# JupyterLab in tests/test_lab_browser.py; nothing is downloaded besides Debian packages.
+chromium: ## Install Debian's chromium and chromedriver for the browser tests, if missing
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser test"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; \
-	  else echo "chromium not found and cannot install it (need root and apt-get); the browser test will fail"; fi; }
+	    echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) ; \
+	  else echo "chromium or chromedriver not found and cannot install them (need root and apt-get); the browser tests will fail"; fi; }
 
 clean: ## Remove generated reports and caches (keeps .venv)
 	rm -rf reports .pytest_cache .hypothesis
