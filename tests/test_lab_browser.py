@@ -187,6 +187,7 @@ def driver(lab_dir):
         f"--user-data-dir={lab_dir / 'chromium-profile'}",
     ):
         options.add_argument(flag)
+    # With the driver's path given, selenium skips selenium-manager (no lookup, no download).
     service = Service(executable_path=chromedriver, log_output=str(lab_dir / "chromedriver.log"))
     browser = webdriver.Chrome(service=service, options=options)
     browser.set_page_load_timeout(60)
