@@ -36,6 +36,7 @@ KERNEL_NAME = "insats"
 KERNEL_DISPLAY_NAME = "insats (project environment)"
 NOTEBOOK_SECONDS = 240  # report.ipynb computes the whole sample report
 STATUS_BAR = "#jp-main-statusbar"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
 
 
 def require_chromedriver() -> str:
@@ -222,26 +223,32 @@ def run_all_and_save(driver, lab: Lab, name: str) -> nbformat.NotebookNode:
     from selenium.webdriver.support.ui import WebDriverWait
 
     # `make lab` serves notebooks/ itself: the notebook is at the root of the lab
-    driver.get(f"{lab.url}/lab/tree/{name}?token={lab.token}")
+    # `reset`: a fresh workspace, so no notebook of an earlier test is reopened beside it
+    driver.get(f"{lab.url}/lab/tree/{name}?reset&token={lab.token}")
     wait = WebDriverWait(driver, 90)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))
-    # The project kernel, as the lab's status bar names it, idle and ready.
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell"))
+    # This notebook is the active document, on the project kernel (as the lab's status
+    # bar names it), idle and ready.
     wait.until(
-        lambda d: (
-            KERNEL_DISPLAY_NAME in d.find_element(By.CSS_SELECTOR, STATUS_BAR).text
-            and "Idle" in d.find_element(By.CSS_SELECTOR, STATUS_BAR).text
+        lambda d: all(
+            word in d.find_element(By.CSS_SELECTOR, STATUS_BAR).text
+            for word in (name, KERNEL_DISPLAY_NAME, "Idle")
         )
     )
-    [session] = [s for s in lab.api("/api/sessions") if s["path"].endswith(name)]
-    assert session["kernel"]["name"] == KERNEL_NAME
+
+    def session(_):
+        found = [s for s in lab.api("/api/sessions") if s["path"].endswith(name)]
+        return found[0] if found else False
+
+    assert wait.until(session)["kernel"]["name"] == KERNEL_NAME
 
     click_menu(driver, "Run", "Run All Cells")
-    code_cells = len(driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))
+    code_cells = len(driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell"))
 
     def finished(d) -> bool:
         prompts = [
             p.get_attribute("textContent").strip()
-            for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputPrompt")
+            for p in d.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-CodeCell .jp-InputPrompt")
         ]
         numbered = [p for p in prompts if p.startswith("[") and p[1:-2].isdigit()]
         return (
@@ -316,13 +323,14 @@ def test_notebook_runs_in_jupyterlab(lab, driver, name, expect_html_tables, expe
     assert errors_in(notebook) == []
     assert sum(len(c.outputs) for c in code) >= len(code) - 1  # the parameters cell is quiet
     # What the evaluator sees: rendered tables and figures in the output areas, no error.
-    outputs = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")
+    outputs = driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-OutputArea-output")
     assert outputs, "no output appeared"
     assert not driver.find_elements(
-        By.CSS_SELECTOR, '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        By.CSS_SELECTOR,
+        f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
     )
-    tables = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output table")
-    images = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img")
+    tables = driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-OutputArea-output table")
+    images = driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .jp-OutputArea-output img")
     assert len(tables) >= expect_html_tables, len(tables)
     assert len(images) >= expect_images, len(images)
     screenshot(driver, f"lab-{Path(name).stem}.png")
