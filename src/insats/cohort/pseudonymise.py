@@ -66,6 +66,7 @@ def resolve_pseudonym_key(key_path: str | os.PathLike[str] | None = None) -> byt
         path = Path(key_path)
         if not path.is_file():
             raise PseudonymKeyError(f"pseudonym key file {path.name!r} does not exist")
+        check_key_file(path)
         key = path.read_bytes().strip()
         source = f"key file {path.name!r}"
     else:
@@ -81,7 +82,70 @@ def resolve_pseudonym_key(key_path: str | os.PathLike[str] | None = None) -> byt
             f"the pseudonym key in {source} is {len(key)} bytes; at least {MIN_KEY_BYTES} are "
             'needed (e.g. `python -c "import secrets; print(secrets.token_hex(32))"`)'
         )
+    check_key_strength(key, source)
     return key
+
+
+#: How to make a good key, said by every refusal.
+HOW_TO_MAKE_A_KEY = (
+    "make one with `umask 077; python -c \"import secrets; print(secrets.token_hex(32))\" "
+    "> ~/.config/insats/pseudonym.key` (outside any repository, readable by you only: "
+    "chmod 600), or set INSATS_PSEUDONYM_KEY to such a value"
+)
+#: Estimated bits of the key's characters (Shannon over its own bytes, times length).
+MIN_KEY_BITS = 40
+MIN_DISTINCT_BYTES = 6
+
+
+def check_key_file(path: Path) -> None:
+    """Refuse a key file others can read, that is not a regular file, or in a repository.
+
+    Raises:
+        PseudonymKeyError: saying why and how to make a good key file.
+    """
+    import stat
+
+    info = path.stat()
+    name = path.name
+    if not stat.S_ISREG(info.st_mode):
+        raise PseudonymKeyError(f"pseudonym key file {name!r} is not a regular file; {HOW_TO_MAKE_A_KEY}")
+    if info.st_mode & 0o077:
+        raise PseudonymKeyError(
+            f"pseudonym key file {name!r} can be read or changed by others (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}); run `chmod 600` on it, or {HOW_TO_MAKE_A_KEY}"
+        )
+    folder = path.resolve().parent
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            raise PseudonymKeyError(
+                f"pseudonym key file {name!r} is inside a git working tree ({parent.name!r}), "
+                f"where it can be committed by mistake; move it out: {HOW_TO_MAKE_A_KEY}"
+            )
+
+
+def check_key_strength(key: bytes, source: str = "the key") -> None:
+    """Refuse a key with too little entropy (repeats, few distinct characters).
+
+    >>> try:
+    ...     check_key_strength(b"abcdabcdabcdabcd")
+    ... except PseudonymKeyError as exc:
+    ...     print(str(exc)[:51])
+    the pseudonym key in the key has too little entropy
+    """
+    import math
+    from collections import Counter
+
+    counts = Counter(key)
+    n = len(key)
+    bits = -sum(c * math.log2(c / n) for c in counts.values())
+    # A pattern repeated ("abcdabcd…", also cut off mid-way) is as strong as its period.
+    repeated = any(key[size:] == key[:-size] for size in range(1, n // 2 + 1))
+    if repeated or len(counts) < MIN_DISTINCT_BYTES or bits < MIN_KEY_BITS:
+        raise PseudonymKeyError(
+            f"the pseudonym key in {source} has too little entropy ({len(counts)} distinct "
+            f"characters, about {bits:.0f} bits; at least {MIN_KEY_BITS} needed, no repeated "
+            f"pattern): {HOW_TO_MAKE_A_KEY}"
+        )
 
 
 def missing_key_message(file: str) -> str:
