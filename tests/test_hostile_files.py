@@ -138,3 +138,43 @@ def test_the_cli_gives_the_limit_not_a_traceback(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "at most" in result.output and "Traceback" not in result.output
+
+
+HOSTILE_NAME = "$\\foo{$"
+
+
+def _sample_with_hostile_names(folder: Path) -> Path:
+    """The bundled sample with group 1 and Perstorp renamed to mathtext that cannot parse."""
+    import csv
+
+    repo = Path(__file__).resolve().parents[1]
+    sample = repo / "data" / "sample"
+    for name in ("forsta_steget_deltagare.csv", "forsta_steget_ekonomi.csv",
+                 "forsta_steget_rekrytering.csv"):  # fmt: skip
+        rows = list(csv.reader(io.StringIO((sample / name).read_text("cp1252")), delimiter=";"))
+        header = rows[0]
+        for row in rows[1:]:
+            for i, cell in enumerate(row):
+                if header[i] == "Grupp" and cell == "1":
+                    row[i] = f"{HOSTILE_NAME} 1"
+                elif cell == "Perstorp":
+                    row[i] = f"Pers{HOSTILE_NAME}torp"
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+        (folder / name).write_text(out.getvalue(), encoding="cp1252")
+    params = (repo / "parameters" / "forsta_steget.yaml").read_text("utf-8")
+    params = params.replace("../data/sample/", "").replace("data_root: ..", "")
+    params = "\n".join(line for line in params.splitlines() if "narrative_path" not in line)
+    (folder / "p.yaml").write_text(params + "\n", encoding="utf-8")
+    return folder / "p.yaml"
+
+
+@pytest.mark.e2e
+def test_a_group_named_like_mathtext_does_not_crash_the_report(tmp_path):
+    from insats.params import load_parameters
+    from insats.runner import run_report
+
+    params = load_parameters(_sample_with_hostile_names(tmp_path), audience="internal")
+    result = run_report(params, tmp_path / "out")
+    html = result.html_path.read_text(encoding="utf-8")
+    assert "$\\foo{$ 1" in html or "$\\foo{$" in html.replace("&#x27;", "'")
