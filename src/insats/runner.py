@@ -186,6 +186,20 @@ def run_report(
                 kernel_manager_class=kernel_manager_class,
             )
 
+    from insats.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
+
+    if not is_snapshot(params):
+        # Each input is read once, into private copies that are validated, computed from
+        # and hashed: a file swapped during the run cannot make those three differ.
+        with snapshot_inputs(params) as snapshot:
+            return run_report(
+                snapshot.params,
+                out_dir,
+                notebook=notebook,
+                base_dir=base_dir,
+                kernel_manager_class=kernel_manager_class,
+            )
+
     # nbconvert takes ~2 s to import: do it in a thread while the kernel works (the
     # import lock makes the later import wait for it). papermill first, in this thread:
     # the two share most dependencies, and one importer at a time avoids lock cycles.
@@ -251,6 +265,7 @@ def run_report(
             finished_at=datetime.now(UTC),
             base_dir=base_dir,
         )
+        restore_original_paths(manifest, inputs.files, base_dir)
         files = {
             "report.html": html.encode(),
             "figures.json": json_bytes(figures),

@@ -631,6 +631,9 @@ class ReportModel:
                 base_dir=repository_root(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
+            from insats.snapshot import restore_original_paths
+
+            restore_original_paths(self._manifest, self.inputs.files, repository_root())
         return _section(
             "provenance",
             self.t("report.section.provenance"),
