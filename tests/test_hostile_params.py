@@ -45,7 +45,9 @@ def test_min_cell_count_below_three_is_refused_for_the_namnd(tmp_path):
 
 
 def test_duplicate_keys_are_refused_naming_both_lines(tmp_path):
-    message = refused(write(tmp_path, MINIMAL + "audience: namnd\nlanguage: sv\naudience: internal\n"))
+    message = refused(
+        write(tmp_path, MINIMAL + "audience: namnd\nlanguage: sv\naudience: internal\n")
+    )
     assert "'audience' is given twice (lines 4 and 6)" in message
 
 

@@ -61,9 +61,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_parameters_file(path: Path) -> Any:
@@ -80,8 +78,7 @@ def read_parameters_file(path: Path) -> Any:
         raise ParameterFileError("not a regular file")
     if info.st_size > MAX_PARAMETERS_BYTES:
         raise ParameterFileError(
-            f"{info.st_size} bytes; a parameters file may have at most "
-            f"{MAX_PARAMETERS_BYTES} bytes"
+            f"{info.st_size} bytes; a parameters file may have at most {MAX_PARAMETERS_BYTES} bytes"
         )
     raw = path.read_bytes()
     if b"\x00" in raw:
@@ -168,9 +165,7 @@ def check_input_paths(raw: dict[str, Any], base: Path, data_root: Path | None) -
             )
             continue
         if resolved.suffix.lower() not in suffixes:
-            problems.append(
-                f"{key}: {resolved.name!r} is not a {' / '.join(suffixes)} file"
-            )
+            problems.append(f"{key}: {resolved.name!r} is not a {' / '.join(suffixes)} file")
             continue
         if resolved.exists() and not resolved.is_file():
             problems.append(f"{key}: {resolved.name!r} is not a regular file")

@@ -218,6 +218,10 @@ def run_report(
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
 
+    from insats.placement import check_writable, clean_leftovers, place_report
+
+    clean_leftovers(out_dir)
+    check_writable(out_dir.parent)  # read-only or full: a clear error, before any work
     work = out_dir.parent / f".{out_dir.name}.run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     executed_path = work / "report.ipynb"
@@ -240,16 +244,28 @@ def run_report(
                 if executed_path.exists()
                 else nbformat.read(notebook, as_version=4)
             )
+            from insats.faults import log_failure, shared_error_page
+
             message = _error_text(partial, exc)
             extract_figures(partial)
-            page = export_error_html(partial, title=title, error=message, language=params.language)
-            files = {"error.html": page.encode()}
+            log_failure(params, partial, exc)  # the whole traceback: the evaluator's log only
             if params.audience == "internal":
+                page = export_error_html(
+                    partial, title=title, error=message, language=params.language
+                )
+                files = {"error.html": page.encode()}
                 files["error.ipynb"] = nbformat.writes(partial).encode()
-            place_files(files, out_dir)
+                inputs.guard_personnummer(files)
+            else:
+                # Shared audiences: no data, no traceback, and through the guard.
+                page, message = shared_error_page(
+                    partial, exc, title=title, inputs=inputs, language=params.language
+                )
+                files = {"error.html": page.encode()}
+            place_report(files, out_dir, keep=True)
             raise RunFailed(
                 f"the report notebook failed: {message}", error_page=out_dir / "error.html"
-            ) from exc
+            ) from None
 
         from insats.report.export import export_html
 
@@ -273,11 +289,13 @@ def run_report(
         }
         if params.audience == "internal":
             files["report.ipynb"] = nbformat.writes(nb).encode()
+            inputs.guard_personnummer(files)  # internal reports hold no personnummer either
         else:
             inputs.guard(files)
-        place_files(files, out_dir, remove=("error.html", "error.ipynb"))
+        place_report(files, out_dir)  # one unit: all files of this run, or none
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        clean_leftovers(out_dir)
 
     return RunResult(
         out_dir=out_dir,

@@ -31,7 +31,9 @@ MAX_LINE_BYTES = 1 << 20
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,8})"')
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,4})(\d{0,8}):?([A-Z]{0,4})(\d{0,8})"')
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,4})(\d{0,8}):?([A-Z]{0,4})(\d{0,8})"'
+)
 
 
 class LimitExceeded(ValueError):

@@ -49,8 +49,7 @@ _SPACES = "\u00a0\u2007\u2009\u200a\u202f\u3000"
 # Characters that show nothing: soft hyphen, zero-width space/joiners, word joiner, BOM.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INLINE_TAGS = (
-    "a|abbr|b|bdi|bdo|code|del|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
-    "u|var|wbr"
+    "a|abbr|b|bdi|bdo|code|del|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|u|var|wbr"
 )
 # Between two digits of a candidate: separators, invisible characters, entities, inline tags.
 _GLUE = (

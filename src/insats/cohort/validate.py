@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from insats.cohort.personnummer import redact_personnummer
 from insats.cohort.pseudonymise import (
     PseudonymKeyMissing,
     check_personnummer,
@@ -44,7 +45,6 @@ from insats.cohort.pseudonymise import (
     missing_key_message,
     pseudonymise,
 )
-from insats.cohort.personnummer import redact_personnummer
 from insats.cohort.read import (
     SCHEMAS,
     Coded,

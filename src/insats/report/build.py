@@ -77,6 +77,12 @@ class Inputs:
             min_cell_count=self.params.min_cell_count,
         )
 
+    def guard_personnummer(self, files: dict[str, bytes]) -> None:
+        """Stop before writing an internal report that holds a personnummer anywhere."""
+        from insats.faults import guard_personnummer
+
+        guard_personnummer(files)
+
 
 @dataclass
 class InputsReport:
