@@ -255,7 +255,15 @@ def run_report(
                 )
                 files = {"error.html": page.encode()}
                 files["error.ipynb"] = nbformat.writes(partial).encode()
-                inputs.guard_personnummer(files)
+                from insats.disclosure import DisclosureError
+
+                try:
+                    inputs.guard_personnummer(files)
+                except DisclosureError:  # a personnummer in the traceback: show no detail
+                    page, message = shared_error_page(
+                        partial, exc, title=title, inputs=None, language=params.language
+                    )
+                    files = {"error.html": page.encode()}
             else:
                 # Shared audiences: no data, no traceback, and through the guard.
                 page, message = shared_error_page(
