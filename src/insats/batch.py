@@ -863,6 +863,9 @@ def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
     # Never fork a process that may hold zmq sockets or threads: forkserver forks from
     # a clean server process, spawn starts a new interpreter.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        # The fork server is the workers' parent: it must die with the batch too.
+        context.set_forkserver_preload(["__main__", "insats._die_with_parent"])
     template = None
     if options.kernel_template and hasattr(os, "fork") and sys.platform != "win32":
         try:
