@@ -187,7 +187,9 @@ def test_after_a_failed_rerun_the_index_links_the_last_good_report(tmp_path):
 def test_the_index_is_rebuilt_from_what_is_on_disk(tmp_path):
     out = tmp_path / "alfa" / "2021-t2"
     place_report(_run_files("A"), out)  # enrolled 40 on disk
-    stale = _entry("ok", report="alfa/2021-t2/report.html", figures={"participants": {"enrolled": 7}})
+    stale = _entry(
+        "ok", report="alfa/2021-t2/report.html", figures={"participants": {"enrolled": 7}}
+    )
     _, json_path = write_index([stale], tmp_path)
     row = json.loads(json_path.read_text(encoding="utf-8"))["reports"][0]
     assert row["key_figures"]["enrolled"] == 40

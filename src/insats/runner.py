@@ -273,7 +273,7 @@ def run_report(
             place_report(files, out_dir, keep=True)
             raise RunFailed(
                 f"the report notebook failed: {message}", error_page=out_dir / "error.html"
-            ) from None
+            ) from exc
 
         from insats.report.export import export_html
 
