@@ -288,3 +288,17 @@ def test_batch_workers_and_kernels_die_with_a_killed_batch(tmp_path):
                 os.kill(p, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def test_a_folder_of_other_files_is_never_replaced(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(PlacementError, match="other files"):
+        place_report(_run_files("A"), out)
+    assert (out / "notes.txt").read_text() == "mine"
+    legacy = tmp_path / "old"
+    legacy.mkdir()
+    (legacy / "report.html").write_text("<p>old</p>")
+    place_report(_run_files("A"), legacy)  # a report folder of an older insats
+    assert legacy.is_symlink() and _runs_in(legacy) == {"A"}

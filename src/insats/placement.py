@@ -23,6 +23,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+#: The files a report folder may hold (a plain folder of other files is never replaced).
+REPORT_FILES = frozenset(
+    {"report.html", "figures.json", "manifest.json", "report.ipynb", "error.html", "error.ipynb"}
+)
 #: Work folders older than this are leftovers of a killed run, even when not empty.
 STALE_SECONDS = 6 * 3600
 
@@ -118,7 +122,15 @@ def place_report(
             _write(version / name, content)
         _fsync_dir(version)
         if out_dir.exists() and not out_dir.is_symlink():
-            # A plain folder from an older insats: move it aside as a version first.
+            # A plain folder from an older insats: move it aside as a version first, but
+            # only when it holds nothing but report files (never lose anything else).
+            other = [p.name for p in out_dir.iterdir() if p.name not in REPORT_FILES]
+            if other or not out_dir.is_dir():
+                raise PlacementError(
+                    errno.EEXIST,
+                    f"the output folder {out_dir.name!r} holds other files than a report "
+                    f"({', '.join(sorted(other)[:3]) or 'not a folder'}); choose a new folder",
+                )
             legacy = parent / _version_name(out_dir)
             os.rename(out_dir, legacy)
             old = legacy
