@@ -77,6 +77,8 @@ def test_narrative_path_outside_the_parameters_folder_is_refused(tmp_path):
     message = refused(write(tmp_path, MINIMAL + "narrative_path: /etc/passwd\n"))
     assert "narrative_path" in message and "outside" in message and "data_root" in message
     assert "root:" not in message  # nothing of the file is quoted
+    both = refused(write(tmp_path, MINIMAL + "narrative_path: /etc/passwd\nmin_cell_count: 1\n"))
+    assert "narrative_path" in both and "min_cell_count" in both  # all problems at once
 
 
 def test_a_symlink_out_of_the_folder_is_refused(tmp_path):

@@ -199,8 +199,13 @@ def load_parameters(path: str | Path, **overrides: Any) -> ReportParameters:
         if isinstance(value, str) and value and not Path(value).is_absolute():
             raw[key] = str((base / value).resolve())
     outside = check_input_paths(raw, base, root)
-    if outside:
-        raise ParameterError(f"{path}: invalid parameters:\n  " + "\n  ".join(outside))
+    if outside:  # listed together with any other problem of the file
+        try:
+            validate_parameters(raw, source=str(path))
+            others: list[str] = []
+        except ParameterError as exc:
+            others = [line.strip() for line in str(exc).splitlines()[1:]]
+        raise ParameterError(f"{path}: invalid parameters:\n  " + "\n  ".join(outside + others))
     return validate_parameters(raw, source=str(path))
 
 
