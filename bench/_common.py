@@ -99,6 +99,7 @@ def make_projects(folder: Path, n_projects: int = 8) -> Path:
         # audience does the same work and writes the report.
         params["audience"] = "internal"
         params.update(
+            data_root=str(data),
             project=name,
             participants_path=str(renamed["deltagare"]),
             finance_path=str(renamed["ekonomi"]),

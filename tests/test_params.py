@@ -41,8 +41,9 @@ def test_relative_paths_resolve_against_the_file(tmp_path):
     sub.mkdir()
     path = sub / "x.yaml"
     path.write_text(
-        "project: X\nperiod: 2021\nparticipants_path: ../data/a.csv\n", encoding="utf-8"
-    )
+        "project: X\nperiod: 2021\nparticipants_path: ../data/a.csv\ndata_root: ..\n",
+        encoding="utf-8",
+    )  # data_root: inputs outside the parameters folder must be allowed explicitly (issue 15)
     params = load_parameters(path)
     assert Path(params.participants_path) == (tmp_path / "data" / "a.csv").resolve()
 

@@ -129,6 +129,7 @@ def test_resolve_key_from_file_and_environment(tmp_path, monkeypatch):
     assert resolve_pseudonym_key(None) == b"env-key-of-enough-length"
     key_file = tmp_path / "key.txt"
     key_file.write_bytes(b"file-key-of-enough-length\n")
+    key_file.chmod(0o600)  # readable by its owner only, as a key file must be
     assert resolve_pseudonym_key(key_file) == b"file-key-of-enough-length"  # file wins
     key_file.write_bytes(b"  \n")
     with pytest.raises(PseudonymKeyError, match="empty"):

@@ -286,6 +286,9 @@ def _worker_init(
     ``environ`` is the batch process's environment: a forkserver's children inherit the
     environment of the server, which may be older than the batch (a key set since).
     """
+    from insats.faults import die_with_parent
+
+    die_with_parent()  # a killed batch leaves no worker behind to replace reports later
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
@@ -408,6 +411,11 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
 
 
 def _relative(path: Path, root: Path) -> str:
+    # Without resolving links first: a report folder is a link to its current version.
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -416,9 +424,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
     """A small self-contained error page for failures before or outside the notebook."""
+    from insats.cohort.personnummer import redact_personnummer
     from insats.labels import Labels
+    from insats.placement import place_report
     from insats.report.context import escape
-    from insats.runner import place_files
 
     language = options.language or "sv"
     t = Labels(language)
@@ -427,12 +436,12 @@ def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -
         f'<div class="error-banner" role="alert"><h1>{escape(t("batch.error.banner"))}</h1>'
         f"<p>{escape(title)}</p></div>"
         f"<p>{escape(t('batch.error.explanation'))}</p>"
-        f"<h2>{escape(t('batch.error.message'))}</h2><pre>{escape(entry.message or '')}</pre>"
+        f"<h2>{escape(t('batch.error.message'))}</h2><pre>{escape(redact_personnummer(entry.message or '', strict=True))}</pre>"
         f"<p>{escape(t('batch.error.parameters'))}: <code>{escape(entry.params_file)}</code>"
         f" · {escape(t('batch.error.attempts', n=entry.attempts))}</p>"
     )
     page = _page(title=f"{t('batch.error.banner')}: {title}", language=language, body=body)
-    place_files({"error.html": page.encode()}, out_dir)
+    place_report({"error.html": page.encode()}, out_dir, keep=True)  # the last good report stays
     return _relative(out_dir / "error.html", Path(options.out_root))
 
 
@@ -443,6 +452,12 @@ def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -
 # sees it as the kernel process. If the template is gone it becomes a normal kernel.
 _CLIENT_SOURCE = r"""
 import json, os, signal, socket, sys
+if sys.platform.startswith("linux"):  # end with the worker that started us (PR_SET_PDEATHSIG)
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except Exception:
+        pass
 path, connection_file = sys.argv[1], sys.argv[2]
 try:
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -602,6 +617,9 @@ def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its o
     import signal
     import socket
 
+    from insats.faults import die_with_parent
+
+    die_with_parent()
     socket_path, preload = argv[0], argv[1:]
     # What ipykernel does before matplotlib is imported, so the forked kernel sees the
     # same backend as a fresh one.
@@ -709,12 +727,16 @@ def _read_request(conn) -> tuple[dict[str, Any], list[int]]:  # pragma: no cover
 def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pragma: no cover
     """In the forked child: take the client's stdio, cwd and environment; run ipykernel."""
     import atexit
+    import signal
     import traceback
 
     code = 1
     try:
         conn.close()
         os.setsid()
+        from insats.faults import die_with_parent
+
+        die_with_parent(signal.SIGKILL)  # the template is gone: so is this kernel
         for target, fd in zip((0, 1, 2), fds, strict=True):
             os.dup2(fd, target)
             os.close(fd)
@@ -863,6 +885,9 @@ def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
     # Never fork a process that may hold zmq sockets or threads: forkserver forks from
     # a clean server process, spawn starts a new interpreter.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        # The fork server is the workers' parent: it must die with the batch too.
+        context.set_forkserver_preload(["__main__", "insats._die_with_parent"])
     template = None
     if options.kernel_template and hasattr(os, "fork") and sys.platform != "win32":
         try:
@@ -944,15 +969,16 @@ def _change(now: Any, before: Any) -> float | int | None:
 
 
 def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[str, Any]]:
+    from insats.cohort.personnummer import redact_personnummer
     from insats.periods import parse_period, previous_period
 
     rows = []
     for entry in entries:
-        figures = entry.figures
+        # What is on disk is what the catalogue shows (a report replaced since, e.g. by a
+        # worker of a killed batch, must not keep the figures of the entry).
+        figures = _figures_on_disk(out_root / entry.out_dir) if entry.ok else None
         if figures is None and entry.ok:
-            path = out_root / entry.out_dir / "figures.json"
-            if path.exists():
-                figures = json.loads(path.read_text(encoding="utf-8"))
+            figures = entry.figures
         now = key_figures(figures) if entry.ok else {}
         previous = None
         change: dict[str, Any] = {}
@@ -978,18 +1004,33 @@ def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[
             "status": entry.status,
             "params_file": entry.params_file,
             "out_dir": entry.out_dir,
-            "report": entry.report,
+            "report": entry.report or _last_good_report(out_root, entry.out_dir),
             "error_page": entry.error_page,
-            "message": entry.message,
+            "message": redact_personnummer(entry.message),
             "attempts": entry.attempts,
             "seconds": round(entry.seconds, 2),
-            "warnings": entry.warnings,
+            "warnings": [redact_personnummer(w) for w in entry.warnings],
             "key_figures": now,
             "previous": previous,
             "change": change,
         }
         rows.append(row)
     return rows
+
+
+def _figures_on_disk(folder: Path) -> dict[str, Any] | None:
+    path = folder / "figures.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _last_good_report(out_root: Path, out_dir: str) -> str | None:
+    """The report still in a folder whose latest run failed (the index keeps linking it)."""
+    path = out_root / out_dir / "report.html"
+    return (Path(out_dir) / "report.html").as_posix() if path.is_file() else None
 
 
 def _period_sort_key(label: str) -> tuple[str, str]:
@@ -1024,6 +1065,10 @@ def write_index(
         for row in old:
             if isinstance(row, dict) and row.get("out_dir") not in fresh:
                 if (out_root / row.get("out_dir", "")).exists():
+                    if row.get("status") == "ok":  # rebuilt from what is on disk now
+                        on_disk = _figures_on_disk(out_root / row["out_dir"])
+                        if on_disk is not None:
+                            row["key_figures"] = key_figures(on_disk)
                     rows.append(row)
     rows.sort(key=lambda r: (str(r["project"]).casefold(), _period_sort_key(str(r["period"]))))
     data = {
@@ -1098,6 +1143,12 @@ def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str
             cells.append(f"<td>{escape(t('batch.no_previous'))}</td>")
         if ok and row.get("report"):
             link = f'<a href="{escape(row["report"])}">{escape(t("batch.link.report"))}</a>'
+        elif row.get("error_page") and row.get("report"):
+            # A failed re-run: the last good report stays linked, the failure beside it.
+            link = (
+                f'<a href="{escape(row["error_page"])}">{escape(t("batch.link.error"))}</a>'
+                f' · <a href="{escape(row["report"])}">{escape(t("faults.last_good"))}</a>'
+            )
         elif row.get("error_page"):
             link = f'<a href="{escape(row["error_page"])}">{escape(t("batch.link.error"))}</a>'
         else:

@@ -94,7 +94,7 @@ def run(
         typer.echo(f"insats run: stopped before writing anything: {exc}", err=True)
         raise typer.Exit(code=1) from None
     except Exception as exc:  # a clear line instead of a traceback for known input errors
-        if isinstance(exc, (ValueError, FileNotFoundError)):
+        if isinstance(exc, (ValueError, OSError)):  # OSError: disk full, read-only (issue 15)
             typer.echo(f"insats run: {exc}", err=True)
             raise typer.Exit(code=1) from None
         raise

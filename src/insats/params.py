@@ -22,6 +22,9 @@ PATH_KEYS = (
     "price_index_path",
 )
 
+#: The smallest min_cell_count a shared (namnd) report accepts.
+MIN_SHARED_CELL_COUNT = 3
+
 
 class ParameterError(ValueError):
     """A parameters file that cannot be used; the message names file and keys."""
@@ -140,6 +143,18 @@ class ReportParameters(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _shared_reports_suppress_at_least_three(self) -> ReportParameters:
+        # SCB and the ONS never publish counts below 3 in shared tables; 1 or 2 would
+        # suppress nothing that matters. The default stays 5.
+        if self.audience == "namnd" and self.min_cell_count < MIN_SHARED_CELL_COUNT:
+            raise ValueError(
+                f"min_cell_count is {self.min_cell_count}, but a report for audience namnd "
+                f"needs at least {MIN_SHARED_CELL_COUNT} (default 5, SCB's rule); lower "
+                "values only for audience: internal"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _period_parses(self) -> ReportParameters:
         from insats.periods import parse_period
 
@@ -157,21 +172,40 @@ def load_parameters(path: str | Path, **overrides: Any) -> ReportParameters:
     Raises:
         ParameterError: naming the file and every offending key at once.
     """
+    from insats.paramfile import ParameterFileError, check_input_paths, read_parameters_file
+
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_parameters_file(path) or {}
     except FileNotFoundError as exc:
         raise ParameterError(f"{path}: parameters file not found") from exc
+    except ParameterFileError as exc:
+        raise ParameterError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
     raw.update({k: v for k, v in overrides.items() if v is not None})
     base = path.resolve().parent
+    # data_root: the folder (besides this file's own folder tree) inputs may come from.
+    data_root = raw.pop("data_root", None)
+    if data_root is not None and not isinstance(data_root, str):
+        raise ParameterError(f"{path}: invalid parameters:\n  data_root: expected a folder")
+    root = (base / data_root).resolve() if data_root else None
+    if root is not None and not root.is_dir():
+        raise ParameterError(f"{path}: invalid parameters:\n  data_root: not a folder")
     for key in PATH_KEYS:
         value = raw.get(key)
         if isinstance(value, str) and value and not Path(value).is_absolute():
             raw[key] = str((base / value).resolve())
+    outside = check_input_paths(raw, base, root)
+    if outside:  # listed together with any other problem of the file
+        try:
+            validate_parameters(raw, source=str(path))
+            others: list[str] = []
+        except ParameterError as exc:
+            others = [line.strip() for line in str(exc).splitlines()[1:]]
+        raise ParameterError(f"{path}: invalid parameters:\n  " + "\n  ".join(outside + others))
     return validate_parameters(raw, source=str(path))
 
 

@@ -19,6 +19,10 @@ from matplotlib.ticker import FuncFormatter
 from insats.disclosure import SUPPRESSED
 from insats.report import fmt
 
+# Labels are data (group and municipality names), drawn as plain text: "$\\foo{$" is a
+# name, not mathtext to parse (which would fail and stop the report).
+rcParams["text.parse_math"] = False
+
 BAR_COLOUR = "#2b6a99"
 INTERVAL_COLOUR = "#1a1a1a"
 TARGET_COLOUR = "#c0392b"

@@ -291,6 +291,8 @@ def plot_funnel(
     import matplotlib
     from matplotlib.figure import Figure
 
+    matplotlib.rcParams["text.parse_math"] = False  # group names are plain text
+
     if ax is None:
         fig = Figure(figsize=(7.5, 3.8))
         ax = fig.subplots()

@@ -186,6 +186,20 @@ def run_report(
                 kernel_manager_class=kernel_manager_class,
             )
 
+    from insats.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
+
+    if not is_snapshot(params):
+        # Each input is read once, into private copies that are validated, computed from
+        # and hashed: a file swapped during the run cannot make those three differ.
+        with snapshot_inputs(params) as snapshot:
+            return run_report(
+                snapshot.params,
+                out_dir,
+                notebook=notebook,
+                base_dir=base_dir,
+                kernel_manager_class=kernel_manager_class,
+            )
+
     # nbconvert takes ~2 s to import: do it in a thread while the kernel works (the
     # import lock makes the later import wait for it). papermill first, in this thread:
     # the two share most dependencies, and one importer at a time avoids lock cycles.
@@ -204,6 +218,10 @@ def run_report(
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
 
+    from insats.placement import check_writable, clean_leftovers, place_report
+
+    clean_leftovers(out_dir)
+    check_writable(out_dir.parent)  # read-only or full: a clear error, before any work
     work = out_dir.parent / f".{out_dir.name}.run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     executed_path = work / "report.ipynb"
@@ -226,13 +244,33 @@ def run_report(
                 if executed_path.exists()
                 else nbformat.read(notebook, as_version=4)
             )
+            from insats.faults import log_failure, shared_error_page
+
             message = _error_text(partial, exc)
             extract_figures(partial)
-            page = export_error_html(partial, title=title, error=message, language=params.language)
-            files = {"error.html": page.encode()}
+            log_failure(params, partial, exc)  # the whole traceback: the evaluator's log only
             if params.audience == "internal":
+                page = export_error_html(
+                    partial, title=title, error=message, language=params.language
+                )
+                files = {"error.html": page.encode()}
                 files["error.ipynb"] = nbformat.writes(partial).encode()
-            place_files(files, out_dir)
+                from insats.disclosure import DisclosureError
+
+                try:
+                    inputs.guard_personnummer(files)
+                except DisclosureError:  # a personnummer in the traceback: show no detail
+                    page, message = shared_error_page(
+                        partial, exc, title=title, inputs=None, language=params.language
+                    )
+                    files = {"error.html": page.encode()}
+            else:
+                # Shared audiences: no data, no traceback, and through the guard.
+                page, message = shared_error_page(
+                    partial, exc, title=title, inputs=inputs, language=params.language
+                )
+                files = {"error.html": page.encode()}
+            place_report(files, out_dir, keep=True)
             raise RunFailed(
                 f"the report notebook failed: {message}", error_page=out_dir / "error.html"
             ) from exc
@@ -251,6 +289,7 @@ def run_report(
             finished_at=datetime.now(UTC),
             base_dir=base_dir,
         )
+        restore_original_paths(manifest, inputs.files, base_dir)
         files = {
             "report.html": html.encode(),
             "figures.json": json_bytes(figures),
@@ -258,11 +297,13 @@ def run_report(
         }
         if params.audience == "internal":
             files["report.ipynb"] = nbformat.writes(nb).encode()
+            inputs.guard_personnummer(files)  # internal reports hold no personnummer either
         else:
             inputs.guard(files)
-        place_files(files, out_dir, remove=("error.html", "error.ipynb"))
+        place_report(files, out_dir)  # one unit: all files of this run, or none
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        clean_leftovers(out_dir)
 
     return RunResult(
         out_dir=out_dir,

@@ -835,6 +835,8 @@ def _fictitious_personnummer(
     rng: random.Random, person: _Person, used: set[str], coordination: bool, hyphen: bool
 ) -> str:
     """A made-up personnummer with a valid date and Luhn digit (never a real record)."""
+    from insats.cohort.personnummer import luhn_digit
+
     while True:
         birth = date(person.birth_year, 1, 1) + timedelta(days=rng.randint(0, 364))
         day = birth.day + (60 if coordination else 0)  # samordningsnummer: day + 60
@@ -847,19 +849,6 @@ def _fictitious_personnummer(
         if text not in used:
             used.add(text)
             return text if hyphen else text.replace("-", "")
-
-
-def luhn_digit(digits: str) -> int:
-    """Check digit of the Luhn algorithm as Skatteverket uses it (weights 2,1,2,...).
-
-    >>> luhn_digit("811218987")  # Skatteverket's example 811218-9876
-    6
-    """
-    total = 0
-    for i, ch in enumerate(digits):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
 
 
 def _xlsx_bytes(people: Sequence[_Person]) -> bytes:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+# The one personnummer module; re-exported here for the callers of this module.
+from insats.cohort.personnummer import check_personnummer, mask_personnummer
 
 __all__ = [
     "KEY_ENV_VAR",
@@ -37,8 +39,6 @@ __all__ = [
 KEY_ENV_VAR = "INSATS_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 16
 PSEUDONYM_LENGTH = 16  # 64 bits of HMAC: collisions need ~4 billion people
-
-_PNR_RE = r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$"
 
 
 class PseudonymKeyError(ValueError):
@@ -66,6 +66,7 @@ def resolve_pseudonym_key(key_path: str | os.PathLike[str] | None = None) -> byt
         path = Path(key_path)
         if not path.is_file():
             raise PseudonymKeyError(f"pseudonym key file {path.name!r} does not exist")
+        check_key_file(path)
         key = path.read_bytes().strip()
         source = f"key file {path.name!r}"
     else:
@@ -81,7 +82,70 @@ def resolve_pseudonym_key(key_path: str | os.PathLike[str] | None = None) -> byt
             f"the pseudonym key in {source} is {len(key)} bytes; at least {MIN_KEY_BYTES} are "
             'needed (e.g. `python -c "import secrets; print(secrets.token_hex(32))"`)'
         )
+    check_key_strength(key, source)
     return key
+
+
+#: How to make a good key, said by every refusal.
+HOW_TO_MAKE_A_KEY = (
+    "make one with `umask 077; python -c \"import secrets; print(secrets.token_hex(32))\" "
+    "> ~/.config/insats/pseudonym.key` (outside any repository, readable by you only: "
+    "chmod 600), or set INSATS_PSEUDONYM_KEY to such a value"
+)
+#: Estimated bits of the key's characters (Shannon over its own bytes, times length).
+MIN_KEY_BITS = 40
+MIN_DISTINCT_BYTES = 6
+
+
+def check_key_file(path: Path) -> None:
+    """Refuse a key file others can read, that is not a regular file, or in a repository.
+
+    Raises:
+        PseudonymKeyError: saying why and how to make a good key file.
+    """
+    import stat
+
+    info = path.stat()
+    name = path.name
+    if not stat.S_ISREG(info.st_mode):
+        raise PseudonymKeyError(f"pseudonym key file {name!r} is not a regular file; {HOW_TO_MAKE_A_KEY}")
+    if info.st_mode & 0o077:
+        raise PseudonymKeyError(
+            f"pseudonym key file {name!r} can be read or changed by others (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}); run `chmod 600` on it, or {HOW_TO_MAKE_A_KEY}"
+        )
+    folder = path.resolve().parent
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            raise PseudonymKeyError(
+                f"pseudonym key file {name!r} is inside a git working tree ({parent.name!r}), "
+                f"where it can be committed by mistake; move it out: {HOW_TO_MAKE_A_KEY}"
+            )
+
+
+def check_key_strength(key: bytes, source: str = "the key") -> None:
+    """Refuse a key with too little entropy (repeats, few distinct characters).
+
+    >>> try:
+    ...     check_key_strength(b"abcdabcdabcdabcd")
+    ... except PseudonymKeyError as exc:
+    ...     print(str(exc)[:51])
+    the pseudonym key in the key has too little entropy
+    """
+    import math
+    from collections import Counter
+
+    counts = Counter(key)
+    n = len(key)
+    bits = -sum(c * math.log2(c / n) for c in counts.values())
+    # A pattern repeated ("abcdabcd…", also cut off mid-way) is as strong as its period.
+    repeated = any(key[size:] == key[:-size] for size in range(1, n // 2 + 1))
+    if repeated or len(counts) < MIN_DISTINCT_BYTES or bits < MIN_KEY_BITS:
+        raise PseudonymKeyError(
+            f"the pseudonym key in {source} has too little entropy ({len(counts)} distinct "
+            f"characters, about {bits:.0f} bits; at least {MIN_KEY_BITS} needed, no repeated "
+            f"pattern): {HOW_TO_MAKE_A_KEY}"
+        )
 
 
 def missing_key_message(file: str) -> str:
@@ -91,87 +155,6 @@ def missing_key_message(file: str) -> str:
         f"but no key was given: set the environment variable {KEY_ENV_VAR} or name a key "
         "file in the parameters (pseudonym_key_path). Keep the key outside the repository."
     )
-
-
-def check_personnummer(values: pd.Series, today: date | None = None) -> tuple[pd.Series, pd.Series]:
-    """Validate and normalise personnummer, vectorised.
-
-    Accepts ``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``, ``YYMMDD-NNNN``, ``YYMMDDNNNN`` and
-    ``YYMMDD+NNNN`` (aged 100 or more); spaces are ignored. The day may be 61–91
-    (samordningsnummer). For ten-digit forms the century is the one that makes the
-    person younger than 100 (``+``: 100 or older) on ``today``.
-
-    Args:
-        values: Personnummer as text; blank strings are treated as absent.
-        today: Reference day for the century of ten-digit forms (default: today).
-
-    Returns:
-        ``(normalised, valid)``: the twelve-digit ``YYYYMMDDNNNN`` (NaN when invalid or
-        blank) and a boolean Series that is False for non-blank invalid values.
-
-    >>> norm, ok = check_personnummer(pd.Series(["19121212-1212", "121212-1213", ""]),
-    ...                               today=date(2024, 1, 1))  # fictitious test numbers
-    >>> list(norm.fillna("-")), list(ok)
-    (['191212121212', '-', '-'], [True, False, True])
-    """
-    from insats.cohort.read import _ints, extract, without_spaces
-
-    today = today or date.today()
-    text = without_spaces(values)
-    blank = text == ""
-    parts = extract(text, _PNR_RE)
-    matched = parts[1].notna().to_numpy()
-    n = len(text)
-
-    def num(col: int) -> np.ndarray:
-        return _ints(parts[col])
-
-    cc, yy, mm, dd, serial, check = num(0), num(1), num(2), num(3), num(5), num(6)
-    sep = parts[4].fillna("").to_numpy(dtype=object)
-    day = np.where(dd > 60, dd - 60, dd)  # samordningsnummer
-
-    # Century for ten-digit forms: the latest century with the birth day not after today,
-    # minus one for "+" (100 years or older).
-    has_cc = cc >= 0
-    cur_cc, cur_yy = divmod(today.year, 100)
-    md = mm * 100 + day
-    born_later_this_century = (yy > cur_yy) | (
-        (yy == cur_yy) & (md > today.month * 100 + today.day)
-    )
-    inferred = np.where(born_later_this_century, cur_cc - 1, cur_cc) - (sep == "+").astype("int64")
-    century = np.where(has_cc, cc, inferred)
-    year = century * 100 + yy
-
-    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": mm, "day": day}), errors="coerce")
-    date_ok = matched & (dates <= pd.Timestamp(today)).fillna(False).to_numpy()
-
-    # Luhn over the ten digits YYMMDDNNNC: double every other digit from the left.
-    ten = np.zeros((n, 10), dtype="int64")
-    for i, v in enumerate((yy // 10, yy % 10, mm // 10, mm % 10, dd // 10, dd % 10)):
-        ten[:, i] = v
-    ten[:, 6], ten[:, 7], ten[:, 8] = serial // 100, serial // 10 % 10, serial % 10
-    ten[:, 9] = check
-    doubled = ten[:, 0:10:2] * 2
-    total = (doubled // 10 + doubled % 10).sum(axis=1) + ten[:, 1:10:2].sum(axis=1)
-    luhn_ok = total % 10 == 0
-
-    ok = matched & date_ok & luhn_ok
-    number = year * 10**8 + mm * 10**6 + dd * 10**4 + serial * 10 + check
-    normalised = pd.Series(number, index=values.index).astype("str").where(ok)
-    valid = pd.Series(ok | blank.to_numpy(), index=values.index)
-    return normalised, valid
-
-
-def mask_personnummer(value: str) -> str:
-    """Hide the last four digits so a message never shows a whole personnummer.
-
-    The numbers below are fictitious examples.
-
-    >>> mask_personnummer("19851231-1234"), mask_personnummer("8512311234"), mask_personnummer("12")
-    ('19851231-****', '851231****', '****')
-    """
-    text = str(value).strip()
-    return text[:-4] + "****" if len(text) > 4 else "****"
 
 
 def pseudonymise(normalised: pd.Series, key: bytes) -> pd.Series:

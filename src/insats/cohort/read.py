@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from insats.cohort import limits
 from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, TableSchema, normalise_token
 
 __all__ = [
@@ -142,17 +143,26 @@ def read_table(path: str | Path, *, table: str | None = None, sheet: str | None 
         The :class:`RawTable`.
 
     Raises:
-        ReadError: The file is missing, empty, or not a table.
+        ReadError: The file is missing, empty, not a table, or beyond the limits of
+            :mod:`insats.cohort.limits`.
     """
-    path = Path(path)
+    try:
+        return _read_table(Path(path), table=table, sheet=sheet)
+    except limits.LimitExceeded as exc:
+        raise ReadError(f"{Path(path).name}: {exc}") from None
+
+
+def _read_table(path: Path, *, table: str | None, sheet: str | None) -> RawTable:
     if not path.is_file():
         raise ReadError(f"{path.name}: file not found")
+    limits.check_file_size(path.stat().st_size)
     if path.suffix.lower() == ".xls":
         raise ReadError(f"{path.name}: old .xls workbooks are not read; save as .xlsx or CSV")
     if path.suffix.lower() in (".xlsx", ".xlsm") or path.stat().st_size < _PARALLEL_BYTES:
         raw: bytes | pa.Buffer = path.read_bytes()  # read once: hash and parse the same bytes
         digest = hashlib.sha256(raw).hexdigest()
         if path.suffix.lower() in (".xlsx", ".xlsm"):
+            limits.check_xlsx(raw)
             return _read_xlsx(path.name, raw, digest, table=table, sheet=sheet)
         return _read_csv(path.name, raw, digest)
     # A large file is mapped read-only rather than copied, and hashed while it is parsed
@@ -254,6 +264,7 @@ def _parse_csv(name: str, body: bytes | pa.Buffer, encoding: str, digest: str) -
         end -= 1
     if end == 0 or (end < 4096 and not bytes(view[:end]).strip()):
         raise ReadError(f"{name}: the file is empty")
+    limits.check_text(view)
     sample = bytes(view[:60_000]).decode("utf-8", errors="ignore")
     sep = _detect_separator(sample)
     header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), [])
@@ -268,11 +279,18 @@ def _parse_csv(name: str, body: bytes | pa.Buffer, encoding: str, digest: str) -
     if frame is not None:
         rows = np.arange(2, len(frame) + 2, dtype="int64")
     else:
+        limits.check_lines(view[:content])
         try:
             text = bytes(view[:content]).decode("utf-8")
         except UnicodeDecodeError:
             raise _NotUtf8 from None
-        header, frame, rows, notes = _read_csv_python(text, sep)
+        try:
+            header, frame, rows, notes = _read_csv_python(text, sep)
+        except csv.Error as exc:  # a field beyond the csv module's limit
+            raise limits.LimitExceeded(
+                f"a cell is longer than {limits.MAX_CELL_CHARS} characters ({exc})"
+            ) from None
+    limits.check_cells(frame, rows, header)
     table = RawTable(
         name, [str(h) for h in header], frame, rows, encoding, sep, None, digest, notes
     )
@@ -424,6 +442,7 @@ def _read_xlsx(
     frame = pd.DataFrame(rows, columns=range(width), dtype="str")
     if frame.empty:
         frame = pd.DataFrame({i: pd.Series([], dtype="str") for i in range(width)})
+    limits.check_cells(frame, np.array(numbers, dtype="int64"), header)
     table_ = RawTable(
         name, header, frame, np.array(numbers, dtype="int64"), None, None, title, digest, notes
     )

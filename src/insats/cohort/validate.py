@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from insats.cohort.personnummer import redact_personnummer
 from insats.cohort.pseudonymise import (
     PseudonymKeyMissing,
     check_personnummer,
@@ -134,6 +135,12 @@ class Problem:
     expected: str
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # Whatever column it came from (a personnummer typed into "Kön", used as a header
+        # or a file name), a value shaped like a personnummer is never echoed whole.
+        for name in ("file", "column", "value", "expected"):
+            object.__setattr__(self, name, redact_personnummer(getattr(self, name)))
+
     def __str__(self) -> str:
         text = self.file
         if self.row is not None:
@@ -163,6 +170,9 @@ class ValidationReport:
     n_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.file = redact_personnummer(self.file)
 
     @property
     def ok(self) -> bool:
@@ -617,7 +627,9 @@ def _participants(
         t.required(name)
     pid = t.coded("participant_id")
     # Only digit strings of personnummer length need the full check.
-    candidate = pc.match_substring_regex(pid.uniques, pattern=r"^\d{6}(\d{2})?\s*[-+]?\s*\d{4}$")
+    candidate = pc.match_substring_regex(
+        pid.uniques, pattern=r"^\d{6}(\d{2})?\s*[-+\x{2010}-\x{2015}\x{2212}]?\s*\d{4}$"
+    )
     candidate = candidate.to_numpy(zero_copy_only=False).astype(bool)
     is_pnr = np.zeros(len(candidate), dtype=bool)
     if candidate.any():

@@ -8,19 +8,17 @@ nothing.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+# The one personnummer module: the same forms ingestion reads, and the evasive ones.
+from insats.cohort.personnummer import find_personnummer, luhn_ok, mask_strict  # noqa: F401
 from insats.disclosure.control import DisclosureError
 from insats.disclosure.figures import scan_figures
 
-# YYYYMMDD-NNNN, YYMMDD-NNNN (or +, over 100 years old), or the digits without a sign.
-# Not inside a longer run of digits, and not the decimals of a number ("0.198501011234").
-_PNR = re.compile(r"(?<!\d)(?<!\d[.,])(?P<date>(?:19|20)?\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?!\d)")
 # Embedded images are base64: their letters and digits are noise, not text.
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 # Column headers of participant-level data (normalised: lower case, letters and digits).
@@ -64,67 +62,12 @@ class GuardHit:
         return f"{self.artifact}, line {self.line}: {self.kind} {self.detail}"
 
 
-def luhn_ok(digits: str) -> bool:
-    """The personnummer check digit (Luhn over the ten digits YYMMDDNNNC).
-
-    >>> luhn_ok("1212121212"), luhn_ok("1212121213")  # fictitious test number
-    (True, False)
-    """
-    total = 0
-    for i, ch in enumerate(digits[:-1]):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
-def _valid_date(text: str) -> bool:
-    """YYYYMMDD or YYMMDD; day + 60 is a samordningsnummer."""
-    if len(text) == 8:
-        years = [int(text[:4])]
-        month, day = int(text[4:6]), int(text[6:8])
-    else:
-        years = [1900 + int(text[:2]), 2000 + int(text[:2])]
-        month, day = int(text[2:4]), int(text[4:6])
-    if day > 60:
-        day -= 60
-    if not 1 <= month <= 12 or day < 1:
-        return False
-    return any(day <= calendar.monthrange(y, month)[1] for y in years)
-
-
-def mask_personnummer(text: str) -> str:
-    """Keep the first four characters; star every other digit.
-
-    >>> mask_personnummer("19121212-1212")  # fictitious (Skatteverket's test number)
-    '1912****-****'
-    """
-    return text[:4] + re.sub(r"\d", "*", text[4:])
+#: The guard's listing hides the birth date too.
+mask_personnummer = mask_strict
 
 
 def _mask(token: str) -> str:
     return token[:3] + "…" if len(token) > 4 else "…"
-
-
-def find_personnummer(text: str) -> list[tuple[int, str]]:
-    """Offsets and matched text of every personnummer-like string.
-
-    With a sign (``-``/``+``) a valid date is enough; twelve or ten bare digits must
-    also pass the Luhn check (bare digits are too often something else).
-    """
-    found = []
-    for m in _PNR.finditer(text):
-        date, sep, tail = m.group("date"), m.group("sep"), m.group("tail")
-        if not _valid_date(date):
-            continue
-        if not sep:
-            # Bare digits must pass the check digit and stand apart from letters: hex
-            # hashes in a manifest hold runs of digits between letters.
-            before = text[m.start() - 1] if m.start() else " "
-            after = text[m.end()] if m.end() < len(text) else " "
-            if before.isalpha() or after.isalpha() or not luhn_ok(date[-6:] + tail):
-                continue
-        found.append((m.start(), m.group(0)))
-    return found
 
 
 def is_distinctive_id(token: str) -> bool:

@@ -77,6 +77,12 @@ class Inputs:
             min_cell_count=self.params.min_cell_count,
         )
 
+    def guard_personnummer(self, files: dict[str, bytes]) -> None:
+        """Stop before writing an internal report that holds a personnummer anywhere."""
+        from insats.faults import guard_personnummer
+
+        guard_personnummer(files)
+
 
 @dataclass
 class InputsReport:
@@ -631,6 +637,9 @@ class ReportModel:
                 base_dir=repository_root(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
+            from insats.snapshot import restore_original_paths
+
+            restore_original_paths(self._manifest, self.inputs.files, repository_root())
         return _section(
             "provenance",
             self.t("report.section.provenance"),

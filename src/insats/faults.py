@@ -1,0 +1,132 @@
+"""What a failure may show, and to whom; processes that die with their parent.
+
+* A failed shared report (audience ``namnd``) gets an error page that holds no data
+  and no traceback: which step stopped and the kind of error, checked by the guard.
+  The whole traceback goes to the evaluator's log (the ``insats`` logger on stderr,
+  personnummer masked) and nowhere else.
+* Internal reports and their error pages are scanned for personnummer too.
+* :func:`die_with_parent` asks Linux to end a process when its parent dies
+  (``PR_SET_PDEATHSIG``), so a ``kill -9`` of ``insats batch`` leaves no workers or
+  kernels behind that later replace reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import traceback
+from typing import Any
+
+from insats.cohort.personnummer import find_personnummer, mask_strict, redact_personnummer
+
+logger = logging.getLogger("insats")
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> bool:
+    """End this process with ``sig`` when its parent process dies (Linux; else no-op).
+
+    Returns:
+        Whether the request was made. When the parent is already gone (the process
+        was adopted by init before the call), the process ends at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        parent = os.getppid()
+        if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent == 1 or os.getppid() != parent:  # the parent died before the request
+        os.kill(os.getpid(), sig)
+    return True
+
+
+def guard_personnummer(files: dict[str, bytes]) -> None:
+    """Stop when any artefact holds a personnummer (any audience, any file).
+
+    Raises:
+        insats.disclosure.DisclosureError: listing each hit, masked.
+    """
+    from insats.disclosure import DisclosureError
+
+    hits = []
+    for name, content in files.items():
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        for offset, match in find_personnummer(text):
+            hits.append(f"{name}, line {text.count(chr(10), 0, offset) + 1}: {mask_strict(match)}")
+    if hits:
+        raise DisclosureError(
+            f"the report was not written: {len(hits)} personnummer found:\n  " + "\n  ".join(hits)
+        )
+
+
+def _failing_cell(nb: Any) -> tuple[int | None, str | None]:
+    """Position (1-based, code cells only) and error name of the failing cell."""
+    position = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        position += 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return position, str(output.get("ename") or "Error")
+    return None, None
+
+
+def log_failure(params: Any, nb: Any, exc: BaseException) -> None:
+    """Write the whole failure (cell traceback and the runner's) to the evaluator's log."""
+    parts = [f"report {getattr(params, 'project', '?')} {getattr(params, 'period', '?')} failed"]
+    for cell in getattr(nb, "cells", []):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                parts.append("\n".join(output.get("traceback", [])))
+    parts.append("".join(traceback.format_exception(exc)))
+    logger.error(redact_personnummer("\n".join(parts)))
+
+
+def shared_error_page(
+    nb: Any, exc: BaseException, *, title: str, inputs: Any = None, language: str = "sv"
+) -> tuple[str, str]:
+    """An error page for a shared audience, and the message for the catalogue.
+
+    The page names the step that stopped and the kind of error (the exception's
+    class), nothing of the data; it goes through the guard, and if even that finds
+    something (a title with a personnummer), a page without the title is used.
+    """
+    from insats.batch import _page
+    from insats.labels import Labels
+    from insats.report.context import escape
+
+    t = Labels(language)
+    cell, kind = _failing_cell(nb)
+    kind = kind or type(exc).__name__
+    where = t("faults.shared_error.where", cell=cell if cell is not None else "?", kind=kind)
+
+    def render(shown_title: str) -> str:
+        body = (
+            f'<div class="error-banner" role="alert"><h1>{escape(t("batch.error.banner"))}</h1>'
+            f"<p>{escape(shown_title)}</p></div>"
+            f"<p>{escape(t('faults.shared_error.explanation'))}</p><p>{escape(where)}</p>"
+        )
+        return _page(
+            title=f"{t('batch.error.banner')}: {shown_title}", language=language, body=body
+        )
+
+    page = render(title)
+    try:
+        if inputs is not None:
+            inputs.guard({"error.html": page.encode()})
+        else:
+            guard_personnummer({"error.html": page.encode()})
+    except Exception:  # noqa: BLE001 - the guard said no: show nothing but the fact
+        page = render("")
+    message = f"step {cell} stopped ({kind}); the whole error is in the evaluator's log"
+    return page, message
