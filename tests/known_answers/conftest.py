@@ -135,10 +135,17 @@ def sample_figures(tmp_path_factory) -> dict[str, Any]:
     return figures
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_person() -> Callable[..., dict[str, Any]]:
     """``make_person("A1", outcome_at_exit="studies", ...)`` -> a participant row."""
     return person
+
+
+@pytest.fixture(scope="session")
+def cohort_runner() -> Callable[..., dict[str, Any]]:
+    """:func:`run_cohort` itself, for module-scoped fixtures that run once per module:
+    ``cohort_runner(tmp_path_factory.mktemp("x"), rows, **params)``."""
+    return run_cohort
 
 
 @pytest.fixture

@@ -537,9 +537,12 @@ def estimate_cumulative_incidence(
 
     rows = []
     longest = days.max() if len(days) else 0.0
+    # When everyone has left (no one censored at the end), the incidence is final: it
+    # stays at its last value after the longest time instead of becoming unknown.
+    settled = bool(len(days)) and not (status[days == longest] == 0).any()
     for m in months:
         t = m * DAYS_PER_MONTH
-        if len(days) == 0 or t > longest:
+        if len(days) == 0 or (t > longest and not settled):
             f = f_lo = f_hi = np.nan
         else:
             idx = np.searchsorted(step_times, t, side="right") - 1

@@ -239,6 +239,8 @@ class ReportModel:
             ):
                 if column in data:
                     data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
+        # A 6- or 12-month status dated after the period's end was not known then.
+        data = compose.known_at(data, self.period.end)
         data = oc.add_age_band(data, self.period.end)
         self.data = data
         self.exited_period = data.loc[exited_mask(data, self.period)]
@@ -673,6 +675,14 @@ class ReportModel:
             "exits": self.exits.figure_data(ctx),
             "follow_up": self.follow_up_result.figure_data(ctx),
             "time_to_work_or_studies": self.survival.figure_data(ctx),
+            # per intake group, keyed by (municipality, group): "Klippan: 5"
+            "trend": self.trend.figure_data(ctx),
+            "work_or_studies_by_group": self.subgroups["group"].figure_data(ctx).get("by", {}),
+            "support_before_after": {
+                k: v
+                for k, v in self.transitions.figure_data(ctx).items()
+                if k in ("n", "before", "before_unknown", "after")
+            },
         }
         if self.goal is not None:
             data["goal"] = self.goal.figure_data(ctx)

@@ -7,6 +7,8 @@ numbers the summary and ``figures.json`` print are tested functions:
   ``investment_sek`` parameter or from the finance table's invoiced costs to date (the
   same rows as the budget section, :func:`insats.budget.invoiced_to_date`).
 - :func:`assess_goals`: every goal the parameters set, in a fixed order.
+- :func:`known_at`: the participants as they were known at the period's end (no
+  follow-up status from after it).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from insats.budget import InvoicedToDate, invoiced_to_date
 from insats.periods import Period
 
-__all__ = ["GOAL_KINDS", "Investment", "assess_goals", "investment_to_date"]
+__all__ = ["GOAL_KINDS", "Investment", "assess_goals", "investment_to_date", "known_at"]
+
+FOLLOW_UP_COLUMNS = {6: ("outcome_6m", "support_6m"), 12: ("outcome_12m", "support_12m")}
 
 # (parameter key, what it measures); the first set goal is figures.json's `goal`.
 GOAL_KINDS = (
@@ -95,3 +100,40 @@ def assess_goals(params: Any, self_sufficient: Any, work_or_studies: Any) -> lis
         c = observed[kind]
         goals.append(assess_goal(int(c.count), int(c.n), float(target), kind=kind))
     return goals
+
+
+def known_at(df: pd.DataFrame, end: Any) -> pd.DataFrame:
+    """The participants as known at ``end``: no follow-up status from after it.
+
+    A status "after 6 months" of someone who left on ``end_date`` is known only from
+    ``end_date + 6 months``; if that lies after the report period's end, the report for
+    that period must not use it (seed 002's rule: a 12-month follow-up of a March exit is
+    not known at the end of August). The same for 12 months, and for people without an
+    exit date. The input is not changed.
+
+    Args:
+        df: Canonical participants (``end_date`` and any of ``outcome_6m``,
+            ``support_6m``, ``outcome_12m``, ``support_12m``).
+        end: The period's last day (a date or Timestamp).
+
+    Returns:
+        A copy with those statuses set to missing.
+
+    >>> frame = pd.DataFrame({"end_date": pd.to_datetime(["2021-01-29", "2021-03-31"]),
+    ...                       "outcome_6m": ["employment", "studies"]})
+    >>> known_at(frame, pd.Timestamp("2021-08-31"))["outcome_6m"].tolist()
+    ['employment', nan]
+    """
+    out = df.copy()
+    cutoff = pd.Timestamp(end)
+    exit_date = pd.to_datetime(out["end_date"]) if "end_date" in out else None
+    for months, columns in FOLLOW_UP_COLUMNS.items():
+        if exit_date is None:
+            unknown = pd.Series(True, index=out.index)
+        else:
+            due = exit_date + pd.DateOffset(months=months)
+            unknown = ~(due <= cutoff).fillna(False).astype(bool)
+        for column in columns:
+            if column in out and unknown.any():
+                out[column] = out[column].astype(object).where(~unknown, np.nan)
+    return out
