@@ -40,7 +40,7 @@ def seed_002(make_person):
     done_k = {**kli, "end_date": "2021-06-17", "exit_reason": "completed"}
     early_k = {**kli, "end_date": "2021-03-08"}
     rows = []
-    for i in range(5):  # extratjänst (subsidised employment) on a wage
+    for _ in range(5):  # extratjänst (subsidised employment) on a wage
         rows.append({**done_p, "outcome_at_exit": "extratjänst", "support_at_exit": "lön"})
     rows.append({**done_p, "outcome_at_exit": "studier", "support_at_exit": "studiemedel"})
     rows.append({**done_p, "outcome_at_exit": "studier", "support_at_exit": "aktivitetsstöd"})
@@ -49,9 +49,9 @@ def seed_002(make_person):
         {**done_p, "outcome_at_exit": "arbetssökande", "support_at_exit": "försörjningsstöd"}
     )
     rows.append({**per, "end_date": "2021-03-26", "exit_reason": "flytt"})
-    for i in range(4):
+    for _ in range(4):
         rows.append({**done_k, "outcome_at_exit": "extratjänst", "support_at_exit": "lön"})
-    for i in range(4):
+    for _ in range(4):
         rows.append(
             {**done_k, "outcome_at_exit": "arbetssökande", "support_at_exit": "försörjningsstöd"}
         )
