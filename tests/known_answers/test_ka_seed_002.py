@@ -59,7 +59,12 @@ def seed_002(make_person):
     rows.append({**early_k, "exit_reason": "sociala skäl"})
     rows.append({**early_k, "exit_reason": "flytt"})
     rows.append(
-        {**early_k, "exit_reason": "fick arbete", "outcome_at_exit": "arbete", "support_at_exit": "lön"}
+        {
+            **early_k,
+            "exit_reason": "fick arbete",
+            "outcome_at_exit": "arbete",
+            "support_at_exit": "lön",
+        }
     )
     people = []
     for i, row in enumerate(rows, start=1):
