@@ -122,7 +122,8 @@ class SurvivalResult:
                 "ci_low": None if row_hidden else _value(r.cumulative_low),
                 "ci_high": None if row_hidden else _value(r.cumulative_high),
             }
-        interval = self.median_interval_days
+        # no interval for a median that does not exist, nor a point "interval"
+        interval = None if self.median_days is None else self.median_interval_days
         return {
             "method": self.method,
             "n": ctx.count_value(self.n),
