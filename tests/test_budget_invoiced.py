@@ -91,3 +91,29 @@ def test_both_goals_in_order():
     assert [g.label_key for g in assess_goals(one, ss, ws)] == [
         "outcomes.composite.work_or_studies"
     ]
+
+
+def test_known_at_drops_statuses_dated_after_the_period():
+    from insats.report.compose import known_at
+
+    df = pd.DataFrame(
+        {
+            "end_date": pd.to_datetime(["2021-01-29", "2021-02-28", "2021-04-30", None]),
+            "outcome_6m": ["employment", "studies", "employment", "employment"],
+            "support_6m": ["wage", "student_aid", "wage", "wage"],
+            "outcome_12m": ["employment", None, "employment", None],
+            "support_12m": ["wage", None, "wage", None],
+        }
+    )
+    before = df.copy()
+    out = known_at(df, pd.Timestamp("2021-08-31"))
+    # 6 months after: 2021-07-29 and 2021-08-28 are known on 31 August, 2021-10-30 is
+    # not; a person without an exit has no follow-up. 12 months: none known yet.
+    assert out["outcome_6m"].tolist()[:2] == ["employment", "studies"]
+    assert out["outcome_6m"].isna().tolist() == [False, False, True, True]
+    assert out["support_6m"].isna().tolist() == [False, False, True, True]
+    assert out["outcome_12m"].isna().all() and out["support_12m"].isna().all()
+    pd.testing.assert_frame_equal(df, before)  # the input is not changed
+    # exactly 12 months before the end is known (due on the last day)
+    one = pd.DataFrame({"end_date": pd.to_datetime(["2020-08-31"]), "outcome_12m": ["studies"]})
+    assert known_at(one, pd.Timestamp("2021-08-31"))["outcome_12m"].tolist() == ["studies"]
