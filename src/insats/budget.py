@@ -12,12 +12,16 @@ rows of the year the period ends in, whose period starts on or before the report
 period's end, and the year's figures are, per funder, its latest such row (latest end
 date, then latest start, then the last in the file), summed over funders. Budget amounts
 are not counts of persons and are never suppressed.
+
+The cost of the insats to date (the socio-economic account's investment) follows the same
+rule over all years: :func:`invoiced_to_date` takes, per funder and year, the latest row
+known at the report period's end and sums those rows over years. Summing every row would
+count the cumulative amounts of a year several times.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
@@ -30,7 +34,10 @@ __all__ = [
     "BudgetError",
     "BudgetSummary",
     "DEVIATION_LIMIT",
+    "InvoicedToDate",
     "deviation_share",
+    "invoiced_to_date",
+    "latest_rows",
     "needs_explanation",
     "plot_budget",
     "summarise_budget",
@@ -308,6 +315,115 @@ class BudgetSummary:
         return self.render(RenderContext())._repr_html_()
 
 
+def latest_rows(finance_df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per funder and year, the latest finance row known at the end of ``period``.
+
+    A row is the position at the end of its own period (invoiced accumulated within its
+    year), so it is known at the report period's end when its period starts on or before
+    that end. A row belongs to the year its period ends in. Of several rows of a funder and
+    year the latest is kept (latest end date, then latest start, then the last in the file).
+
+    Args:
+        finance_df: Canonical finance frame (``funder``, ``period`` label, the amounts in
+            kronor, optionally ``source_row``); one project.
+        period: The report period.
+
+    Returns:
+        One row per funder and year, sorted by funder then year, with the input columns
+        and ``year``, ``period_start``, ``period_end`` and ``source_row`` (file row).
+
+    Raises:
+        BudgetError: When period labels cannot be read (every bad row listed).
+    """
+    if len(finance_df):
+        frame = _parse_periods(finance_df)
+    else:
+        frame = finance_df.assign(
+            period_start=pd.Series(dtype=object), period_end=pd.Series(dtype=object)
+        )
+    if "source_row" not in frame.columns:
+        frame = frame.assign(source_row=range(2, len(frame) + 2))
+    keep = [s is not None and s <= period.end for s in frame["period_start"]]
+    rows = frame.loc[keep].copy()
+    rows["funder"] = rows["funder"].astype(object).where(rows["funder"].notna(), "unknown")
+    for column in AMOUNTS:
+        if column in rows:
+            rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    rows["year"] = [e.year for e in rows["period_end"]]
+    latest = (
+        rows.sort_values(["funder", "year", "period_end", "period_start", "source_row"])
+        .groupby(["funder", "year"], sort=False)
+        .tail(1)
+    )
+    order = {f: i for i, f in enumerate(sorted(latest["funder"].unique(), key=natural_key))}
+    latest = latest.assign(_order=latest["funder"].map(order))
+    return latest.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class InvoicedToDate:
+    """The invoiced cost of an insats up to a report period's end.
+
+    Attributes:
+        period: The report period.
+        rows: The rows summed: one per funder and year (``funder``, ``year``, ``period``,
+            ``invoiced_sek``, ``source_row``), see :func:`latest_rows`.
+    """
+
+    period: Period
+    rows: pd.DataFrame
+
+    @property
+    def total_sek(self) -> float:
+        """Sum of the rows' invoiced amounts in kronor (0 without rows)."""
+        return float(self.rows["invoiced_sek"].fillna(0).sum()) if len(self.rows) else 0.0
+
+    def row_labels(self) -> dict[str, list[str]]:
+        """Per funder, the period labels of the rows used, e.g. {'Klippan': ['2019-T3', …]}."""
+        out: dict[str, list[str]] = {}
+        for r in self.rows.itertuples(index=False):
+            out.setdefault(str(r.funder), []).append(str(r.period))
+        return out
+
+    def figure_data(self) -> dict:
+        return {
+            "total_sek": self.total_sek,
+            "rows": [
+                {
+                    "funder": str(r.funder),
+                    "year": int(r.year),
+                    "period": str(r.period),
+                    "invoiced_sek": None if pd.isna(r.invoiced_sek) else float(r.invoiced_sek),
+                }
+                for r in self.rows.itertuples(index=False)
+            ],
+        }
+
+
+def invoiced_to_date(finance_df: pd.DataFrame, period: Period) -> InvoicedToDate:
+    """The invoiced cost to date: latest cumulative row per funder and year, summed.
+
+    ``invoiced_sek`` accumulates within a year, so the cost up to the report period's end
+    is, per funder and year, the latest row known then (:func:`latest_rows`), summed over
+    years and funders. The budget section's "invoiced so far" is the same rows of the
+    report year.
+
+    >>> from insats.periods import parse_period
+    >>> rows = pd.DataFrame({
+    ...     "funder": ["A", "A", "A", "A"],
+    ...     "period": ["2020-T1", "2020-T3", "2021-T1", "2021-T2"],
+    ...     "invoiced_sek": [100.0, 300.0, 50.0, 120.0],
+    ... })
+    >>> invoiced_to_date(rows, parse_period("2021-T2")).total_sek  # 300 + 120
+    420.0
+    >>> invoiced_to_date(rows, parse_period("2021-T1")).total_sek  # 300 + 50
+    350.0
+    """
+    rows = latest_rows(finance_df, period)
+    keep = [c for c in ("funder", "year", "period", "invoiced_sek", "source_row") if c in rows]
+    return InvoicedToDate(period=period, rows=rows[keep].reset_index(drop=True))
+
+
 def summarise_budget(
     finance_df: pd.DataFrame, period: Period, reason: str | None = None
 ) -> BudgetSummary:
@@ -337,20 +453,17 @@ def summarise_budget(
     )
     if "source_row" not in frame.columns:
         frame = frame.assign(source_row=range(2, len(frame) + 2))
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     keep = [
-        s is not None and s >= year_start and e <= year_end and s <= period.end
+        s is not None and e.year == year and s <= period.end
         for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     rows = frame.loc[keep].copy()
     rows["funder"] = rows["funder"].astype(object).where(rows["funder"].notna(), "unknown")
     for column in AMOUNTS:
         rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
-    latest = (
-        rows.sort_values(["funder", "period_end", "period_start", "source_row"])
-        .groupby("funder", sort=False)
-        .tail(1)
-    )
+    # The same rows as the investment of the socio-economic account (invoiced_to_date).
+    latest = latest_rows(frame, period)
+    latest = latest.loc[latest["year"] == year]
     order = sorted(latest["funder"].unique(), key=natural_key)
     latest = latest.set_index("funder").loc[order].reset_index()
     by_funder = latest[["funder", "period", *AMOUNTS]].copy()

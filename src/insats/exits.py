@@ -281,6 +281,16 @@ class TransitionTable:
         return int(self.table.loc[self.table.index.isin(self.positive)].to_numpy().sum())
 
     @property
+    def unknown_before(self) -> int:
+        """Rows whose before value is missing or unknown: not "not self-sufficient"."""
+        return int(self.table.loc[self.table.index == "unknown"].to_numpy().sum())
+
+    @property
+    def n_before(self) -> int:
+        """Rows with a known before value: the denominator of the before share."""
+        return self.n - self.unknown_before
+
+    @property
     def positive_after(self) -> int:
         return int(self.table.loc[:, self.table.columns.isin(self.positive)].to_numpy().sum())
 
@@ -296,7 +306,9 @@ class TransitionTable:
             "n": ctx.count_value(self.n),
             "excluded": ctx.count_value(self.excluded),
             "positive_codes": list(self.positive),
-            "before": proportion_data(ctx, self.positive_before, self.n),
+            # unknown before is left out of the before share and counted beside it
+            "before": proportion_data(ctx, self.positive_before, self.n_before),
+            "before_unknown": ctx.count_value(self.unknown_before),
             "after": proportion_data(ctx, self.positive_after, self.n),
             "table": {
                 str(b): {str(a): ctx.count_value(int(self.table.at[b, a])) for a in self.table}
@@ -313,18 +325,25 @@ class TransitionTable:
             ]
         else:
             key = "sentence_support" if self.vocabulary == "support" else "sentence_outcome"
-            k0, k1 = self.positive_before, self.positive_after
-            parts = [
-                ctx.paragraph(
-                    ctx.t(
-                        f"participants.transitions.{key}",
-                        n=ctx.count(self.n),
-                        after=after_name.lower(),
-                        before_share=ctx.proportion(k0, self.n, *wilson_interval(k0, self.n)),
-                        after_share=ctx.proportion(k1, self.n, *wilson_interval(k1, self.n)),
-                    )
+            k0, k1, n0 = self.positive_before, self.positive_after, self.n_before
+            if n0 == 0:
+                key += "_after_only"  # nothing known before: no "0 of n before"
+            text = ctx.t(
+                f"participants.transitions.{key}",
+                n=ctx.count(self.n),
+                after=after_name.lower(),
+                before=before_name.lower(),
+                before_share=ctx.proportion(k0, n0, *wilson_interval(k0, n0)),
+                after_share=ctx.proportion(k1, self.n, *wilson_interval(k1, self.n)),
+            )
+            if 0 < n0 < self.n:
+                text += " " + ctx.t(
+                    "participants.transitions.before_unknown",
+                    count=ctx.count(self.unknown_before),
+                    before=before_name.lower(),
+                    n_before=ctx.count(n0),
                 )
-            ]
+            parts = [ctx.paragraph(text)]
             table = self.table.loc[self.table.sum(axis=1) > 0, self.table.sum(axis=0) > 0]
             shown = count_table_frame(ctx, table, row_variable=self.before)
             shown.columns = [category_label(ctx, self.after, c) for c in table.columns]

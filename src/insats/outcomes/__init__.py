@@ -31,6 +31,8 @@ from insats.outcomes.regression import RegressionResult, fit_outcome_model
 from insats.outcomes.selfassessment import SelfAssessmentResult, test_self_assessment
 from insats.outcomes.survival import (
     SurvivalResult,
+    aalen_johansen_se,
+    estimate_cumulative_incidence,
     estimate_time_to_work,
     loglog_interval,
     survival_durations,
@@ -52,12 +54,14 @@ __all__ = [
     "SelfAssessmentResult",
     "SurvivalResult",
     "TrendResult",
+    "aalen_johansen_se",
     "add_age_band",
     "age_band",
     "assess_goal",
     "compare_with_reference",
     "composite_flags",
     "estimate_composite",
+    "estimate_cumulative_incidence",
     "estimate_outcome_shares",
     "estimate_proportion",
     "estimate_time_to_work",

@@ -55,6 +55,14 @@ def level_label(ctx, column: str, level: object) -> str:
     vocab = vocabulary_of(column)
     if vocab is not None and column != "age_band":
         return ctx.code(vocab[0], level)
+    if column == "group" and ": " in str(level):
+        municipality, group = str(level).split(": ", 1)
+        unknown = ctx.t("outcomes.level_unknown")
+        return ctx.t(
+            "participants.group_in_municipality",
+            municipality=unknown if municipality == "unknown" else municipality,
+            group=unknown if group == "unknown" else group,
+        )
     return str(level)
 
 
@@ -65,7 +73,9 @@ def ordered_levels(df: pd.DataFrame, column: str) -> list[str]:
     (so a trend reads left to right); free text (municipality) is alphabetical; the
     unknown level comes last.
     """
-    values = df[column].astype("object").where(df[column].notna(), "unknown")
+    values = level_series(df, column) if column == "group" else None
+    if values is None:
+        values = df[column].astype("object").where(df[column].notna(), "unknown")
     present = list(dict.fromkeys(values.tolist()))
     vocab = vocabulary_of(column)
     if vocab is not None:
@@ -85,7 +95,17 @@ def ordered_levels(df: pd.DataFrame, column: str) -> list[str]:
 
 
 def level_series(df: pd.DataFrame, column: str) -> pd.Series:
-    """A breakdown column as plain strings with missing values as 'unknown'."""
+    """A breakdown column as plain strings with missing values as 'unknown'.
+
+    Intake groups are keyed by (municipality, group), as in the participants section
+    (:func:`insats.participants.group_keys`): when a group label occurs in several
+    municipalities ("grupp 5" in Perstorp and in Klippan) every group is keyed
+    "Municipality: group", so two different groups are never merged.
+    """
+    if column == "group" and len(df):
+        from insats.participants import group_keys
+
+        return group_keys(df)[0].astype(str)
     return df[column].astype("object").where(df[column].notna(), "unknown").astype(str)
 
 

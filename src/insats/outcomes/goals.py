@@ -57,9 +57,10 @@ class GoalAssessment:
         )
 
     def figure_data(self, ctx) -> dict:
-        """{target_share, observed_share, status, ci_low, ci_high, n}."""
+        """{kind, target_share, observed_share, status, ci_low, ci_high, n}."""
         o = self.observed.figure_data(ctx)
         return {
+            "kind": self.label_key.rsplit(".", 1)[-1],
             "target_share": self.target_share,
             "observed_share": o["share"],
             "status": self.status,

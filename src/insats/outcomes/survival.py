@@ -1,9 +1,15 @@
-"""Time from start to work or studies: Kaplan–Meier with censoring (statsmodels).
+"""Time from start to work or studies: cumulative incidence with competing exits.
 
 The event is an exit to work or studies (``outcome_at_exit`` in employment,
-subsidised_employment, studies), at the exit date. Persons who left for anything else
-are censored at their exit date; persons still enrolled at ``as_of`` are censored there.
-Time is counted in days and shown in months of 30.4375 days (365.25 / 12).
+subsidised_employment, studies), at the exit date. A person who left for anything else
+(job seeking, moving, dropping out, an unknown status) can no longer reach the event
+from the insats: that exit *competes* with it. Treating such exits as censored, as
+``1 − Kaplan–Meier`` does, assumes they could still get there and overstates the share.
+The report therefore uses the Aalen–Johansen cumulative incidence
+(:func:`estimate_cumulative_incidence`, statsmodels ``CumIncidenceRight``); only persons
+still enrolled at ``as_of`` are censored. :func:`estimate_time_to_work` (Kaplan–Meier with
+other exits censored) is kept for comparison. Time is counted in days and shown in months
+of 30.4375 days (365.25 / 12).
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ class SurvivalResult:
     median_low_days: float | None
     median_high_days: float | None
     as_of: date
+    method: str = "kaplan_meier"  # or "aalen_johansen" (other exits compete)
+    competing: int = 0  # exits to something else (aalen_johansen only)
 
     @property
     def n(self) -> int:
@@ -83,7 +91,22 @@ class SurvivalResult:
 
     @property
     def censored(self) -> int:
-        return self.n - self.events
+        return self.n - self.events - self.competing
+
+    @property
+    def final_share(self) -> float | None:
+        """The estimated share at the end of the curve (None without persons)."""
+        if self.n == 0:
+            return None
+        return float(1 - self.curve["survival"].iloc[-1])
+
+    @property
+    def median_interval_days(self) -> tuple[float | None, float | None] | None:
+        """The median's interval, None when it is a single point (many left the same day)."""
+        low, high = self.median_low_days, self.median_high_days
+        if low is not None and high is not None and low == high:
+            return None
+        return low, high
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -99,12 +122,18 @@ class SurvivalResult:
                 "ci_low": None if row_hidden else _value(r.cumulative_low),
                 "ci_high": None if row_hidden else _value(r.cumulative_high),
             }
+        # no interval for a median that does not exist, nor a point "interval"
+        interval = None if self.median_days is None else self.median_interval_days
         return {
+            "method": self.method,
             "n": ctx.count_value(self.n),
             "events": ctx.count_value(self.events),
+            "competing": ctx.count_value(self.competing),
+            "censored": ctx.count_value(self.censored),
+            "cumulative_share_at_end": None if hidden else self.final_share,
             "median_months": None if hidden else _months(self.median_days),
-            "median_low_months": None if hidden else _months(self.median_low_days),
-            "median_high_months": None if hidden else _months(self.median_high_days),
+            "median_low_months": None if hidden or interval is None else _months(interval[0]),
+            "median_high_months": None if hidden or interval is None else _months(interval[1]),
             "by_month": points,
         }
 
@@ -121,17 +150,32 @@ class SurvivalResult:
         if self.events == 0:
             return ctx.paragraph(ctx.t("outcomes.survival.no_events", n=ctx.count(self.n)))
         hidden = self._curve_hidden(ctx)
+        competing = self.method == "aalen_johansen"
         text = ctx.t(
-            "outcomes.survival.sentence",
+            "outcomes.survival.sentence_competing" if competing else "outcomes.survival.sentence",
             n=ctx.count(self.n),
             events=ctx.count(self.events),
+            competing=ctx.count(self.competing),
             censored=ctx.count(self.censored),
             as_of=ctx.date(self.as_of),
         )
         if hidden:
             text += " " + ctx.t("outcomes.survival.suppressed", mark=SUPPRESSED)
+        elif competing and self.final_share is not None:
+            text += " " + ctx.t("outcomes.survival.final_share", share=ctx.pct(self.final_share))
+        if hidden:
+            pass
         elif self.median_days is None:
-            text += " " + ctx.t("outcomes.survival.median_not_reached")
+            text += " " + ctx.t(
+                "outcomes.survival.median_not_reached_competing"
+                if competing
+                else "outcomes.survival.median_not_reached"
+            )
+        elif self.median_interval_days is None:
+            text += " " + ctx.t(
+                "outcomes.survival.median_no_interval",
+                median=ctx.number(_months(self.median_days), 1),
+            )
         else:
             interval = (
                 f"{ctx.number(_months(self.median_low_days), 1)}–"
@@ -178,7 +222,16 @@ class SurvivalResult:
             rows, index=[ctx.t("outcomes.survival.month", m=f"{m:g}") for m in self.table["months"]]
         )
         table.index.name = ctx.t("outcomes.survival.col_time")
-        parts.append(ctx.table(table, ctx.t("outcomes.survival.caption")))
+        parts.append(
+            ctx.table(
+                table,
+                ctx.t(
+                    "outcomes.survival.caption_competing"
+                    if competing
+                    else "outcomes.survival.caption"
+                ),
+            )
+        )
         if not hidden:
             curve = pd.DataFrame(
                 {
@@ -212,7 +265,11 @@ class SurvivalResult:
                 ctx.figure(
                     fig,
                     alt=ctx.t("outcomes.survival.alt"),
-                    caption=ctx.t("outcomes.survival.figure_caption"),
+                    caption=ctx.t(
+                        "outcomes.survival.figure_caption_competing"
+                        if competing
+                        else "outcomes.survival.figure_caption"
+                    ),
                 )
             )
         return join(parts)
@@ -261,7 +318,13 @@ def survival_durations(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
             f"end_date before start_date in row(s) {rows}: expected end_date >= start_date"
         )
     event = ended & df["outcome_at_exit"].astype("object").isin(WORK_OR_STUDIES)
-    out = pd.DataFrame({"days": days[started].astype(float), "event": event[started].astype(bool)})
+    out = pd.DataFrame(
+        {
+            "days": days[started].astype(float),
+            "event": event[started].astype(bool),
+            "exited": ended[started].astype(bool),
+        }
+    )
     if "source_row" in df.columns:
         out["source_row"] = df.loc[started, "source_row"]
     return out.reset_index(drop=True)
@@ -357,4 +420,160 @@ def estimate_time_to_work(
         median_low_days=med_low,
         median_high_days=med_high,
         as_of=as_of,
+    )
+
+
+def aalen_johansen_se(days: np.ndarray, status: np.ndarray, cause: int = 1) -> np.ndarray:
+    """Standard error of the cumulative incidence of ``cause`` at each distinct time.
+
+    The delta-method variance of statsmodels' ``CumIncidenceRight`` (Marubini & Valsecchi
+    1995; Stata ``stcompet``), with one repair: at a time when everyone still at risk
+    leaves (n = d, common when a whole group ends the same day) the all-cause term
+    d / (n (n − d)) is infinite but enters with the weight (F − F)² = 0; it is set to 0
+    instead of producing ∞ − ∞ = NaN.
+
+    Args:
+        days: Time of exit or censoring per person.
+        status: 0 censored, 1, 2, … the cause of the exit.
+        cause: The cause whose incidence is wanted.
+
+    Returns:
+        One standard error per distinct time in ``np.unique(days)``.
+    """
+    days = np.asarray(days, dtype=float)
+    status = np.asarray(status, dtype=int)
+    times = np.unique(days)
+    n = np.array([(days >= t).sum() for t in times], dtype=float)
+    d_all = np.array([((days == t) & (status > 0)).sum() for t in times], dtype=float)
+    d_k = np.array([((days == t) & (status == cause)).sum() for t in times], dtype=float)
+    surv = np.cumprod(1 - d_all / n)
+    sp0 = np.r_[1.0, surv[:-1]] / n
+    ip = np.cumsum(sp0 * d_k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ra = np.where(n > d_all, d_all / (n * (n - d_all)), 0.0)
+    v = ip**2 * np.cumsum(ra)
+    v -= 2 * ip * np.cumsum(ip * ra)
+    v += np.cumsum(ip**2 * ra)
+    v += np.cumsum(sp0**2 * (n - d_k) * d_k / n)
+    rb = sp0 * d_k / n
+    v -= 2 * ip * np.cumsum(rb)
+    v += 2 * np.cumsum(ip * rb)
+    return np.sqrt(np.clip(v, 0.0, None))
+
+
+def _first_time_at_least(times: np.ndarray, values: np.ndarray, level: float) -> float | None:
+    reached = np.flatnonzero(values >= level - 1e-12)
+    return float(times[reached[0]]) if len(reached) else None
+
+
+def estimate_cumulative_incidence(
+    df: pd.DataFrame,
+    as_of: date,
+    months: Sequence[float] = DEFAULT_MONTHS,
+    alpha: float = 0.05,
+) -> SurvivalResult:
+    """Estimate the share who reached work or studies by time from start, other exits competing.
+
+    Aalen–Johansen cumulative incidence (statsmodels ``CumIncidenceRight``): status 1 =
+    exit to work or studies, 2 = exit to anything else (a competing exit, no longer able
+    to reach the event), 0 = still enrolled at ``as_of`` (censored). With everyone exited
+    the curve ends at the plain share: 12 of 22 gives 54.5 %. Pointwise intervals on the
+    log(−log) scale of the incidence (:func:`loglog_interval` applied to F, standard error
+    :func:`aalen_johansen_se`). The median is the first time the incidence reaches 50 %
+    (None when it never does), its interval the first times the upper and the lower
+    bound reach 50 %.
+
+    Args:
+        df: Participants frame with start_date, end_date, outcome_at_exit.
+        as_of: Censoring date for participants still enrolled (e.g. the period end).
+        months: Time points for the table, in months.
+        alpha: 1 - confidence level.
+
+    Returns:
+        A :class:`SurvivalResult` with ``method="aalen_johansen"``; its ``survival``
+        columns hold 1 − incidence, so ``cumulative_share`` is the incidence.
+    """
+    from statsmodels.duration.survfunc import CumIncidenceRight
+
+    durations = survival_durations(df, as_of)
+    days = durations["days"].to_numpy(dtype=float)
+    event = durations["event"].to_numpy(dtype=bool)
+    exited = durations["exited"].to_numpy(dtype=bool)
+    status = np.where(event, 1, np.where(exited, 2, 0))
+    competing = int((status == 2).sum())
+    times = np.unique(days)
+    incidence = np.zeros(len(times))
+    if event.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # its standard error is NaN where everyone at risk leaves; ours is repaired
+            ci = CumIncidenceRight(days, status)
+        incidence = np.asarray(ci.cinc[0], dtype=float)
+        times = np.asarray(ci.times, dtype=float)
+    se = aalen_johansen_se(days, status) if len(days) else np.array([])
+    low, high = loglog_interval(incidence, se, alpha)
+    # loglog_interval treats its input as a survival-like quantity: for F it gives the
+    # bounds in the same order (F ** exp(+z·θ) is the lower one).
+    exits_at = np.array([((days == t) & (status > 0)).sum() for t in times])
+    steps = exits_at > 0
+    curve = pd.DataFrame(
+        {
+            "days": np.concatenate([[0.0], times[steps]]),
+            "survival": np.concatenate([[1.0], 1 - incidence[steps]]),
+            "ci_low": np.concatenate([[1.0], 1 - high[steps]]),
+            "ci_high": np.concatenate([[1.0], 1 - low[steps]]),
+        }
+    )
+    curve["months"] = curve["days"] / DAYS_PER_MONTH
+    curve["at_risk"] = [int((days >= t).sum()) for t in curve["days"]]
+    curve["events"] = [int(((days == t) & event).sum()) for t in curve["days"]]
+    if len(curve) > 1 and curve["days"].iloc[1] == 0:
+        curve = curve.iloc[1:].reset_index(drop=True)
+
+    step_times = times[steps]
+    median = med_low = med_high = None
+    if event.any():
+        median = _first_time_at_least(step_times, incidence[steps], 0.5)
+        med_low = _first_time_at_least(step_times, high[steps], 0.5)
+        med_high = _first_time_at_least(step_times, low[steps], 0.5)
+
+    rows = []
+    longest = days.max() if len(days) else 0.0
+    # When everyone has left (no one censored at the end), the incidence is final: it
+    # stays at its last value after the longest time instead of becoming unknown.
+    settled = bool(len(days)) and not (status[days == longest] == 0).any()
+    for m in months:
+        t = m * DAYS_PER_MONTH
+        if len(days) == 0 or (t > longest and not settled):
+            f = f_lo = f_hi = np.nan
+        else:
+            idx = np.searchsorted(step_times, t, side="right") - 1
+            f, f_lo, f_hi = (
+                (0.0, 0.0, 0.0)
+                if idx < 0
+                else (incidence[steps][idx], low[steps][idx], high[steps][idx])
+            )
+        rows.append(
+            {
+                "months": float(m),
+                "days": t,
+                "at_risk": int((days >= t).sum()),
+                "events_by": int(((days <= t) & event).sum()),
+                "survival": 1 - f,
+                "survival_low": 1 - f_hi,
+                "survival_high": 1 - f_lo,
+                "cumulative_share": f,
+                "cumulative_low": f_lo,
+                "cumulative_high": f_hi,
+            }
+        )
+    return SurvivalResult(
+        durations=durations,
+        curve=curve,
+        table=pd.DataFrame(rows),
+        median_days=median,
+        median_low_days=med_low,
+        median_high_days=med_high,
+        as_of=as_of,
+        method="aalen_johansen",
+        competing=competing,
     )

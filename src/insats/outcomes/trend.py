@@ -66,11 +66,12 @@ class TrendResult:
         known = self.frame[self.frame["n"] > 0]
         if known.empty:
             return ctx.paragraph(ctx.t("outcomes.trend.none", what=what))
-        text = ctx.t("outcomes.trend.sentence", what=what, groups=ctx.number(len(known)))
+        key = "outcomes.trend.sentence" if len(known) > 1 else "outcomes.trend.sentence_one"
+        text = ctx.t(key, what=what, groups=ctx.number(len(known)))
         parts = [ctx.paragraph(text)]
         if (known["n"] < SMALL_GROUP_N).any():
             parts.append(ctx.note(ctx.t("outcomes.trend.small")))
-        labels = [str(g) for g in self.frame["group"]]
+        labels = [level_label(ctx, "group", g) for g in self.frame["group"]]
         table = _share_table(ctx, self.frame, labels)
         table.insert(
             0,
@@ -175,8 +176,10 @@ def estimate_trend(
     if several:
         pieces = []
         for m in ordered_levels(df, "municipality"):
-            for g in ordered_levels(df[municipalities == m], "group"):
+            for g in ordered_levels(df, "group"):
                 mask = (municipalities == m) & (groups == g)
+                if not mask.any():
+                    continue
                 pieces.append(
                     {
                         "municipality": m,

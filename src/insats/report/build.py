@@ -214,6 +214,7 @@ class ReportModel:
         from insats import outcomes as oc
         from insats import participants as part_mod
         from insats import recruitment as rec_mod
+        from insats.report import compose
 
         self.params = params
         self.inputs = inputs
@@ -244,6 +245,8 @@ class ReportModel:
             ):
                 if column in data:
                     data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
+        # A 6- or 12-month status dated after the period's end was not known then.
+        data = compose.known_at(data, self.period.end)
         data = oc.add_age_band(data, self.period.end)
         self.data = data
         self.exited_period = data.loc[exited_mask(data, self.period)]
@@ -276,7 +279,8 @@ class ReportModel:
         self.transitions = exits_mod.tabulate_transitions(self.exited_to_date)
         self.follow_up_result = exits_mod.summarise_follow_up(data, as_of=self.as_of)
         self.trend = oc.estimate_trend(self.exited_to_date)
-        self.survival = oc.estimate_time_to_work(data, as_of=self.as_of)
+        # Other exits compete with work or studies (Aalen–Johansen, not 1 − KM).
+        self.survival = oc.estimate_cumulative_incidence(data, as_of=self.as_of)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.regression = oc.fit_outcome_model(
@@ -284,17 +288,11 @@ class ReportModel:
             )
         self.self_assessment = oc.test_self_assessment(self.exited_to_date)
 
-        self.goal = None
-        if params.goal_self_sufficiency_share is not None:
-            c = self.self_sufficient_to_date.overall
-            self.goal = oc.assess_goal(
-                c.count, c.n, params.goal_self_sufficiency_share, kind="self_sufficient"
-            )
-        elif params.goal_work_or_studies_share is not None:
-            c = self.work_or_studies_to_date.overall
-            self.goal = oc.assess_goal(
-                c.count, c.n, params.goal_work_or_studies_share, kind="work_or_studies"
-            )
+        # Every goal the parameters set (self-sufficiency first); `goal` is the first.
+        self.goal_assessments = compose.assess_goals(
+            params, self.self_sufficient_to_date.overall, self.work_or_studies_to_date.overall
+        )
+        self.goal = self.goal_assessments[0] if self.goal_assessments else None
         self.reference = None
         if params.reference_work_or_studies_share is not None:
             c = self.work_or_studies_to_date.overall
@@ -316,6 +314,9 @@ class ReportModel:
             )
             if inputs.finance is not None and len(inputs.finance)
             else None
+        )
+        self.investment = compose.investment_to_date(
+            params.investment_sek, inputs.finance, self.period
         )
         self.socioeconomic_result = self._build_socioeconomic()
         self._plan_disclosure()
@@ -339,13 +340,29 @@ class ReportModel:
 
     # --- composition helpers -------------------------------------------------------
     def _investment_sek(self) -> float | None:
-        if self.params.investment_sek is not None:
-            return float(self.params.investment_sek)
-        finance = self.inputs.finance
-        if finance is None or finance.empty:
-            return None
-        ends = finance["period"].map(lambda label: parse_period(str(label)).end)
-        return float(finance.loc[ends <= self.period.end, "invoiced_sek"].sum())
+        # The latest cumulative row per funder and year, summed (insats.budget).
+        return self.investment.total_sek if self.investment is not None else None
+
+    def _investment_text(self) -> Html:
+        """Which finance rows (or which parameter) the investment is taken from."""
+        ctx, inv = self.ctx, self.investment
+        if inv is None:
+            return Html("")
+        if inv.source == "parameter":
+            return ctx.paragraph(
+                self.t("build.socioeconomic.investment_parameter", total=ctx.sek(inv.total_sek))
+            )
+        rows = "; ".join(
+            f"{funder} {', '.join(labels)}" for funder, labels in inv.invoiced.row_labels().items()
+        )
+        return ctx.paragraph(
+            self.t(
+                "build.socioeconomic.investment_rows",
+                total=ctx.sek(inv.total_sek),
+                end=ctx.date(self.period.end),
+                rows=rows,
+            )
+        )
 
     def _build_socioeconomic(self):
         from insats.socioeconomic import build_account
@@ -410,11 +427,12 @@ class ReportModel:
                     proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high),
                 )
             )
-        if self.goal is not None:
-            g = self.goal.figure_data(ctx)
+        for goal in self.goal_assessments:
+            g = goal.figure_data(ctx)
             items.append(
                 self.t(
-                    f"build.summary.goal.{g['status']}",
+                    f"build.summary.goal_of.{g['status']}",
+                    what=self.t(goal.label_key),
                     target=ctx.pct(g["target_share"]),
                     observed=ctx.share(g["observed_share"], g.get("n")),
                     interval=ctx.share_range(g.get("ci_low"), g.get("ci_high"), g.get("n")),
@@ -539,9 +557,7 @@ class ReportModel:
 
     def goals(self) -> Html:
         ctx = self.ctx
-        parts = []
-        if self.goal is not None:
-            parts.append(self.goal.render(ctx))
+        parts = [goal.render(ctx) for goal in self.goal_assessments]
         if self.reference is not None:
             parts.append(self.reference.render(ctx))
         if not parts:
@@ -581,6 +597,7 @@ class ReportModel:
         return _section(
             "socioeconomic",
             self.t("report.section.socioeconomic"),
+            self._investment_text(),
             self.socioeconomic_result.render(ctx),
         )
 
@@ -666,9 +683,19 @@ class ReportModel:
             "self_sufficient_to_date": self.self_sufficient_to_date.figure_data(ctx),
             "exits": self.exits.figure_data(ctx),
             "follow_up": self.follow_up_result.figure_data(ctx),
+            "time_to_work_or_studies": self.survival.figure_data(ctx),
+            # per intake group, keyed by (municipality, group): "Klippan: 5"
+            "trend": self.trend.figure_data(ctx),
+            "work_or_studies_by_group": self.subgroups["group"].figure_data(ctx).get("by", {}),
+            "support_before_after": {
+                k: v
+                for k, v in self.transitions.figure_data(ctx).items()
+                if k in ("n", "before", "before_unknown", "after")
+            },
         }
         if self.goal is not None:
             data["goal"] = self.goal.figure_data(ctx)
+        data["goals"] = [g.figure_data(ctx) for g in self.goal_assessments]
         if self.reference is not None:
             data["reference"] = self.reference.figure_data(ctx)
         if self.budget_result is not None:
@@ -677,6 +704,8 @@ class ReportModel:
             data["recruitment"] = self.funnel.figure_data(ctx)
         if self.socioeconomic_result is not None:
             data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
+        if self.investment is not None:
+            data["investment"] = self.investment.figure_data()
         return data
 
     def emit_figures(self):

@@ -1,10 +1,15 @@
 """Number and date formats for report readers, through babel's CLDR locale data.
 
 Swedish: "1 460 000 kr", "24,5 %", "23 november 2026"; English: "SEK 1,460,000", "24.5%".
+
+Rounding is half up (away from zero), as a reader rounds by hand: 5 of 8 is 62.5 % and
+reads "63 %". (babel quantises in the current decimal context, whose default is
+banker's rounding, half to even, which would print "62 %".)
 """
 
 from __future__ import annotations
 
+import decimal
 import math
 from datetime import date
 
@@ -17,6 +22,21 @@ MISSING = "–"
 
 def _locale(language: str) -> str:
     return LOCALES[language]
+
+
+def _half_up() -> decimal.localcontext:
+    """A decimal context rounding half up (away from zero) for babel's quantisation."""
+    return decimal.localcontext(rounding=decimal.ROUND_HALF_UP)
+
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Round half up (away from zero) on the decimal value as printed.
+
+    >>> round_half_up(62.5), round(62.5), round_half_up(0.125, 2), round_half_up(-2.5)
+    (63.0, 62, 0.13, -3.0)
+    """
+    quantum = decimal.Decimal(1).scaleb(-digits)
+    return float(decimal.Decimal(str(value)).quantize(quantum, rounding=decimal.ROUND_HALF_UP))
 
 
 def _is_missing(value: object) -> bool:
@@ -34,12 +54,13 @@ def format_number(value: float | None, language: str = "sv", digits: int = 0) ->
     >>> format_number(1460000).replace("\\xa0", " ")
     '1 460 000'
     >>> format_number(2.25, "en", digits=1)
-    '2.2'
+    '2.3'
     """
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale(language))
+    with _half_up():
+        return format_decimal(value, format=pattern, locale=_locale(language))
 
 
 def format_count(value: int | None, language: str = "sv") -> str:
@@ -54,11 +75,14 @@ def format_share(value: float | None, language: str = "sv", digits: int = 0) -> 
     '24,5 %'
     >>> format_share(0.6667, "en")
     '67%'
+    >>> format_share(5 / 8).replace("\xa0", " ")  # 62.5 % rounds half up
+    '63 %'
     """
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    text = format_percent(value, format=pattern, locale=_locale(language))
+    with _half_up():
+        text = format_percent(value, format=pattern, locale=_locale(language))
     return text.replace(" %", "%").replace("\xa0%", "%") if language == "en" else text
 
 
@@ -67,11 +91,16 @@ def format_share_range(low: float | None, high: float | None, language: str = "s
 
     >>> format_share_range(0.39, 0.86).replace("\\xa0", " ")
     '39–86 %'
+    >>> format_share_range(1.0, 1.0).replace("\\xa0", " ")
+    '100 %'
     """
     if _is_missing(low) or _is_missing(high):
         return MISSING
-    lo = format_number(100 * low, language, 0)
+    # 100 · low in decimal, so that e.g. 0.145 is 14.5 (not 14.4999…) before rounding
+    lo = format_number(decimal.Decimal(str(float(low))) * 100, language, 0)
     hi = format_share(high, language)
+    if format_number(decimal.Decimal(str(float(high))) * 100, language, 0) == lo:
+        return hi  # both ends round alike: a point, not a degenerate "63–63 %"
     return f"{lo}–{hi}"
 
 
@@ -102,7 +131,7 @@ def format_years(value: float | None, language: str = "sv") -> str:
     """Format a duration in years as years and months: "2 år 3 mån" / "2 yr 3 mo"."""
     if _is_missing(value):
         return MISSING
-    total_months = int(round(float(value) * 12))
+    total_months = int(round_half_up(float(value) * 12))
     years, months = divmod(total_months, 12)
     if language == "sv":
         parts = ([f"{years} år"] if years else []) + ([f"{months} mån"] if months else [])
