@@ -37,17 +37,28 @@ and tax are financial and cancel in the society total)::
     transfer A of a support:  payer transfer −A,  individual transfer +A
     subsidy S of an outcome:  payer transfer −S,  employer transfer +S
     service C of a status:    producer service −C
+    displacement d (subsidised job):  employer production −d·W(1+e)
 
 with e, m, r the employer contribution, municipal and regional tax rates. The
 individual's production is the value of the work at its labour cost; in a subsidised
-job the employer gets that work paid by the state, which shows as the employer's gain.
-Summed over all actors transfers and taxes cancel, so society = production − services.
+job the employer (``subsidised_employer_actor``: by default the municipality) gets that
+work paid by the state, which shows as the employer's gain; displacement scales the
+production (booked against the employer), never the state's subsidy payment. Summed
+over all actors transfers and taxes cancel, so society = production − services.
+A wage and the subsidy derived from it scale with the person's extent of work
+(``work_extent``; unknown = full time).
 
-Effect = after − counterfactual, per person-year, scaled by attribution, by
-(1 − displacement) for subsidised jobs, by (1 − deadweight), by (1 − drop-off)^k in
-the k-th year after the first effect year, and pro-rated by whole months in the first
-year: the account starts in the month of the cohort's first start date and a person's
-effect starts in the month they leave (a person leaving 7 months in gets 5/12 of a year).
+Timing (each person's own clock, month by month): a person's effect starts in the month
+they leave and lasts ``horizon_years`` × 12 months; the account starts in the month of
+the cohort's first start date (when the investment is made) and runs until the last
+effect ends. Effect = after − counterfactual in each month, scaled by attribution, by
+(1 − deadweight) and by (1 − drop-off)^k in the k-th year since the person's exit.
+Time-limited statuses (catalogue ``duration_months``) end: a time-limited outcome
+(extratjänst, 12 months from the exit) falls back to the counterfactual status (or
+job seeking on ``fallback_support``); a time-limited support (etableringsersättning,
+24 months from the start in the insats) becomes ``support_after_time_limit``, in the
+counterfactual and after the insats alike. Flows are discounted by the account year
+they fall in (year 0 undiscounted).
 """
 
 from __future__ import annotations
@@ -260,7 +271,9 @@ def status_coefficients(
                     continue
                 coef[s, k, a["individual"], j["production"]] += 1 + e
                 if outcome == "subsidised_employment":
-                    displaceable[s, k, a["individual"], j["production"]] += 1 + e
+                    # displacement: part of this work would have been done by someone else
+                    # anyway; the loss is booked against the subsidised employer
+                    displaceable[s, k, receiver, j["production"]] += 1 + e
                 coef[s, k, a["individual"], j["tax"]] -= e + m + r
                 coef[s, k, a["other_state"], j["tax"]] += e
                 coef[s, k, a["municipality"], j["tax"]] += m

@@ -111,6 +111,7 @@ class SocioeconomicAccount:
     n_unknown_start: int = 0
     n_extent_unknown: int = 0
     n_in_work: int = 0
+    n_share: int = 0  # denominator of the outcome share (see build_account)
     _mc_summary: pd.DataFrame | None = field(default=None, repr=False)
 
     # --- tidy views ------------------------------------------------------------------
@@ -275,7 +276,7 @@ class SocioeconomicAccount:
         successes = ctx.t(
             "socioeconomic.lead_successes",
             successes=ctx.count(self.n_successes),
-            n=ctx.count(self.n_with_effect),
+            n=ctx.count(self.n_share),
             total=ctx.count(self.n_participants),
         )
         return ctx.paragraph(" ".join([text, *pockets, successes]))
@@ -602,7 +603,7 @@ class SocioeconomicAccount:
                         path=Path(self.catalogue.price_index_path).name,
                         reference=ctx.pct(self.params.reference_work_or_studies_share),
                         successes=ctx.count(self.n_successes),
-                        n=ctx.count(self.n_with_effect),
+                        n=ctx.count(self.n_share),
                         low=ctx.pct(self.deadweight_range[0]),
                         high=ctx.pct(self.deadweight_range[1]),
                     ),
@@ -680,7 +681,7 @@ class SocioeconomicAccount:
             reference=ctx.pct(p.reference_work_or_studies_share),
             reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
             successes=ctx.count(self.n_successes),
-            n=ctx.count(self.n_with_effect),
+            n=ctx.count(self.n_share),
             level=ctx.pct(INTERVAL_LEVEL),
             size=ctx.t(
                 "socioeconomic.method.reference_size_known"
@@ -735,10 +736,10 @@ class SocioeconomicAccount:
             "deadweight": float(self.deadweight),
             "deadweight_source": self.deadweight_source,
             "deadweight_interval": [float(self.deadweight_range[0]), float(self.deadweight_range[1])],
-            "outcome_share": ctx.share_value(self.outcome_share, self.n_with_effect),
+            "outcome_share": ctx.share_value(self.outcome_share, self.n_share),
             "outcome_share_interval": [
-                ctx.statistic_value(lo, self.n_with_effect),
-                ctx.statistic_value(hi, self.n_with_effect),
+                ctx.statistic_value(lo, self.n_share),
+                ctx.statistic_value(hi, self.n_share),
             ],
             "subsidised_employer_actor": self.params.subsidised_employer_actor,
             "who_gains": self.who_gains(),
@@ -868,8 +869,12 @@ def build_account(
 
     n = int(len(df))
     n_effect = int(statuses["has_effect"].sum()) if n else 0
+    # The share's denominator: everyone who left with a known support at start (an early
+    # exit without a known outcome stays in it as no success; without a known start
+    # there is no counterfactual). Sample Första steget 2021-T2: 24 of 62.
+    n_share = n - int((statuses["after_source"] == "unknown_start").sum()) if n else 0
     n_success = int(statuses["is_success"].sum()) if n else 0
-    deadweight, dw_source = resolve_deadweight(params, n_success, n_effect)
+    deadweight, dw_source = resolve_deadweight(params, n_success, n_share)
 
     evaluator = Evaluator(
         engine=engine,
@@ -972,8 +977,8 @@ def build_account(
     break_even = pd.DataFrame(be_rows)
 
     # uncertainty: the account's own share, Jeffreys draws; deadweight from its source
-    share0 = n_success / n_effect if n_effect else 0.0
-    interval = outcome_share_interval or _wilson(n_success, n_effect)
+    share0 = n_success / n_share if n_share else 0.0
+    interval = outcome_share_interval or _wilson(n_success, n_share)
     lo = min(interval[0], share0)
     hi = max(interval[1], share0)
     if dw_source == "reference":
@@ -986,7 +991,7 @@ def build_account(
         )
     share_model = ShareModel(
         successes=n_success,
-        n=n_effect,
+        n=n_share,
         deadweight=dw_triple,
         reference_share=params.reference_work_or_studies_share
         if dw_source == "reference"
@@ -1041,6 +1046,7 @@ def build_account(
         transitions=transitions,
         n_participants=n,
         n_with_effect=n_effect,
+        n_share=n_share,
         n_successes=n_success,
         outcome_share=share0,
         outcome_share_interval=(float(interval[0]), float(interval[1])),
