@@ -316,12 +316,12 @@ def test_a_support_without_a_catalogue_row_is_an_error_naming_the_code(tmp_path)
         investment_sek=100_000,
         unit_costs_path=str(catalogue),
     )
-    assert done.returncode != 0
-    shown = done.stdout + done.stderr
-    if (out / "error.html").exists():
-        shown += (out / "error.html").read_text(encoding="utf-8")
-    assert "sickness_benefit" in shown and "no unit cost" in shown
-    assert not (out / "report.html").exists()
+    # refused before the notebook runs: one clear line, exit 1, nothing written
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "no unit cost for support code(s) ['sickness_benefit']" in done.stderr
+    assert "enhetskostnader.csv" in done.stderr
+    assert not (out / "report.html").exists() and not (out / "error.html").exists()
 
 
 def test_sample_account_uses_its_own_share(tmp_path):

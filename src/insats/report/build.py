@@ -160,6 +160,9 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     from insats.socioeconomic.catalogue import load_catalogue
 
     catalogue = load_catalogue(params)  # fails early, naming the file, if it is broken
+    from insats.socioeconomic.catalogue import check_catalogue_covers
+
+    check_catalogue_covers(catalogue, participants, params)  # no support costs a silent zero
     files["unit_costs"] = Path(catalogue.unit_costs_path)
     files["price_index"] = Path(catalogue.price_index_path)
     catalogue_info = {

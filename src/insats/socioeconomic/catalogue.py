@@ -434,6 +434,28 @@ def caseworker_estimates(params) -> pd.DataFrame:
     )
 
 
+SUPPORT_COLUMNS = ("support_at_start", "support_at_exit", "support_6m", "support_12m")
+
+
+def check_catalogue_covers(catalogue: UnitCostCatalogue, participants: pd.DataFrame, params):
+    """Stop before a report is made when a support code in the data (or in the
+    parameters' fallbacks) has no unit cost: leaving it or moving to it would otherwise
+    be booked as a silent zero.
+
+    Raises:
+        CatalogueError: naming the catalogue file and every code without a row.
+    """
+    codes: set[str] = set()
+    for column in SUPPORT_COLUMNS:
+        if column in participants:
+            codes |= {str(c) for c in participants[column].dropna().unique()}
+    for key in ("fallback_support", "support_after_time_limit"):
+        value = getattr(params, key, None)
+        if value:
+            codes.add(str(value))
+    catalogue.check_supports(codes)
+
+
 def load_catalogue(params) -> UnitCostCatalogue:
     """The catalogue a report uses: its own files if the parameters name them, else the
     shipped ones, rebased to ``params.price_year``, plus the caseworker estimates."""
