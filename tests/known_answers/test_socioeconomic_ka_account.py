@@ -232,6 +232,11 @@ def test_deadweight_from_the_reference_and_the_jeffreys_share(tmp_path):
     assert socio["deadweight"] == pytest.approx(0.5)
     assert socio["deadweight_source"] == "reference"
     assert socio["npv_sek"]["society"] == pytest.approx(0.5 * 4 * P - 500_000, abs=1e-3)
+    # break-even on the NPV's timing and deadweight: one more success is worth
+    # (1 − 0.5) × P = 170 083.764 to society → ⌈500 000 / 170 083.764⌉ = ⌈2.94⌉ = 3;
+    # to the municipality (1 − 0.5) × (W·m + FBS) = 79 415.754 → ⌈6.30⌉ = 7
+    assert socio["break_even_participants"]["society"] == 3
+    assert socio["break_even_participants"]["municipality"] == 7
     # the account's own share 4/10 with its Wilson interval 16.8 %–68.7 %
     assert socio["outcome_share"] == pytest.approx(0.4)
     assert socio["outcome_share_interval"] == pytest.approx([0.1682, 0.6873], abs=1e-4)
