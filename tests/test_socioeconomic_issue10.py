@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_socioeconomic_model import PRODUCTION, cohort, make_params, person
 
 from insats.cohort.schema import parse_work_extent
 from insats.report.context import RenderContext
 from insats.socioeconomic import build_account
 from insats.socioeconomic.engine import Timing, person_path
+from test_socioeconomic_model import PRODUCTION, cohort, make_params, person
 
 
 def test_switching_values_are_plausible_or_none():
@@ -19,7 +19,10 @@ def test_switching_values_are_plausible_or_none():
     # hardly moves with the subsidised wage (12 months, half displaced), so the wage that
     # would make it zero is far outside any plausible range → not shown (None)
     df = pd.concat(
-        [cohort(19, 6), pd.DataFrame([person(99, outcome="subsidised_employment", support="wage")])],
+        [
+            cohort(19, 6),
+            pd.DataFrame([person(99, outcome="subsidised_employment", support="wage")]),
+        ],
         ignore_index=True,
     )
     acc = build_account(
@@ -63,9 +66,7 @@ def test_time_limited_job_then_counterfactual_on_the_persons_own_clock():
         durations={"establishment_allowance": 24},
         support_after_time_limit="activity_support",
     )
-    path = person_path(
-        2, 0, ("employment", "wage"), ("job_seeking", "establishment_allowance"), t
-    )
+    path = person_path(2, 0, ("employment", "wage"), ("job_seeking", "establishment_allowance"), t)
     assert path == [
         (2, 24, ("employment", "wage"), ("job_seeking", "establishment_allowance")),
         (24, 38, ("employment", "wage"), ("job_seeking", "activity_support")),
@@ -82,9 +83,9 @@ def test_two_cohorts_two_years_apart_exactly_twice_one():
     )
     params = make_params(horizon_years=3, discount_rate=0.0)
     a = build_account(one, params, investment_sek=0.0).summary.set_index("actor")
-    b = build_account(pd.concat([one, later], ignore_index=True), params, investment_sek=0.0).summary.set_index(
-        "actor"
-    )
+    b = build_account(
+        pd.concat([one, later], ignore_index=True), params, investment_sek=0.0
+    ).summary.set_index("actor")
     assert b.loc["society", "effect_sek"] == pytest.approx(2 * a.loc["society", "effect_sek"])
     assert a.loc["society", "effect_sek"] == pytest.approx(3 * PRODUCTION)
 

@@ -210,9 +210,7 @@ def test_deadweight_from_the_reference_and_the_jeffreys_share(tmp_path):
     # the deadweight follows from the reference: 0.2 × 10 = 2 of the 4 successes would
     # have happened anyway → 50 %. Horizon 1, no discounting, the municipality pays
     # 500 000: society = (1 − 0.5) × 4 × P − 500 000 = 180 335.056 kr.
-    rows = [
-        person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(4)
-    ] + [
+    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(4)] + [
         person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
         for i in range(6)
     ]

@@ -302,7 +302,9 @@ class UnitCostCatalogue:
     def durations(self) -> dict[str, int]:
         """Months each time-limited status lasts (statuses without a limit are absent)."""
         rows = self.items.dropna(subset=["duration_months"])
-        return {str(s): int(d) for s, d in zip(rows["status"], rows["duration_months"], strict=True)}
+        return {
+            str(s): int(d) for s, d in zip(rows["status"], rows["duration_months"], strict=True)
+        }
 
     def check_supports(self, codes) -> None:
         """Fail, naming the code, when a support code in use has no catalogue row.
@@ -311,9 +313,7 @@ class UnitCostCatalogue:
             CatalogueError: a support other than wage/none/unknown without any row.
         """
         known = set(self.items["status"])
-        missing = sorted(
-            {str(c) for c in codes} - known - set(SUPPORT_WITHOUT_ROW) - set(OUTCOME)
-        )
+        missing = sorted({str(c) for c in codes} - known - set(SUPPORT_WITHOUT_ROW) - set(OUTCOME))
         if missing:
             raise CatalogueError(
                 f"{self.unit_costs_path}: no unit cost for support code(s) {missing}: "
@@ -364,9 +364,7 @@ def build_catalogue(
             "source": frame["source"],
             "note": frame["note"],
             "is_estimate": False,
-            "duration_months": frame["duration_months"]
-            if "duration_months" in frame
-            else np.nan,
+            "duration_months": frame["duration_months"] if "duration_months" in frame else np.nan,
             "moves_with": frame["moves_with"] if "moves_with" in frame else "",
         }
     )

@@ -444,7 +444,9 @@ class Engine:
                 "after": list(
                     zip(effective["after_outcome"], effective["after_support"], strict=True)
                 ),
-                "cf": list(zip(effective["start_outcome"], effective["start_support"], strict=True)),
+                "cf": list(
+                    zip(effective["start_outcome"], effective["start_support"], strict=True)
+                ),
                 "exit": effective["effect_month"].astype(int).to_numpy(),
                 "start": start_month.to_numpy(),
                 "extent": extent.to_numpy(),
@@ -495,8 +497,14 @@ class Engine:
         return self.statuses.index(status)
 
     def _accumulate(
-        self, out: np.ndarray, *, success: bool, attribution: float, displacement: float,
-        drop_off_rate: float, weight_per_group: np.ndarray,
+        self,
+        out: np.ndarray,
+        *,
+        success: bool,
+        attribution: float,
+        displacement: float,
+        drop_off_rate: float,
+        weight_per_group: np.ndarray,
     ) -> None:
         months = np.arange(out.shape[0])
         for g, w in zip(self.groups.itertuples(index=False), weight_per_group, strict=True):
@@ -511,9 +519,7 @@ class Engine:
                     ic
                 ]
                 m = months[m0:m1]
-                weights = (
-                    w * attribution * (1.0 - drop_off_rate) ** ((m - g.exit) // 12) / 12.0
-                )
+                weights = w * attribution * (1.0 - drop_off_rate) ** ((m - g.exit) // 12) / 12.0
                 out[m0:m1] += weights[:, None, None, None] * delta[None]
 
     def exposures(

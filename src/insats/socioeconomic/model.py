@@ -735,7 +735,10 @@ class SocioeconomicAccount:
             "discount_rate": float(self.params.discount_rate),
             "deadweight": float(self.deadweight),
             "deadweight_source": self.deadweight_source,
-            "deadweight_interval": [float(self.deadweight_range[0]), float(self.deadweight_range[1])],
+            "deadweight_interval": [
+                float(self.deadweight_range[0]),
+                float(self.deadweight_range[1]),
+            ],
             "outcome_share": ctx.share_value(self.outcome_share, self.n_share),
             "outcome_share_interval": [
                 ctx.statistic_value(lo, self.n_share),
@@ -754,9 +757,7 @@ class SocioeconomicAccount:
         }
 
 
-def resolve_deadweight(
-    params: ReportParameters, successes: int, n: int
-) -> tuple[float, str]:
+def resolve_deadweight(params: ReportParameters, successes: int, n: int) -> tuple[float, str]:
     """The deadweight the account uses and where it comes from.
 
     ``parameter`` when ``deadweight`` is set; else ``reference`` when a reference rate

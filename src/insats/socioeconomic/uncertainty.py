@@ -270,9 +270,7 @@ def run_monte_carlo(
     pv = amounts @ evaluator.item_pv()  # [draw, actor]
     npv = multiplier[:, None] * pv - evaluator.investment[None, :]
     npv = np.concatenate([npv, npv.sum(axis=1, keepdims=True)], axis=1)
-    return MonteCarloResult(
-        draws=draws, seed=seed, actors=actors, npv_sek=npv, deadweight_draws=dw
-    )
+    return MonteCarloResult(draws=draws, seed=seed, actors=actors, npv_sek=npv, deadweight_draws=dw)
 
 
 def _root(fn, lo: float, hi: float) -> float | None:
