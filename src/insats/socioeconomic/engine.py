@@ -439,6 +439,13 @@ class Engine:
             if "start_month" in effective
             else pd.Series(0, index=effective.index)
         )
+        # the start month only matters for a time-limited support (it is that support's
+        # clock); elsewhere it is set to 0 so that persons share groups
+        limited = effective["start_support"].isin(list(timing.durations)) | effective[
+            "after_support"
+        ].isin(list(timing.durations))
+        if timing.fallback_support not in timing.durations:
+            start_month = start_month.where(limited.to_numpy(), 0)
         frame = pd.DataFrame(
             {
                 "after": list(
