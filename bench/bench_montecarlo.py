@@ -14,8 +14,8 @@ import pandas as pd
 
 from insats.params import ReportParameters
 from insats.socioeconomic import build_account, load_catalogue
-from insats.socioeconomic.engine import Engine, Rates, assign_statuses
-from insats.socioeconomic.uncertainty import Evaluator, run_monte_carlo
+from insats.socioeconomic.engine import Engine, Rates, Timing, assign_statuses
+from insats.socioeconomic.uncertainty import Evaluator, ShareModel, run_monte_carlo
 
 PERSONS = 10_000
 DRAWS = 10_000
@@ -89,13 +89,14 @@ def main() -> None:
     )
     t0 = time.perf_counter()
     statuses = assign_statuses(df)
-    engine = Engine.from_statuses(statuses, items, rates, params.split_state)
+    timing = Timing(params.horizon_years, catalogue.durations())
+    engine = Engine.from_statuses(statuses, items, rates, params.split_state, timing=timing)
     prepare = time.perf_counter() - t0
     evaluator = Evaluator(
         engine=engine,
         horizon_years=params.horizon_years,
         discount_rate=params.discount_rate,
-        deadweight=params.deadweight,
+        deadweight=0.0,
         attribution=params.attribution,
         displacement=params.displacement,
         drop_off_rate=params.drop_off_rate,
@@ -104,8 +105,7 @@ def main() -> None:
     )
     low = items["low_sek_per_year"].to_numpy(dtype=float)
     high = items["high_sek_per_year"].to_numpy(dtype=float)
-    share = (0.2, 0.3, 0.4)
-    deadweight = (0.0, 0.0, 0.1)
+    shares = ShareModel(successes=3_000, n=PERSONS, deadweight=(0.0, 0.0, 0.1))
 
     def monte_carlo():
         evaluator._cache.clear()  # include the cohort's exposures in every run
@@ -113,8 +113,7 @@ def main() -> None:
             evaluator,
             low=low,
             high=high,
-            share=share,
-            deadweight=deadweight,
+            shares=shares,
             draws=DRAWS,
             seed=params.seed,
         )
@@ -129,7 +128,7 @@ def main() -> None:
     t_full = time.perf_counter() - t0
     print(
         f"cohort {PERSONS} persons, {DRAWS} draws, {len(items)} unit-cost items, "
-        f"{len(engine.group_count)} status groups"
+        f"{len(engine.groups)} status groups, {engine.months} account months"
     )
     print(f"status assignment + grouping (once):  {prepare:8.3f} s")
     print(f"Monte Carlo (best of {REPEATS}):           {t_mc:8.4f} s")

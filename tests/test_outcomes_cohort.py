@@ -239,6 +239,7 @@ def make_cohort() -> pd.DataFrame:
     df["support_at_start"] = "social_assistance"
     df["birth_region"] = pd.NA
     df["swedish_level"] = pd.NA
+    df["work_extent"] = float("nan")  # the contract's extent of work (issue 10): unknown
     df["source_row"] = range(2, len(df) + 2)
     return df
 

@@ -180,8 +180,11 @@ def test_payback_in_years_and_months():
 
 
 def test_payback_function_edges():
-    assert payback_years(0, np.array([1.0])) == 0.0
-    assert payback_years(10, np.array([-5.0, 5.0, 20.0])) == pytest.approx(2.5)
+    # issue 10 item 16: an actor without investment has no payback time (was 0.0)
+    assert payback_years(0, np.array([1.0])) is None
+    assert payback_years(10, np.array([-5.0, 5.0, 20.0]), per_year=1) == pytest.approx(2.5)
+    # monthly flows (the default): 10 repaid by 20 a month from month 3 → 2.5 months
+    assert payback_years(10, np.array([-5.0, 5.0, 20.0])) == pytest.approx(2.5 / 12)
     assert payback_years(10, np.array([])) is None
 
 
@@ -226,7 +229,9 @@ def test_first_year_is_pro_rated_by_months():
 
 def test_subsidised_job_state_pays_employer_gains_and_displacement():
     df = pd.DataFrame([person(0, outcome="subsidised_employment", support="wage")])
-    account = build_account(df, make_params(), investment_sek=0.0)
+    account = build_account(
+        df, make_params(subsidised_employer_actor="employer"), investment_sek=0.0
+    )
     s = summary(account)
     subsidy = 28_347.29 * 12  # extratjänst: full wage + contributions, catalogue row
     # state: + employer contributions − subsidy
@@ -269,7 +274,10 @@ def test_status_rules_latest_known_early_exits_and_ongoing():
     assert st_.loc[3, "has_effect"] and st_.loc[3, "is_success"]
     assert not st_.loc[4, "has_effect"]
     assert st_.loc[5, ["after_outcome", "after_support"]].tolist() == ["employment", "wage"]
-    assert st_["is_success"].tolist() == [True, True, False, True, False, True]
+    # issue 10 (with item 14): an unknown support at start is not "not self-sufficient
+    # before", so person 5 has no counterfactual, no effect and is no success (was True)
+    assert not st_.loc[5, "has_effect"] and st_.loc[5, "after_source"] == "unknown_start"
+    assert st_["is_success"].tolist() == [True, True, False, True, False, False]
 
 
 def test_investment_errors_and_funder_split():

@@ -35,9 +35,11 @@ def test_monte_carlo_is_reproducible_with_its_seed():
     assert a.monte_carlo.npv_sek.shape == (500, len(a.actors) + 1)
 
 
-def test_monte_carlo_without_ranges_reproduces_the_point_estimate():
-    # no cost range, a degenerate share interval and no deadweight range: every draw
-    # equals the point estimate
+def test_monte_carlo_share_is_the_accounts_own_jeffreys_draw():
+    # issue 10 item 5 (replaces the triangular share over a given interval): without
+    # cost ranges and deadweight range the only spread is the account's own share,
+    # 5 successes of 20 with an effect, drawn from Beta(5 + ½, 20 − 5 + ½); every
+    # effect scales by p / 0.25, so society's draw is (p / 0.25) × 5 P − I.
     df = cohort(20, 5)
     params = make_params(relative_cost_range=0.0, deadweight_range=0.0, monte_carlo_draws=50)
     from insats.socioeconomic import load_catalogue
@@ -49,27 +51,24 @@ def test_monte_carlo_without_ranges_reproduces_the_point_estimate():
     cat = type(cat)(
         items=items, price_year=cat.price_year, unit_costs_path="x", price_index_path="y"
     )
-    acc = build_account(
-        df, params, investment_sek=1_200_000, catalogue=cat, outcome_share_interval=(0.25, 0.25)
-    )
-    expected = 5 * PRODUCTION - 1_200_000
+    acc = build_account(df, params, investment_sek=1_200_000, catalogue=cat)
+    u = np.random.default_rng(params.seed).random((50, len(items) + 2))
+    p = stats.beta.ppf(u[:, len(items)], 5.5, 15.5)
+    expected = p / 0.25 * 5 * PRODUCTION - 1_200_000
     assert np.allclose(acc.monte_carlo.npv_sek[:, -1], expected)
-    assert acc.uncertainty().set_index("actor").loc["society", "probability_positive"] == 1.0
+    # the interval shown is Wilson(5, 20) = 11.2 %–46.9 %
+    assert acc.outcome_share_interval == pytest.approx((0.1119, 0.4687), abs=1e-4)
 
 
-def test_outcome_share_interval_moves_the_spread():
-    df = cohort(20, 5)
-    narrow = build_account(
-        df, make_params(), investment_sek=1e6, outcome_share_interval=(0.24, 0.26)
-    ).uncertainty()
-    wide = build_account(
-        df, make_params(), investment_sek=1e6, outcome_share_interval=(0.05, 0.6)
-    ).uncertainty()
+def test_more_participants_narrow_the_spread():
+    small = build_account(cohort(20, 5), make_params(), investment_sek=1e6).uncertainty()
+    large = build_account(cohort(80, 20), make_params(), investment_sek=4e6).uncertainty()
     width = lambda u: float(  # noqa: E731
         u.set_index("actor").loc["society", "high_sek"]
         - u.set_index("actor").loc["society", "low_sek"]
     )
-    assert width(wide) > width(narrow)
+    # same share (25 %); the spread per participant is smaller with four times as many
+    assert width(large) / 80 < width(small) / 20
 
 
 def test_switching_values_make_society_npv_zero():
@@ -108,6 +107,14 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
         "payback_years",
         "break_even_participants",
         "probability_positive",
+        # issue 10: the account's timing, deadweight source, own share, employer, gainers
+        "account_years",
+        "deadweight_source",
+        "deadweight_interval",
+        "outcome_share",
+        "outcome_share_interval",
+        "subsidised_employer_actor",
+        "who_gains",
     }
     assert data["investment_sek"] == {"state": 600_000, "region": 300_000, "municipality": 300_000}
     assert set(data["npv_sek"]) == {"municipality", "region", "state", "individual", "society"}

@@ -81,7 +81,9 @@ class ReportParameters(BaseModel):
     # Real discount rate; 3.5 % as in the UK Green Book (HM Treasury 2022) and the
     # Greater Manchester CBA model; Trafikverket's ASEK uses 3.5 % too.
     discount_rate: float = Field(0.035, ge=0, le=0.2)
-    deadweight: float = Field(0.0, ge=0, le=1)
+    # Deadweight: blank = derived from the reference rate when one is given (the
+    # counterfactual successes are reference share × participants), else 0.
+    deadweight: float | None = Field(None, ge=0, le=1)
     attribution: float = Field(1.0, ge=0, le=1)
     displacement: float = Field(0.0, ge=0, le=1)
     drop_off_rate: float = Field(0.0, ge=0, le=1)
@@ -117,6 +119,20 @@ class ReportParameters(BaseModel):
         description="Show the state as Arbetsförmedlingen, Försäkringskassan and "
         "other state instead of one actor.",
     )
+    # Who employs a person in a subsidised job (and so receives the state's wage
+    # subsidy): usually the municipality itself (extratjänster in schools, förskolor,
+    # äldreboenden in seed 002); "employer" keeps a separate actor for private employers.
+    subsidised_employer_actor: Literal["municipality", "region", "state", "employer"] = (
+        "municipality"
+    )
+    # After a time-limited outcome ends (catalogue column duration_months, extratjänst
+    # 12 months) the person falls back to: blank = the counterfactual status (job seeking
+    # on the support at start), or job seeking on this support code.
+    fallback_support: str | None = None
+    # After a time-limited support ends (etableringsersättning: 24 months) a person
+    # without work moves to this support: ekonomiskt bistånd is the common next step;
+    # use activity_support when they enter Arbetsförmedlingen's programmes instead.
+    support_after_time_limit: str = "social_assistance"
 
     # --- disclosure control ----------------------------------------------------------
     min_cell_count: int = Field(5, ge=1, le=100)  # SCB: fewer than five persons shown as ".."
@@ -140,6 +156,18 @@ class ReportParameters(BaseModel):
             raise ValueError(f"funder_shares must sum to 1, got {sum(value.values()):.4f}")
         if any(v < 0 for v in value.values()):
             raise ValueError("funder_shares must not be negative")
+        return value
+
+    @field_validator("fallback_support", "support_after_time_limit")
+    @classmethod
+    def _support_code(cls, value: str | None) -> str | None:
+        from insats.cohort.schema import SUPPORT
+
+        if value is not None and value not in set(SUPPORT) - {"unknown"}:
+            raise ValueError(
+                f"expected a support code ({', '.join(sorted(set(SUPPORT) - {'unknown'}))}), "
+                f"got {value!r}"
+            )
         return value
 
     @model_validator(mode="after")

@@ -203,8 +203,44 @@ PARTICIPANTS = TableSchema(
             min_value=1,
             max_value=10,
         ),
+        Column(
+            "work_extent",
+            ("omfattning", "arbetsomfattning", "sysselsättningsgrad"),
+            kind="extent",
+            description="Extent of the work after the insats as a share of full time: "
+            "heltid = 1.0, deltid = 0.5 (assumption), '75 %' or '75' = 0.75; blank = "
+            "unknown (the account then assumes full time and says so).",
+        ),
     ),
 )
+
+# Words for the extent of work (SUS registers omfattning heltid/deltid). Deltid without
+# a percentage is taken as half time: an assumption, said in the account's method text.
+WORK_EXTENT_WORDS: dict[str, float] = {"heltid": 1.0, "deltid": 0.5}
+PART_TIME_ASSUMED_SHARE = 0.5
+
+
+def parse_work_extent(value: object) -> float | None:
+    """Read an extent of work as a share of full time; None when blank; raise ValueError.
+
+    >>> [parse_work_extent(v) for v in ("heltid", "Deltid", "75 %", "75", "0,5", "100%", "")]
+    [1.0, 0.5, 0.75, 0.75, 0.5, 1.0, None]
+    """
+    text = normalise_token("" if value is None else str(value))
+    if text in ("", "nan", "none", "<na>"):
+        return None
+    if text in WORK_EXTENT_WORDS:
+        return WORK_EXTENT_WORDS[text]
+    number = text.replace("%", "").replace("procent", "").replace(",", ".").strip()
+    try:
+        share = float(number)
+    except ValueError:
+        raise ValueError(text) from None
+    if share > 1.0 or "%" in text or "procent" in text:
+        share /= 100.0
+    if not 0.0 < share <= 1.0:
+        raise ValueError(text)
+    return share
 
 FINANCE = TableSchema(
     name="finance",

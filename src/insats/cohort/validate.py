@@ -84,7 +84,7 @@ PARTICIPANT_COLUMNS = (
     "birth_year", "birth_region", "education", "swedish_level", "referral",
     "support_at_start", "start_date", "end_date", "exit_reason", "outcome_at_exit",
     "support_at_exit", "outcome_6m", "outcome_12m", "support_6m", "support_12m",
-    "self_assessment_start", "self_assessment_end", "source_row",
+    "self_assessment_start", "self_assessment_end", "work_extent", "source_row",
 )  # fmt: skip
 FINANCE_COLUMNS = (
     "project", "funder", "period", "period_start", "period_end",
@@ -703,6 +703,7 @@ def _participants(
 
     out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
+    out["work_extent"] = _work_extent(t)
 
     t.duplicate_codes(
         "participant_id",
@@ -715,6 +716,28 @@ def _participants(
     frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
     assert len(frame) == n
     return frame, t.finish()
+
+
+def _work_extent(t: _Table) -> pd.Series:
+    """Extent of work as a share of full time (NaN = blank or unreadable, flagged)."""
+    from insats.cohort.schema import parse_work_extent
+
+    values, bad = [], []
+    for text in t.text("work_extent"):
+        try:
+            share = parse_work_extent(text)
+        except ValueError:
+            share, is_bad = None, True
+        else:
+            is_bad = False
+        values.append(np.nan if share is None else share)
+        bad.append(is_bad)
+    t.flag(
+        "work_extent",
+        np.array(bad, dtype=bool),
+        "heltid, deltid, or a share of full time like 75 %, 75 or 0,75",
+    )
+    return pd.Series(values, index=t.index, dtype="float64")
 
 
 # --- finance and funnel ------------------------------------------------------------------

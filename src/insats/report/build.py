@@ -166,6 +166,9 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     from insats.socioeconomic.catalogue import load_catalogue
 
     catalogue = load_catalogue(params)  # fails early, naming the file, if it is broken
+    from insats.socioeconomic.catalogue import check_catalogue_covers
+
+    check_catalogue_covers(catalogue, participants, params)  # no support costs a silent zero
     files["unit_costs"] = Path(catalogue.unit_costs_path)
     files["price_index"] = Path(catalogue.price_index_path)
     catalogue_info = {
@@ -370,14 +373,8 @@ class ReportModel:
         investment = self._investment_sek()
         if investment is None or self.exited_to_date.empty:
             return None
-        c = self.work_or_studies_to_date.overall
-        interval = (c.ci_low, c.ci_high) if c.n else None
-        return build_account(
-            self.exited_to_date,
-            self.params,
-            investment_sek=investment,
-            outcome_share_interval=interval,
-        )
+        # the account's own share and interval (issue 10 item 5), not work or studies'
+        return build_account(self.exited_to_date, self.params, investment_sek=investment)
 
     def t(self, key: str, **fields: object) -> str:
         return self.ctx.t(key, **fields)
@@ -481,11 +478,7 @@ class ReportModel:
                     probability=ctx.pct(s["probability_positive"].get("society")),
                 )
             )
-            gains = sorted(
-                (a for a in s["npv_sek"] if a not in ("society", "employer")),
-                key=lambda a: s["npv_sek"][a],
-                reverse=True,
-            )
+            gains = s.get("who_gains") or []  # largest gain first, employer included
             if gains:
                 items.append(
                     self.t(

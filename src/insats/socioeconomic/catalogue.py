@@ -47,6 +47,14 @@ STATE_PARTS = ("employment_service", "social_insurance", "other_state")
 CATALOGUE_ACTORS = ("municipality", "region", "state", *STATE_PARTS, "individual")
 CATALOGUE_COLUMNS = ("status", "actor", "kind", "amount_sek", "per", "price_year", "source", "note")
 OPTIONAL_COLUMNS = ("low_sek", "high_sek")
+# Optional text columns: ``duration_months`` (how long the status lasts, blank = as long
+# as the account; all rows of a status must agree) and ``moves_with`` (the item, as
+# ``status:actor:kind``, whose uncertainty this derived amount follows, e.g. the
+# extratjänst subsidy = wage × (1 + employer contribution) moves with the wage).
+EXTRA_COLUMNS = ("duration_months", "moves_with")
+# Support codes that need no catalogue row: a wage is booked from the outcome's wage
+# row, "none" has no transfer. Every other support code in the data needs a row.
+SUPPORT_WITHOUT_ROW = ("wage", "none", "unknown")
 UNIT_COSTS_FILE = "unit_costs_2024.csv"
 PRICE_INDEX_FILE = "kpi.csv"
 STATUS_CODES = (set(SUPPORT) | set(OUTCOME)) - {"unknown"}
@@ -213,6 +221,16 @@ def read_unit_costs(path: str | Path) -> pd.DataFrame:
             price_year = -1
         if not row["source"].strip():
             bad("source", "", "the source of the value (every value carries one)")
+        duration_text = str(row.get("duration_months", "")).strip()
+        duration = np.nan
+        if duration_text:
+            try:
+                duration = float(int(duration_text))
+                if duration <= 0:
+                    raise ValueError
+            except ValueError:
+                bad("duration_months", duration_text, "a whole number of months > 0, or blank")
+        moves_with = str(row.get("moves_with", "")).strip()
         rows.append(
             {
                 "status": status,
@@ -225,6 +243,8 @@ def read_unit_costs(path: str | Path) -> pd.DataFrame:
                 "note": row["note"].strip(),
                 "low_sek": low,
                 "high_sek": high,
+                "duration_months": duration,
+                "moves_with": moves_with,
                 "source_row": line,
             }
         )
@@ -236,6 +256,21 @@ def read_unit_costs(path: str | Path) -> pd.DataFrame:
                 f"{path}, rows {list(group['source_row'])}: status {status!r}, actor {actor!r}, "
                 f"kind {kind!r} appear more than once — expected one row per status, actor, kind"
             )
+        for status, group in keys.groupby("status"):
+            durations = set(group["duration_months"].dropna())
+            if len(durations) > 1 or (durations and group["duration_months"].isna().any()):
+                problems.append(
+                    f"{path}, rows {list(group['source_row'])}, column duration_months: "
+                    f"status {status!r} has different durations — expected one value "
+                    "(or blank) on every row of a status"
+                )
+        names = set(keys["status"] + ":" + keys["actor"] + ":" + keys["kind"])
+        for r in keys[keys["moves_with"] != ""].itertuples(index=False):
+            if r.moves_with not in names:
+                problems.append(
+                    f"{path}, row {r.source_row}, column moves_with: {r.moves_with!r} — "
+                    "expected another row of this file as status:actor:kind"
+                )
     if problems:
         raise CatalogueError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(problems))
     return keys
@@ -263,6 +298,29 @@ class UnitCostCatalogue:
 
     def to_frame(self) -> pd.DataFrame:
         return self.items.copy()
+
+    def durations(self) -> dict[str, int]:
+        """Months each time-limited status lasts (statuses without a limit are absent)."""
+        rows = self.items.dropna(subset=["duration_months"])
+        return {
+            str(s): int(d) for s, d in zip(rows["status"], rows["duration_months"], strict=True)
+        }
+
+    def check_supports(self, codes) -> None:
+        """Fail, naming the code, when a support code in use has no catalogue row.
+
+        Raises:
+            CatalogueError: a support other than wage/none/unknown without any row.
+        """
+        known = set(self.items["status"])
+        missing = sorted({str(c) for c in codes} - known - set(SUPPORT_WITHOUT_ROW) - set(OUTCOME))
+        if missing:
+            raise CatalogueError(
+                f"{self.unit_costs_path}: no unit cost for support code(s) {missing}: "
+                "the saving of leaving it and the cost of moving to it cannot be booked. "
+                "Add a row per code (status, actor, kind, amount_sek, per, price_year, "
+                "source) to the catalogue"
+            )
 
 
 def build_catalogue(
@@ -306,10 +364,16 @@ def build_catalogue(
             "source": frame["source"],
             "note": frame["note"],
             "is_estimate": False,
+            "duration_months": frame["duration_months"] if "duration_months" in frame else np.nan,
+            "moves_with": frame["moves_with"] if "moves_with" in frame else "",
         }
     )
     if estimates is not None and not estimates.empty:
-        out = pd.concat([out, estimates[out.columns]], ignore_index=True)
+        extra = estimates.copy()
+        for column, default in (("duration_months", np.nan), ("moves_with", "")):
+            if column not in extra:
+                extra[column] = default
+        out = pd.concat([out, extra[out.columns]], ignore_index=True)
     has_low = out["low_sek_per_year"].notna()
     has_high = out["high_sek_per_year"].notna()
     out["range_source"] = np.where(has_low | has_high, "catalogue", "relative")
@@ -366,6 +430,28 @@ def caseworker_estimates(params) -> pd.DataFrame:
             "is_estimate": True,
         }
     )
+
+
+SUPPORT_COLUMNS = ("support_at_start", "support_at_exit", "support_6m", "support_12m")
+
+
+def check_catalogue_covers(catalogue: UnitCostCatalogue, participants: pd.DataFrame, params):
+    """Stop before a report is made when a support code in the data (or in the
+    parameters' fallbacks) has no unit cost: leaving it or moving to it would otherwise
+    be booked as a silent zero.
+
+    Raises:
+        CatalogueError: naming the catalogue file and every code without a row.
+    """
+    codes: set[str] = set()
+    for column in SUPPORT_COLUMNS:
+        if column in participants:
+            codes |= {str(c) for c in participants[column].dropna().unique()}
+    for key in ("fallback_support", "support_after_time_limit"):
+        value = getattr(params, key, None)
+        if value:
+            codes.add(str(value))
+    catalogue.check_supports(codes)
 
 
 def load_catalogue(params) -> UnitCostCatalogue:

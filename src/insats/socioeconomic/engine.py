@@ -37,17 +37,28 @@ and tax are financial and cancel in the society total)::
     transfer A of a support:  payer transfer −A,  individual transfer +A
     subsidy S of an outcome:  payer transfer −S,  employer transfer +S
     service C of a status:    producer service −C
+    displacement d (subsidised job):  employer production −d·W(1+e)
 
 with e, m, r the employer contribution, municipal and regional tax rates. The
 individual's production is the value of the work at its labour cost; in a subsidised
-job the employer gets that work paid by the state, which shows as the employer's gain.
-Summed over all actors transfers and taxes cancel, so society = production − services.
+job the employer (``subsidised_employer_actor``: by default the municipality) gets that
+work paid by the state, which shows as the employer's gain; displacement scales the
+production (booked against the employer), never the state's subsidy payment. Summed
+over all actors transfers and taxes cancel, so society = production − services.
+A wage and the subsidy derived from it scale with the person's extent of work
+(``work_extent``; unknown = full time).
 
-Effect = after − counterfactual, per person-year, scaled by attribution, by
-(1 − displacement) for subsidised jobs, by (1 − deadweight), by (1 − drop-off)^k in
-the k-th year after the first effect year, and pro-rated by whole months in the first
-year: the account starts in the month of the cohort's first start date and a person's
-effect starts in the month they leave (a person leaving 7 months in gets 5/12 of a year).
+Timing (each person's own clock, month by month): a person's effect starts in the month
+they leave and lasts ``horizon_years`` × 12 months; the account starts in the month of
+the cohort's first start date (when the investment is made) and runs until the last
+effect ends. Effect = after − counterfactual in each month, scaled by attribution, by
+(1 − deadweight) and by (1 − drop-off)^k in the k-th year since the person's exit.
+Time-limited statuses (catalogue ``duration_months``) end: a time-limited outcome
+(extratjänst, 12 months from the exit) falls back to the counterfactual status (or
+job seeking on ``fallback_support``); a time-limited support (etableringsersättning,
+24 months from the start in the insats) becomes ``support_after_time_limit``, in the
+counterfactual and after the insats alike. Flows are discounted by the account year
+they fall in (year 0 undiscounted).
 """
 
 from __future__ import annotations
@@ -113,8 +124,12 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
         One row per participant (same index) with ``start_outcome``, ``start_support``,
         ``after_outcome``, ``after_support``, ``after_source`` (12m, 6m, exit, none),
         ``has_effect`` (bool), ``effect_month`` (months from the account's first month
-        to the month of exit; -1 without effect) and ``is_success`` (counterfactual not
-        self-sufficient, after status self-sufficient).
+        to the month of exit; -1 without effect), ``start_month`` (months from the
+        account's first month to the person's start), ``work_extent`` (share of full
+        time after the insats; NaN = unknown) and ``is_success`` (counterfactual not
+        self-sufficient, after status self-sufficient). A participant whose support at
+        start is unknown has no counterfactual and so no effect (``after_source``
+        ``unknown_start``).
     """
     if df.empty:
         return pd.DataFrame(
@@ -126,6 +141,8 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
                 "after_source",
                 "has_effect",
                 "effect_month",
+                "start_month",
+                "work_extent",
                 "is_success",
             ]
         )
@@ -169,10 +186,18 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
                 break
         if not has_effect:
             after_outcome, after_support = start_outcome, start_support
+        elif start_support == "unknown":
+            # no counterfactual to compare with: the after status is kept for the
+            # transitions table, but no effect and no success are booked
+            source, has_effect = "unknown_start", False
         month = -1
         if has_effect:
             month = (end.loc[idx].year - first.year) * 12 + (end.loc[idx].month - first.month)
             month = max(int(month), 0)
+        extent = row.get("work_extent")
+        extent = float(extent) if _known(extent) else float("nan")
+        begin = start.loc[idx]
+        start_month = (begin.year - first.year) * 12 + (begin.month - first.month)
         records.append(
             {
                 "start_outcome": start_outcome,
@@ -182,6 +207,8 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
                 "after_source": source,
                 "has_effect": has_effect,
                 "effect_month": month,
+                "start_month": int(start_month),
+                "work_extent": extent,
                 "is_success": bool(
                     has_effect
                     and after_support in SELF_SUFFICIENT_SUPPORT
@@ -201,19 +228,39 @@ class Rates:
     regional_tax: float
 
 
+EMPLOYER_TARGET = {
+    "municipality": "municipality",
+    "region": "region",
+    "state": "other_state",
+    "employer": "employer",
+}
+
+
 def status_coefficients(
-    statuses: list[tuple[str, str]], items: pd.DataFrame, rates: Rates
-) -> np.ndarray:
+    statuses: list[tuple[str, str]],
+    items: pd.DataFrame,
+    rates: Rates,
+    employer_actor: str = "employer",
+) -> tuple[np.ndarray, np.ndarray]:
     """Flows per krona of each catalogue item, for each status.
 
+    Args:
+        employer_actor: who receives a wage subsidy (``subsidised_employer_actor``:
+            municipality, region, state or employer).
+
     Returns:
-        Array [status, item, full actor, flow kind]: the flow booked to the actor per
-        krona of the item's annual amount, for one person-year in that status.
+        ``(coef, displaceable)``, arrays [status, item, full actor, flow kind]: the flow
+        booked to the actor per krona of the item's annual amount for one person-year in
+        that status, and the part of it that displacement scales (the production of a
+        subsidised job: displacement never scales the state's subsidy payment).
     """
     a = {name: i for i, name in enumerate(FULL_ACTORS)}
     j = {name: i for i, name in enumerate(FLOW_KINDS)}
-    coef = np.zeros((len(statuses), len(items), len(FULL_ACTORS), len(FLOW_KINDS)))
+    shape = (len(statuses), len(items), len(FULL_ACTORS), len(FLOW_KINDS))
+    coef = np.zeros(shape)
+    displaceable = np.zeros(shape)
     e, m, r = rates.employer_contribution, rates.municipal_tax, rates.regional_tax
+    receiver = a[EMPLOYER_TARGET.get(employer_actor, "employer")]
     for s, (outcome, support) in enumerate(statuses):
         for k, item in enumerate(items.itertuples(index=False)):
             if item.status not in (outcome, support):
@@ -223,6 +270,10 @@ def status_coefficients(
                 if outcome not in PRODUCING_OUTCOMES:
                     continue
                 coef[s, k, a["individual"], j["production"]] += 1 + e
+                if outcome == "subsidised_employment":
+                    # displacement: part of this work would have been done by someone else
+                    # anyway; the loss is booked against the subsidised employer
+                    displaceable[s, k, receiver, j["production"]] += 1 + e
                 coef[s, k, a["individual"], j["tax"]] -= e + m + r
                 coef[s, k, a["other_state"], j["tax"]] += e
                 coef[s, k, a["municipality"], j["tax"]] += m
@@ -232,131 +283,300 @@ def status_coefficients(
                 coef[s, k, a["individual"], j["transfer"]] += 1
             elif item.kind == "subsidy":
                 coef[s, k, a[payer], j["transfer"]] -= 1
-                coef[s, k, a["employer"], j["transfer"]] += 1
+                coef[s, k, receiver, j["transfer"]] += 1
             elif item.kind == "service":
                 coef[s, k, a[payer], j["service"]] -= 1
-    return coef
+    return coef, displaceable
 
 
-def year_fractions(effect_month: np.ndarray, horizon_years: int) -> np.ndarray:
-    """Share of each account year a person's effect covers (whole months).
+@dataclass(frozen=True)
+class Timing:
+    """The rules of time in the account (see :func:`person_path`).
 
-    >>> year_fractions(np.array([0, 7, 15]), 2).round(4).tolist()
-    [[1.0, 1.0], [0.4167, 1.0], [0.0, 0.75]]
+    Attributes:
+        horizon_years: years each person's effect lasts from their own exit.
+        durations: months a time-limited status lasts (catalogue ``duration_months``).
+        fallback_support: support after a time-limited outcome ends; None = the
+            counterfactual status at that time.
+        support_after_time_limit: support after a time-limited support ends.
     """
-    t = np.arange(horizon_years)[None, :]
-    months = np.clip(12 * (t + 1) - effect_month[:, None], 0, 12)
-    return months / 12.0
+
+    horizon_years: int
+    durations: dict[str, int]
+    fallback_support: str | None = None
+    support_after_time_limit: str = "social_assistance"
 
 
-def drop_off_factors(effect_month: np.ndarray, horizon_years: int, drop_off_rate: float):
-    """(1 − drop-off)^k, k = years since the person's first effect year (0 before it).
+def counterfactual_status(
+    month: int, start_month: int, start: tuple[str, str], timing: Timing
+) -> tuple[str, str]:
+    """The counterfactual status in an account month: the entry status, until a
+    time-limited support (etableringsersättning, 24 months from the start in the
+    insats) ends and the person moves to ``support_after_time_limit``.
 
-    >>> drop_off_factors(np.array([0, 12]), 3, 0.5).tolist()
-    [[1.0, 0.5, 0.25], [1.0, 1.0, 0.5]]
+    >>> t = Timing(5, {"establishment_allowance": 24})
+    >>> counterfactual_status(23, 0, ("job_seeking", "establishment_allowance"), t)
+    ('job_seeking', 'establishment_allowance')
+    >>> counterfactual_status(24, 0, ("job_seeking", "establishment_allowance"), t)
+    ('job_seeking', 'social_assistance')
     """
-    t = np.arange(horizon_years)[None, :]
-    k = np.maximum(t - (effect_month[:, None] // 12), 0)
-    return (1.0 - drop_off_rate) ** k
+    outcome, support = start
+    limit = timing.durations.get(support)
+    if limit is not None and month - start_month >= limit:
+        return outcome, timing.support_after_time_limit
+    return outcome, support
+
+
+def after_status(
+    month: int,
+    exit_month: int,
+    start_month: int,
+    after: tuple[str, str],
+    start: tuple[str, str],
+    timing: Timing,
+) -> tuple[str, str]:
+    """The actual status in an account month after the exit: the after status until a
+    time-limited outcome ends (extratjänst: 12 months from the exit), then the fallback
+    (the counterfactual status, or job seeking on ``fallback_support``); a time-limited
+    support ends as in :func:`counterfactual_status`.
+
+    >>> t = Timing(5, {"subsidised_employment": 12})
+    >>> after_status(11, 0, 0, ("subsidised_employment", "wage"), ("job_seeking", "social_assistance"), t)
+    ('subsidised_employment', 'wage')
+    >>> after_status(12, 0, 0, ("subsidised_employment", "wage"), ("job_seeking", "social_assistance"), t)
+    ('job_seeking', 'social_assistance')
+    """
+    outcome, support = after
+    limit = timing.durations.get(outcome)
+    if limit is not None and month - exit_month >= limit:
+        if timing.fallback_support is None:
+            return counterfactual_status(month, start_month, start, timing)
+        outcome, support = "job_seeking", timing.fallback_support
+    limit = timing.durations.get(support)
+    if limit is not None and month - start_month >= limit:
+        support = timing.support_after_time_limit
+    return outcome, support
+
+
+def person_path(
+    exit_month: int,
+    start_month: int,
+    after: tuple[str, str],
+    start: tuple[str, str],
+    timing: Timing,
+) -> list[tuple[int, int, tuple[str, str], tuple[str, str]]]:
+    """A person's effect as segments ``(first month, end month, after, counterfactual)``
+    in account months, from the month of exit for ``horizon_years`` × 12 months.
+
+    >>> t = Timing(2, {"subsidised_employment": 12})
+    >>> person_path(3, 0, ("subsidised_employment", "wage"), ("job_seeking", "none"), t)
+    [(3, 15, ('subsidised_employment', 'wage'), ('job_seeking', 'none')), (15, 27, ('job_seeking', 'none'), ('job_seeking', 'none'))]
+    """
+    end = exit_month + 12 * timing.horizon_years
+    cuts = {exit_month, end}
+    for limit_of in (after[0], after[1], start[1], timing.fallback_support):
+        limit = timing.durations.get(limit_of) if limit_of else None
+        if limit is None:
+            continue
+        for base in (exit_month, start_month):
+            if exit_month < base + limit < end:
+                cuts.add(base + limit)
+    bounds = sorted(cuts)
+    segments = []
+    for m0, m1 in zip(bounds[:-1], bounds[1:], strict=True):
+        seg = (
+            after_status(m0, exit_month, start_month, after, start, timing),
+            counterfactual_status(m0, start_month, start, timing),
+        )
+        if segments and segments[-1][2:] == seg:
+            segments[-1] = (segments[-1][0], m1, *seg)
+        else:
+            segments.append((m0, m1, *seg))
+    return segments
 
 
 @dataclass
 class Engine:
-    """The account as a linear function of unit costs, deadweight and the outcome scale.
+    """The account as a linear function of unit costs, deadweight and the outcome scale,
+    month by month on each person's own clock.
 
-    Persons are grouped by (after status, counterfactual status, first effect month), so
-    the cost of an evaluation depends on the number of distinct groups, not on persons.
+    Every person with an effect gets ``horizon_years`` × 12 months from the month they
+    leave, pro-rated by whole months, with drop-off counted in years since their own
+    exit; the account runs until the last effect ends (:attr:`months`). Persons are
+    grouped by (after status, counterfactual status, exit month, start month, extent of
+    work), so the cost depends on the number of distinct groups, not on persons.
     """
 
     items: pd.DataFrame
     statuses: list[tuple[str, str]]
     coef: np.ndarray  # [status, item, full actor, kind]
-    group_after: np.ndarray  # [group] status index
-    group_cf: np.ndarray  # [group] status index
-    group_month: np.ndarray  # [group] first effect month
-    group_count: np.ndarray  # [group] persons
-    group_subsidised: np.ndarray  # [group] bool: after outcome subsidised_employment
+    displaceable: np.ndarray  # [status, item, full actor, kind]
+    groups: pd.DataFrame  # after, cf (status tuples), exit, start, extent, count
+    timing: Timing
     split_state: bool
+    extent_items: np.ndarray  # [item] bool: scaled by the extent of work
+    months: int  # length of the account in months
 
     @classmethod
     def from_statuses(
-        cls, statuses: pd.DataFrame, items: pd.DataFrame, rates: Rates, split_state: bool
+        cls,
+        statuses: pd.DataFrame,
+        items: pd.DataFrame,
+        rates: Rates,
+        split_state: bool,
+        *,
+        timing: Timing,
+        employer_actor: str = "employer",
     ) -> Engine:
         effective = statuses[statuses["has_effect"]]
-        after = list(zip(effective["after_outcome"], effective["after_support"], strict=True))
-        cf = list(zip(effective["start_outcome"], effective["start_support"], strict=True))
-        codes = sorted(set(after) | set(cf) | {SUCCESS_STATUS})
-        index = {s: i for i, s in enumerate(codes)}
+        extent = (
+            effective["work_extent"].astype(float).fillna(1.0)
+            if "work_extent" in effective
+            else pd.Series(1.0, index=effective.index)
+        )
+        start_month = (
+            effective["start_month"].astype(int)
+            if "start_month" in effective
+            else pd.Series(0, index=effective.index)
+        )
+        # the start month only matters for a time-limited support (it is that support's
+        # clock); elsewhere it is set to 0 so that persons share groups
+        limited = effective["start_support"].isin(list(timing.durations)) | effective[
+            "after_support"
+        ].isin(list(timing.durations))
+        if timing.fallback_support not in timing.durations:
+            start_month = start_month.where(limited.to_numpy(), 0)
         frame = pd.DataFrame(
             {
-                "after": [index[s] for s in after],
-                "cf": [index[s] for s in cf],
-                "month": effective["effect_month"].astype(int).to_numpy(),
+                "after": list(
+                    zip(effective["after_outcome"], effective["after_support"], strict=True)
+                ),
+                "cf": list(
+                    zip(effective["start_outcome"], effective["start_support"], strict=True)
+                ),
+                "exit": effective["effect_month"].astype(int).to_numpy(),
+                "start": start_month.to_numpy(),
+                "extent": extent.to_numpy(),
             }
         )
-        groups = frame.groupby(["after", "cf", "month"]).size().reset_index(name="count")
-        subsidised = np.array(
-            [codes[g][0] == "subsidised_employment" for g in groups["after"]], dtype=bool
+        groups = (
+            frame.groupby(["after", "cf", "exit", "start", "extent"], sort=True)
+            .size()
+            .reset_index(name="count")
         )
+        codes = {SUCCESS_STATUS}
+        for g in groups.itertuples(index=False):
+            for path in (
+                person_path(g.exit, g.start, g.after, g.cf, timing),
+                person_path(g.exit, g.start, SUCCESS_STATUS, g.cf, timing),
+            ):
+                for _m0, _m1, after, cf in path:
+                    codes.update((after, cf))
+        codes_list = sorted(codes)
+        items = items.reset_index(drop=True)
+        coef, displaceable = status_coefficients(codes_list, items, rates, employer_actor)
+        names = set(items.loc[items["kind"] == "wage", "item"]) if "item" in items else set()
+        moves = items["moves_with"] if "moves_with" in items else pd.Series("", index=items.index)
+        extent_items = (items["kind"] == "wage").to_numpy() | moves.isin(names).to_numpy()
+        months = int(groups["exit"].max()) + 12 * timing.horizon_years if len(groups) else 0
         return cls(
-            items=items.reset_index(drop=True),
-            statuses=codes,
-            coef=status_coefficients(codes, items, rates),
-            group_after=groups["after"].to_numpy(dtype=int),
-            group_cf=groups["cf"].to_numpy(dtype=int),
-            group_month=groups["month"].to_numpy(dtype=int),
-            group_count=groups["count"].to_numpy(dtype=float),
-            group_subsidised=subsidised,
+            items=items,
+            statuses=codes_list,
+            coef=coef,
+            displaceable=displaceable,
+            groups=groups,
+            timing=timing,
             split_state=split_state,
+            extent_items=extent_items,
+            months=max(months, 12 * timing.horizon_years),
         )
 
     @property
     def actors(self) -> tuple[str, ...]:
         return display_actors(self.split_state)
 
+    @property
+    def years(self) -> int:
+        """Account years (the last effect ends in the last one)."""
+        return -(-self.months // 12)
+
+    def _status(self, status: tuple[str, str]) -> int:
+        return self.statuses.index(status)
+
+    def _accumulate(
+        self,
+        out: np.ndarray,
+        *,
+        success: bool,
+        attribution: float,
+        displacement: float,
+        drop_off_rate: float,
+        weight_per_group: np.ndarray,
+    ) -> None:
+        months = np.arange(out.shape[0])
+        for g, w in zip(self.groups.itertuples(index=False), weight_per_group, strict=True):
+            after = SUCCESS_STATUS if success else g.after
+            extent = 1.0 if success else float(g.extent)
+            scale = np.where(self.extent_items, extent, 1.0)[:, None, None]
+            for m0, m1, a_status, cf_status in person_path(
+                g.exit, g.start, after, g.cf, self.timing
+            ):
+                ia, ic = self._status(a_status), self._status(cf_status)
+                delta = (self.coef[ia] - displacement * self.displaceable[ia]) * scale - self.coef[
+                    ic
+                ]
+                m = months[m0:m1]
+                weights = w * attribution * (1.0 - drop_off_rate) ** ((m - g.exit) // 12) / 12.0
+                out[m0:m1] += weights[:, None, None, None] * delta[None]
+
     def exposures(
-        self, horizon_years: int, *, attribution: float, displacement: float, drop_off_rate: float
+        self, *, attribution: float, displacement: float, drop_off_rate: float
     ) -> np.ndarray:
-        """Effect per krona of each item, before deadweight.
+        """Effect per krona of each item in each account month, before deadweight.
 
         Returns:
-            Array [year, item, displayed actor, kind].
+            Array [month, item, displayed actor, kind].
         """
-        n_items = len(self.items)
-        shape = (horizon_years, n_items, len(self.actors), len(FLOW_KINDS))
-        if len(self.group_count) == 0:
-            return np.zeros(shape)
-        weights = (
-            self.group_count[:, None]
-            * year_fractions(self.group_month, horizon_years)
-            * drop_off_factors(self.group_month, horizon_years, drop_off_rate)
-            * attribution
-            * np.where(self.group_subsidised, 1.0 - displacement, 1.0)[:, None]
-        )  # [group, year]
-        delta = self.coef[self.group_after] - self.coef[self.group_cf]  # [g, k, A, J]
-        full = np.einsum("gt,gkaj->tkaj", weights, delta)
+        full = np.zeros((self.months, len(self.items), len(FULL_ACTORS), len(FLOW_KINDS)))
+        self._accumulate(
+            full,
+            success=False,
+            attribution=attribution,
+            displacement=displacement,
+            drop_off_rate=drop_off_rate,
+            weight_per_group=self.groups["count"].to_numpy(dtype=float),
+        )
         return np.einsum("tkaj,ab->tkbj", full, aggregation_matrix(self.split_state))
 
     def success_exposure(
         self, years: int, *, attribution: float, drop_off_rate: float, discount_rate: float
     ) -> np.ndarray:
-        """Discounted effect per krona of each item of one extra success over ``years``.
+        """Discounted effect per krona of each item of one extra success within ``years``
+        account years, on the same timing as the account's net present value.
 
-        A success moves one person from the cohort's average counterfactual status to
-        unsubsidised work on a wage, from the start of the first year (no pro-rating).
+        A success moves one person from their counterfactual to unsubsidised full-time
+        work on a wage from the month they leave, for ``horizon_years``: the average over
+        the participants with an effect (their exit months and counterfactuals).
 
         Returns:
             Array [item, displayed actor] (kinds summed).
         """
-        counts = np.bincount(self.group_cf, weights=self.group_count, minlength=len(self.statuses))
-        if counts.sum() == 0:
+        n = float(self.groups["count"].sum()) if len(self.groups) else 0.0
+        if n == 0:
             return np.zeros((len(self.items), len(self.actors)))
-        mean_cf = np.einsum("s,skaj->kaj", counts / counts.sum(), self.coef)
-        delta = self.coef[self.statuses.index(SUCCESS_STATUS)] - mean_cf
-        t = np.arange(years)
-        factor = float(np.sum((1.0 - drop_off_rate) ** t / (1.0 + discount_rate) ** t))
-        per_item = delta.sum(axis=2) @ aggregation_matrix(self.split_state)
-        return per_item * attribution * factor
+        full = np.zeros((self.months, len(self.items), len(FULL_ACTORS), len(FLOW_KINDS)))
+        self._accumulate(
+            full,
+            success=True,
+            attribution=attribution,
+            displacement=0.0,
+            drop_off_rate=drop_off_rate,
+            weight_per_group=self.groups["count"].to_numpy(dtype=float) / n,
+        )
+        weights = monthly_discount_factors(self.months, discount_rate)
+        weights[12 * years :] = 0.0
+        per_item = np.einsum("t,tkaj->ka", weights, full)
+        return per_item @ aggregation_matrix(self.split_state)
 
 
 def discount_factors(horizon_years: int, discount_rate: float) -> np.ndarray:
@@ -369,25 +589,38 @@ def discount_factors(horizon_years: int, discount_rate: float) -> np.ndarray:
     return 1.0 / (1.0 + discount_rate) ** np.arange(horizon_years)
 
 
-def payback_years(investment: float, flows: np.ndarray) -> float | None:
-    """Years until cumulative flows repay the investment made at time 0.
+def monthly_discount_factors(months: int, discount_rate: float) -> np.ndarray:
+    """The discount factor of each account month: that of its account year.
 
-    Flows of a year are spread evenly over it, so the crossing is interpolated.
-    None when not repaid within the flows given.
-
-    >>> payback_years(1_000_000, np.array([400_000.0, 400_000.0, 400_000.0]))
-    2.5
-    >>> payback_years(100, np.array([10.0, 10.0])) is None
-    True
-    >>> payback_years(0, np.array([-5.0, 10.0]))
-    1.5
+    >>> monthly_discount_factors(14, 0.1).round(4).tolist()[10:]
+    [1.0, 1.0, 0.9091, 0.9091]
     """
+    return 1.0 / (1.0 + discount_rate) ** (np.arange(months) // 12)
+
+
+def payback_years(investment: float, flows: np.ndarray, *, per_year: int = 12) -> float | None:
+    """Years until cumulative flows repay an investment made at time 0.
+
+    Flows are given per period (months by default, ``per_year`` periods a year), each
+    placed in the period it happens and spread evenly over it, so the crossing is
+    interpolated within the period. None when there is no investment or it is not
+    repaid within the flows given.
+
+    >>> payback_years(1_000_000, np.array([400_000.0, 400_000.0, 400_000.0]), per_year=1)
+    2.5
+    >>> payback_years(120, np.array([0.0, 0.0] + [20.0] * 12))  # flows start in month 3
+    0.6666666666666666
+    >>> payback_years(100, np.array([10.0, 10.0]), per_year=1) is None
+    True
+    >>> payback_years(0, np.array([5.0])) is None
+    True
+    """
+    if investment <= 0:
+        return None
     cumulative = -float(investment)
-    if cumulative >= 0 and (len(flows) == 0 or flows[0] >= 0):
-        return 0.0
     for t, flow in enumerate(np.asarray(flows, dtype=float)):
         if flow > 0 and cumulative + flow >= 0:
-            return float(t + (-cumulative) / flow)
+            return float(t + (-cumulative) / flow) / per_year
         cumulative += flow
     return None
 

@@ -20,19 +20,24 @@ import pandas as pd
 from insats.params import ReportParameters
 from insats.report.context import Html, RenderContext, join
 from insats.socioeconomic import plots
-from insats.socioeconomic.catalogue import UnitCostCatalogue, load_catalogue
+from insats.socioeconomic.catalogue import CatalogueError, UnitCostCatalogue, load_catalogue
 from insats.socioeconomic.engine import (
     FLOW_KINDS,
+    PRODUCING_OUTCOMES,
     STATE_PARTS,
     Engine,
     Rates,
+    Timing,
     assign_statuses,
     discount_factors,
+    monthly_discount_factors,
     payback_years,
 )
 from insats.socioeconomic.uncertainty import (
     Evaluator,
     MonteCarloResult,
+    ShareModel,
+    mover_pairs,
     one_way_sensitivity,
     run_monte_carlo,
 )
@@ -99,6 +104,14 @@ class SocioeconomicAccount:
     outcome_share_interval: tuple[float, float]
     account_start: pd.Timestamp | None
     investment_source: str = "parameter"
+    deadweight: float = 0.0
+    deadweight_source: str = "default"  # parameter | reference | default
+    deadweight_range: tuple[float, float] = (0.0, 0.0)
+    account_years: int = 0
+    n_unknown_start: int = 0
+    n_extent_unknown: int = 0
+    n_in_work: int = 0
+    n_share: int = 0  # denominator of the outcome share (see build_account)
     _mc_summary: pd.DataFrame | None = field(default=None, repr=False)
 
     # --- tidy views ------------------------------------------------------------------
@@ -160,8 +173,12 @@ class SocioeconomicAccount:
         rows = [
             ("horizon_years", p.horizon_years, "years", "parameter"),
             ("discount_rate", p.discount_rate, "rate", "green_book"),
-            ("deadweight", p.deadweight, "share", "parameter"),
-            ("deadweight_range", p.deadweight_range, "share", "parameter"),
+            ("deadweight", self.deadweight, "share", f"deadweight_{self.deadweight_source}"),
+            *(
+                [("deadweight_range", p.deadweight_range, "share", "parameter")]
+                if self.deadweight_source != "reference"
+                else []
+            ),
             ("attribution", p.attribution, "share", "parameter"),
             ("displacement", p.displacement, "share", "parameter"),
             ("drop_off_rate", p.drop_off_rate, "rate", "parameter"),
@@ -173,6 +190,8 @@ class SocioeconomicAccount:
             ("funder_shares", self.funders, "shares", "parameter"),
             ("relative_cost_range", p.relative_cost_range, "share", "parameter"),
             ("monte_carlo_draws", p.monte_carlo_draws, "count", "seed"),
+            ("subsidised_employer_actor", p.subsidised_employer_actor, "actor", "parameter"),
+            ("support_after_time_limit", p.support_after_time_limit, "code", "parameter"),
         ]
         return pd.DataFrame(rows, columns=["key", "value", "unit", "source"])
 
@@ -203,7 +222,7 @@ class SocioeconomicAccount:
         return ctx.years(years)
 
     def _payback_cell(self, ctx: RenderContext, investment: float, years) -> str:
-        if investment <= 0 and years == 0:
+        if investment <= 0:
             return ctx.t("socioeconomic.no_investment")
         return self._payback_text(ctx, years)
 
@@ -257,7 +276,8 @@ class SocioeconomicAccount:
         successes = ctx.t(
             "socioeconomic.lead_successes",
             successes=ctx.count(self.n_successes),
-            n=ctx.count(self.n_participants),
+            n=ctx.count(self.n_share),
+            total=ctx.count(self.n_participants),
         )
         return ctx.paragraph(" ".join([text, *pockets, successes]))
 
@@ -421,11 +441,15 @@ class SocioeconomicAccount:
                         share=ctx.pct(self.outcome_share),
                         low=ctx.pct(lo),
                         high=ctx.pct(hi),
-                        dw_low=ctx.pct(
-                            max(0.0, self.params.deadweight - self.params.deadweight_range)
-                        ),
-                        dw_high=ctx.pct(
-                            min(1.0, self.params.deadweight + self.params.deadweight_range)
+                        dw_low=ctx.pct(self.deadweight_range[0]),
+                        dw_high=ctx.pct(self.deadweight_range[1]),
+                        dw=ctx.pct(self.deadweight),
+                        deadweight_draw=ctx.t(
+                            f"socioeconomic.deadweight_draw.{self.deadweight_source}",
+                            dw=ctx.pct(self.deadweight),
+                            dw_low=ctx.pct(self.deadweight_range[0]),
+                            dw_high=ctx.pct(self.deadweight_range[1]),
+                            reference=ctx.pct(self.params.reference_work_or_studies_share),
                         ),
                         level=ctx.pct(INTERVAL_LEVEL),
                     )
@@ -534,8 +558,19 @@ class SocioeconomicAccount:
                     start=ctx.date(self.account_start.date())
                     if self.account_start is not None
                     else "–",
+                    horizon=self.params.horizon_years,
+                    years=self.account_years,
                 )
             ),
+            ctx.paragraph(self._time_limits_text(ctx)),
+            ctx.paragraph(self._deadweight_text(ctx)),
+            ctx.paragraph(
+                t(
+                    "socioeconomic.method.employer",
+                    actor=self._actor(ctx, self.params.subsidised_employer_actor),
+                )
+            ),
+            ctx.paragraph(self._simplifications_text(ctx)),
             ctx.paragraph(t("socioeconomic.method.break_even")),
         ]
         assumptions = self.assumptions()
@@ -552,6 +587,10 @@ class SocioeconomicAccount:
                 value = ctx.sek(r.value)
             elif r.unit in ("count",):
                 value = ctx.number(r.value)
+            elif r.unit == "actor":
+                value = self._actor(ctx, r.value)
+            elif r.unit == "code":
+                value = ctx.code("support", r.value)
             else:
                 value = str(r.value)
             rows.append(
@@ -562,6 +601,11 @@ class SocioeconomicAccount:
                         f"socioeconomic.source.{r.source}",
                         seed=self.params.seed,
                         path=Path(self.catalogue.price_index_path).name,
+                        reference=ctx.pct(self.params.reference_work_or_studies_share),
+                        successes=ctx.count(self.n_successes),
+                        n=ctx.count(self.n_share),
+                        low=ctx.pct(self.deadweight_range[0]),
+                        high=ctx.pct(self.deadweight_range[1]),
                     ),
                 }
             )
@@ -603,13 +647,83 @@ class SocioeconomicAccount:
             ]
         )
 
+    def _time_limits_text(self, ctx: RenderContext) -> str:
+        durations = self.catalogue.durations() if hasattr(self.catalogue, "durations") else {}
+        if not durations:
+            return ctx.t("socioeconomic.method.no_time_limits")
+        limits = ", ".join(
+            ctx.t(
+                "socioeconomic.method.time_limit",
+                status=self._status_word(ctx, status),
+                months=ctx.number(months),
+            )
+            for status, months in sorted(durations.items())
+        )
+        fallback = (
+            ctx.t("socioeconomic.method.fallback_counterfactual")
+            if self.params.fallback_support is None
+            else ctx.t(
+                "socioeconomic.method.fallback_support",
+                support=ctx.code("support", self.params.fallback_support),
+            )
+        )
+        return ctx.t(
+            "socioeconomic.method.time_limits",
+            limits=limits,
+            fallback=fallback,
+            after_limit=ctx.code("support", self.params.support_after_time_limit),
+        )
+
+    def _deadweight_text(self, ctx: RenderContext) -> str:
+        p = self.params
+        return ctx.t(
+            f"socioeconomic.method.deadweight_{self.deadweight_source}",
+            deadweight=ctx.pct(self.deadweight),
+            low=ctx.pct(self.deadweight_range[0]),
+            high=ctx.pct(self.deadweight_range[1]),
+            reference=ctx.pct(p.reference_work_or_studies_share),
+            reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
+            successes=ctx.count(self.n_successes),
+            n=ctx.count(self.n_share),
+            level=ctx.pct(INTERVAL_LEVEL),
+            size=ctx.t(
+                "socioeconomic.method.reference_size_known"
+                if p.reference_n
+                else "socioeconomic.method.reference_size_unknown",
+                reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
+            ),
+        )
+
+    def _simplifications_text(self, ctx: RenderContext) -> str:
+        if self.n_in_work == 0:
+            extent = ctx.t("socioeconomic.method.extent_none")
+        elif self.n_extent_unknown:
+            extent = ctx.t(
+                "socioeconomic.method.extent_unknown",
+                unknown=ctx.count(self.n_extent_unknown),
+                n=ctx.count(self.n_in_work),
+            )
+        else:
+            extent = ctx.t("socioeconomic.method.extent_known")
+        return ctx.t(
+            "socioeconomic.method.simplifications",
+            extent=extent,
+            unknown_start=ctx.count(self.n_unknown_start),
+        )
+
+    def who_gains(self) -> list[str]:
+        """Actors (not society) with a positive net present value, largest first."""
+        s = self.summary.set_index("actor")
+        gainers = [a for a in self.shown_actors() if s.loc[a, "npv_sek"] > 0]
+        return sorted(gainers, key=lambda a: float(s.loc[a, "npv_sek"]), reverse=True)
+
     # --- figures.json ----------------------------------------------------------------
     def figure_data(self, ctx: RenderContext) -> dict:
         """The ``socioeconomic`` entry of figures.json (money is not suppressed)."""
         s = self.summary.set_index("actor")
         mc = self.uncertainty().set_index("actor")
         actors = (*self.shown_actors(), "society")
-        horizon = self.break_even[self.break_even["within_years"] == self.params.horizon_years]
+        horizon = self.break_even[self.break_even["within_years"] == self.account_years]
         be = horizon.set_index("actor")["participants"]
 
         def num(value) -> float | None:
@@ -617,10 +731,24 @@ class SocioeconomicAccount:
                 return None
             return float(value)
 
+        lo, hi = self.outcome_share_interval
         return {
             "horizon_years": int(self.params.horizon_years),
+            "account_years": int(self.account_years),
             "discount_rate": float(self.params.discount_rate),
-            "deadweight": float(self.params.deadweight),
+            "deadweight": float(self.deadweight),
+            "deadweight_source": self.deadweight_source,
+            "deadweight_interval": [
+                float(self.deadweight_range[0]),
+                float(self.deadweight_range[1]),
+            ],
+            "outcome_share": ctx.share_value(self.outcome_share, self.n_share),
+            "outcome_share_interval": [
+                ctx.statistic_value(lo, self.n_share),
+                ctx.statistic_value(hi, self.n_share),
+            ],
+            "subsidised_employer_actor": self.params.subsidised_employer_actor,
+            "who_gains": self.who_gains(),
             "investment_sek": {a: float(v) for a, v in self.investment_sek.items()},
             "npv_sek": {a: float(s.loc[a, "npv_sek"]) for a in actors},
             "payback_years": {a: num(s.loc[a, "payback_years_discounted"]) for a in actors},
@@ -630,6 +758,30 @@ class SocioeconomicAccount:
             },
             "probability_positive": {a: num(mc.loc[a, "probability_positive"]) for a in actors},
         }
+
+
+def resolve_deadweight(params: ReportParameters, successes: int, n: int) -> tuple[float, str]:
+    """The deadweight the account uses and where it comes from.
+
+    ``parameter`` when ``deadweight`` is set; else ``reference`` when a reference rate
+    is given: the counterfactual successes are reference share × n, so the deadweight
+    is min(1, r × n / k) of the k observed successes (1 when there are none and r > 0);
+    else ``default`` (0).
+
+    >>> from insats.params import ReportParameters
+    >>> p = ReportParameters(project="x", period="2024", participants_path="x.csv",
+    ...                      reference_work_or_studies_share=0.2)
+    >>> resolve_deadweight(p, 8, 20)   # 0.2 × 20 = 4 of the 8 would have happened anyway
+    (0.5, 'reference')
+    """
+    if params.deadweight is not None:
+        return float(params.deadweight), "parameter"
+    r = params.reference_work_or_studies_share
+    if r is not None:
+        if successes <= 0:
+            return (1.0 if r > 0 else 0.0), "reference"
+        return float(min(1.0, r * n / successes)), "reference"
+    return 0.0, "default"
 
 
 def build_account(
@@ -645,16 +797,18 @@ def build_account(
     Args:
         df: canonical participants of the insats (see the data contract).
         params: the report parameters (rates, horizon, deadweight, funder shares …).
-        investment_sek: the insats' cost in kronor, e.g. the sum of invoiced costs in
-            the finance table; ``None`` falls back to ``params.investment_sek``.
+        investment_sek: the insats' cost in kronor, e.g. the invoiced costs to date;
+            ``None`` falls back to ``params.investment_sek``.
         catalogue: unit costs; default :func:`load_catalogue` (params' files or the
             shipped ones).
-        outcome_share_interval: the interval of the self-sufficiency share (after
-            status wage or student aid, among all participants) for the Monte Carlo;
-            default the 95 % Wilson interval.
+        outcome_share_interval: the interval shown (and used by the tornado) for the
+            account's self-sufficiency share; default the 95 % Wilson interval of the
+            successes among the participants with an effect. The Monte Carlo always
+            draws the share from Beta(k + ½, n − k + ½).
 
     Raises:
-        AccountError: no investment given, or funder shares naming unknown actors.
+        AccountError: no investment given, funder shares naming unknown actors, or a
+            support code in the data without a unit cost in the catalogue.
     """
     source = "finance"
     if investment_sek is None:
@@ -668,11 +822,37 @@ def build_account(
         raise AccountError(f"investment_sek must be a non-negative amount, got {investment_sek!r}")
     catalogue = catalogue or load_catalogue(params)
     items = catalogue.items
+    if "item" not in items:
+        items = items.assign(item=items["status"] + ":" + items["actor"] + ":" + items["kind"])
     rates = Rates(
         params.employer_contribution_rate, params.municipal_tax_rate, params.regional_tax_rate
     )
     statuses = assign_statuses(df)
-    engine = Engine.from_statuses(statuses, items, rates, params.split_state)
+    effective = statuses[statuses["has_effect"]] if len(statuses) else statuses
+    used = set(effective.get("start_support", [])) | set(effective.get("after_support", []))
+    if params.fallback_support:
+        used.add(params.fallback_support)
+    durations = catalogue.durations() if hasattr(catalogue, "durations") else {}
+    if any(s in durations for s in used):
+        used.add(params.support_after_time_limit)
+    try:
+        UnitCostCatalogue.check_supports(catalogue, used)
+    except CatalogueError as exc:
+        raise AccountError(str(exc)) from None
+    timing = Timing(
+        horizon_years=params.horizon_years,
+        durations=durations,
+        fallback_support=params.fallback_support,
+        support_after_time_limit=params.support_after_time_limit,
+    )
+    engine = Engine.from_statuses(
+        statuses,
+        items,
+        rates,
+        params.split_state,
+        timing=timing,
+        employer_actor=params.subsidised_employer_actor,
+    )
     actors = engine.actors
 
     problems = []
@@ -691,24 +871,35 @@ def build_account(
     if problems:
         raise AccountError("\n".join(problems))
 
-    H = params.horizon_years
+    n = int(len(df))
+    n_effect = int(statuses["has_effect"].sum()) if n else 0
+    # The share's denominator: everyone who left with a known support at start (an early
+    # exit without a known outcome stays in it as no success; without a known start
+    # there is no counterfactual). Sample Första steget 2021-T2: 24 of 62.
+    n_share = n - int((statuses["after_source"] == "unknown_start").sum()) if n else 0
+    n_success = int(statuses["is_success"].sum()) if n else 0
+    deadweight, dw_source = resolve_deadweight(params, n_success, n_share)
+
     evaluator = Evaluator(
         engine=engine,
-        horizon_years=H,
+        horizon_years=params.horizon_years,
         discount_rate=params.discount_rate,
-        deadweight=params.deadweight,
+        deadweight=deadweight,
         attribution=params.attribution,
         displacement=params.displacement,
         drop_off_rate=params.drop_off_rate,
         investment=investment,
         amounts=items["amount_sek_per_year"].to_numpy(dtype=float),
     )
+    Y = engine.years
+    monthly = evaluator.monthly_flows()  # [m, a, j]
     flows = evaluator.flows()  # [t, a, j]
-    df_t = discount_factors(H, params.discount_rate)
+    df_t = discount_factors(Y, params.discount_rate)
+    df_m = monthly_discount_factors(engine.months, params.discount_rate)
 
     # tidy flows
     t_idx, a_idx, j_idx = np.meshgrid(
-        np.arange(H), np.arange(len(actors)), np.arange(len(FLOW_KINDS)), indexing="ij"
+        np.arange(Y), np.arange(len(actors)), np.arange(len(FLOW_KINDS)), indexing="ij"
     )
     tidy = pd.DataFrame(
         {
@@ -730,13 +921,16 @@ def build_account(
     )
     tidy = pd.concat([inv, tidy], ignore_index=True)
 
-    # per-actor summary
+    # per-actor summary; payback from the monthly flows in the months they happen
     effect_by_year = flows.sum(axis=2)  # [t, a]
+    effect_by_month = monthly.sum(axis=2)  # [m, a]
     rows = []
     for a, actor in enumerate((*actors, "society")):
-        yearly = effect_by_year.sum(axis=1) if actor == "society" else effect_by_year[:, a]
-        invest = investment.sum() if actor == "society" else investment[a]
-        pv = float((yearly * df_t).sum())
+        is_society = actor == "society"
+        yearly = effect_by_year.sum(axis=1) if is_society else effect_by_year[:, a]
+        month_flow = effect_by_month.sum(axis=1) if is_society else effect_by_month[:, a]
+        invest = investment.sum() if is_society else investment[a]
+        pv = float((month_flow * df_m).sum())
         rows.append(
             {
                 "actor": actor,
@@ -746,20 +940,19 @@ def build_account(
                 "net_sek": float(yearly.sum() - invest),
                 "npv_sek": pv - float(invest),
                 "return_per_krona": pv / invest if invest > 0 else None,
-                "payback_years": payback_years(invest, yearly),
-                "payback_years_discounted": payback_years(invest, yearly * df_t),
+                "payback_years": payback_years(invest, month_flow),
+                "payback_years_discounted": payback_years(invest, month_flow * df_m),
             }
         )
     summary = pd.DataFrame(rows)
     for column in ("return_per_krona", "payback_years", "payback_years_discounted"):
-        # None (not NaN) means "not within the horizon" / "no investment"
+        # None (not NaN) means "not within the account" / "no investment"
         summary[column] = pd.Series([r[column] for r in rows], dtype=object, index=summary.index)
 
-    # break-even
-    n = int(len(df))
+    # break-even, on the same monthly timing and discounting as the NPV
     be_rows = []
-    for years in sorted({1, MANDATE_PERIOD_YEARS, H}):
-        per_success = (1.0 - params.deadweight) * (
+    for years in sorted({1, MANDATE_PERIOD_YEARS, Y}):
+        per_success = (1.0 - deadweight) * (
             evaluator.amounts
             @ engine.success_exposure(
                 years,
@@ -787,25 +980,42 @@ def build_account(
             )
     break_even = pd.DataFrame(be_rows)
 
-    # uncertainty
-    n_success = int(statuses["is_success"].sum()) if n else 0
-    share0 = n_success / n if n else 0.0
-    interval = outcome_share_interval or _wilson(n_success, n)
+    # uncertainty: the account's own share, Jeffreys draws; deadweight from its source
+    share0 = n_success / n_share if n_share else 0.0
+    interval = outcome_share_interval or _wilson(n_success, n_share)
     lo = min(interval[0], share0)
     hi = max(interval[1], share0)
-    dw = params.deadweight
-    dw_triple = (max(0.0, dw - params.deadweight_range), dw, min(1.0, dw + params.deadweight_range))
+    if dw_source == "reference":
+        dw_triple = (deadweight, deadweight, deadweight)  # replaced by the draws' interval
+    else:
+        dw_triple = (
+            max(0.0, deadweight - params.deadweight_range),
+            deadweight,
+            min(1.0, deadweight + params.deadweight_range),
+        )
+    share_model = ShareModel(
+        successes=n_success,
+        n=n_share,
+        deadweight=dw_triple,
+        reference_share=params.reference_work_or_studies_share
+        if dw_source == "reference"
+        else None,
+        reference_n=params.reference_n if dw_source == "reference" else None,
+    )
     low = items["low_sek_per_year"].to_numpy(dtype=float)
     high = items["high_sek_per_year"].to_numpy(dtype=float)
     mc = run_monte_carlo(
         evaluator,
         low=low,
         high=high,
-        share=(lo, share0, hi),
-        deadweight=dw_triple,
+        shares=share_model,
         draws=params.monte_carlo_draws,
         seed=params.seed,
+        movers=mover_pairs(items),
     )
+    dw_interval = mc.deadweight_interval(INTERVAL_LEVEL)
+    if dw_source == "reference" and dw_interval is not None:
+        dw_triple = (min(dw_interval[0], deadweight), deadweight, max(dw_interval[1], deadweight))
     sensitivity = one_way_sensitivity(
         evaluator, items=items, low=low, high=high, share=(lo, share0, hi), deadweight=dw_triple
     )
@@ -820,6 +1030,12 @@ def build_account(
     start = pd.to_datetime(df["start_date"]).min() if n else None
     if start is not None and pd.isna(start):
         start = None
+    extent = statuses["work_extent"] if n and "work_extent" in statuses else pd.Series(dtype=float)
+    producing = (
+        statuses["has_effect"] & statuses["after_outcome"].isin(PRODUCING_OUTCOMES)
+        if n
+        else pd.Series(dtype=bool)
+    )
     return SocioeconomicAccount(
         params=params,
         catalogue=catalogue,
@@ -833,10 +1049,18 @@ def build_account(
         sensitivity=sensitivity,
         transitions=transitions,
         n_participants=n,
-        n_with_effect=int(statuses["has_effect"].sum()) if n else 0,
+        n_with_effect=n_effect,
+        n_share=n_share,
         n_successes=n_success,
         outcome_share=share0,
         outcome_share_interval=(float(interval[0]), float(interval[1])),
         account_start=start,
         investment_source=source,
+        deadweight=deadweight,
+        deadweight_source=dw_source,
+        deadweight_range=(dw_triple[0], dw_triple[2]),
+        account_years=Y,
+        n_unknown_start=int((statuses["after_source"] == "unknown_start").sum()) if n else 0,
+        n_extent_unknown=int((producing & extent.isna()).sum()) if n else 0,
+        n_in_work=int(producing.sum()) if n else 0,
     )
