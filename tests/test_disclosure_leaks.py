@@ -20,7 +20,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
-LEAK = pytest.mark.xfail(strict=True, reason="issue 15: leaks on the code before the fix")
 MIN = 5  # parameters/forsta_steget.yaml: min_cell_count default 5
 
 
@@ -108,7 +107,6 @@ def _leaks(value: int | None) -> bool:
 
 
 # --- figures.json publishes what the HTML hides -------------------------------------------
-@LEAK
 def test_figures_json_exits_do_not_give_the_early_exits(published):
     # Before: exits.exited = 17, exits.completed = 16 while early_exits is null -> 1.
     _, figures = published
@@ -118,7 +116,6 @@ def test_figures_json_exits_do_not_give_the_early_exits(published):
             assert not _leaks(exits[a] - exits[b]), (a, b, exits)
 
 
-@LEAK
 def test_figures_json_names_no_reason_of_hidden_early_exits(published):
     # Before: early_exit_reasons = {"parental_leave": null}: the only early exit's reason.
     page, figures = published
@@ -153,7 +150,6 @@ def test_figures_json_participant_counts_are_hidden_where_the_html_hides_them(
 
 
 # --- prose against tables ---------------------------------------------------------------
-@LEAK
 def test_self_assessment_sentence_gives_no_part_by_difference(published):
     # Before: "38 ... 25 skattade sig högre, 10 lika och .. lägre" -> 38 - 25 - 10 = 3.
     page, _ = published
@@ -171,7 +167,6 @@ def _outcome_rows(page: _Page) -> dict[str, int | None]:
     return {row: _number(cells["Antal"]) for row, cells in table.items()}
 
 
-@LEAK
 def test_work_or_studies_sentence_against_the_outcome_table(published):
     # Before: "11 av 17 gick till arbete eller studier"; the outcome table shows Arbete 0,
     # Subventionerad anställning 9, Studier .. -> 11 - 0 - 9 = 2.
@@ -184,7 +179,6 @@ def test_work_or_studies_sentence_against_the_outcome_table(published):
         break  # the first such sentence is the period's (outcomes section)
 
 
-@LEAK
 def test_self_sufficient_sentence_against_the_transition_table(published):
     # Before: "... och 25 av 62 (40 %, ...) efter" (wage or student aid at exit), while
     # the support table's totals show Lön 23 and Studiemedel .. -> 25 - 23 = 2.
@@ -216,7 +210,6 @@ def test_main_early_exit_reason_gives_no_other_reason(published):
 
 
 # --- shares -----------------------------------------------------------------------------
-@LEAK
 def test_funnel_shares_of_hidden_counts_are_hidden(published):
     # Before: Klippan, grupp 2 shows Började ".." but "Började / kallade 38 %" of 13
     # invited (and 83 % of 6 at the interview) -> 5 started.
@@ -247,7 +240,6 @@ def test_shares_do_not_reveal_hidden_denominators_or_counts(published):
 
 
 # --- manifest ---------------------------------------------------------------------------
-@LEAK
 def test_manifest_counts_only_the_rows_of_the_project(tmp_path):
     # A participants file with rows of two projects: the manifest's row count of the
     # whole file minus the report's own participants gives the other project's people.
@@ -270,7 +262,6 @@ def test_manifest_counts_only_the_rows_of_the_project(tmp_path):
 
 
 # --- the funnel -------------------------------------------------------------------------
-@LEAK
 def test_one_blank_funnel_cell_keeps_secondary_suppression(tmp_path):
     # Before: one missing figure anywhere in the funnel sent every cell through the
     # primary rule alone. Blank Klippan grupp 6's "Kom till intervju": Började still has

@@ -250,6 +250,7 @@ def run_report(
             started_at=started_at,
             finished_at=datetime.now(UTC),
             base_dir=base_dir,
+            rows_used=inputs.rows_for_manifest(),
         )
         files = {
             "report.html": html.encode(),

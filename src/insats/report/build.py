@@ -59,6 +59,15 @@ class Inputs:
     catalogue_info: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
     rows_in_file: int = 0
+    # Rows of the project per table input (what the manifest lists), see rows_for_manifest.
+    rows_used: dict[str, int] = field(default_factory=dict)
+
+    def rows_for_manifest(self) -> dict[str, int | None]:
+        """Rows used per input, under the report's disclosure rule (a shared report
+        hides a count from 1 to min_cell_count - 1)."""
+        shared = self.params.audience == "namnd"
+        low = self.params.min_cell_count
+        return {k: None if shared and 0 < v < low else v for k, v in self.rows_used.items()}
 
     def guard(self, files: dict[str, bytes]) -> None:
         """Stop before writing when a shared artefact could single out a participant."""
@@ -192,6 +201,7 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         catalogue_info=catalogue_info,
         warnings=warn,
         rows_in_file=int(cohort.n_rows),
+        rows_used={role: len(used) for role, (whole, used) in selected.items() if used is not None},
     )
 
 
@@ -325,6 +335,8 @@ class ReportModel:
         try:
             for name in SECTIONS:
                 getattr(self, name)()
+            # figures.json is published too: its numbers are planned with the tables.
+            self.figures()
         finally:
             specs = self.ctx.stop_recording()
             plt.close("all")
@@ -629,6 +641,7 @@ class ReportModel:
                 started_at=now,
                 finished_at=now,
                 base_dir=repository_root(),
+                rows_used=self.inputs.rows_for_manifest(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
         return _section(
