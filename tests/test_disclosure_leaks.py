@@ -13,10 +13,9 @@ import html as html_mod
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
@@ -128,9 +127,7 @@ def test_figures_json_names_no_reason_of_hidden_early_exits(published):
 
 
 @pytest.mark.parametrize("dimension", ["group", "municipality"])
-def test_figures_json_participant_counts_are_hidden_where_the_html_hides_them(
-    published, dimension
-):
+def test_figures_json_participant_counts_are_hidden_where_the_html_hides_them(published, dimension):
     page, figures = published
     word = {"group": "grupp", "municipality": "kommun"}[dimension]
     table = _table(page, f"Deltagare under perioden per {word}")

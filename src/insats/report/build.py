@@ -85,6 +85,19 @@ class Inputs:
             participant_ids=ids,
             min_cell_count=self.params.min_cell_count,
         )
+        if self.params.audience == "namnd" and "report.html" in files:
+            # The independent attacker on the final page (issue 15; the kernel attacked
+            # the whole publication model before emitting the figures).
+            from insats.disclosure.attack import audit_html, raise_if_exposed
+            from insats.labels import Labels
+
+            raise_if_exposed(
+                audit_html(
+                    files["report.html"].decode("utf-8", "replace"),
+                    total_label=Labels(self.params.language)("table.total"),
+                ),
+                "report.html",
+            )
 
 
 @dataclass
@@ -694,7 +707,19 @@ class ReportModel:
             def _repr_mimebundle_(self, include=None, exclude=None):
                 return {FIGURES_MIMETYPE: self.data, "text/plain": "figures.json"}
 
-        return _Figures(self.figures())
+        data = self.figures()
+        self.audit_publication()
+        return _Figures(data)
+
+    def audit_publication(self) -> None:
+        """Attack every number the report publishes (tables, sentences, figures.json)
+        with their relations, by linear programming; stop if a hidden count can be
+        narrowed to less than one whole person (issue 15)."""
+        if not self.ctx.disclosure.active:
+            return
+        from insats.disclosure.attack import audit_publication, raise_if_exposed
+
+        raise_if_exposed(audit_publication(self.ctx.disclosure), "the report's numbers")
 
 
 def build_report(params: ReportParameters, today: date | None = None) -> ReportModel:
