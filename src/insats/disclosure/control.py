@@ -248,6 +248,7 @@ class DisclosureControl:
         self._pending_values: dict[Key, int] = {}
         self._pending_lines: list[_solver.Line] = []
         self._free_lines: list[_solver.Line] = []
+        self._released: set[Key] = set()
 
     # --- single values -------------------------------------------------------------
     @property
@@ -362,9 +363,28 @@ class DisclosureControl:
         if fresh and self._planned:
             self._register([])
 
+    def load_released(self, values: Mapping[Key, int]) -> None:
+        """Counts released earlier to the same nämnd (the publication register): fixed
+        and known to the reader, so they are shown cells every plan protects against."""
+        if not self.active:
+            return
+        for key, value in values.items():
+            if key not in self._values:
+                self._values[key] = int(value)
+                self._shown.add(key)
+                self._released.add(key)
+                self._order.setdefault(key, len(self._order))
+
+    def released_cells(self) -> dict[Key, int]:
+        """The counts this report shows (for the publication register), earlier
+        releases left out."""
+        return {
+            k: v for k, v in self._values.items() if k in self._shown and k not in self._released
+        }
+
     @property
     def _planned(self) -> bool:
-        return bool(self._results) or bool(self._values)
+        return bool(self._results) or bool(set(self._values) - self._released)
 
     def is_hidden(self, key: Key, value: object = None) -> bool:
         """Whether the planned publication hides this cell (primary rule when unplanned)."""
