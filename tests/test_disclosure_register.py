@@ -42,3 +42,26 @@ def test_year_to_date_minus_the_released_t1_report_hides_t2s_early_exits():
     alone.register_cells({t2: 1, ytd: 6}, [(ytd, (t1, t2))])
     alone.plan_tables({})
     assert alone.is_hidden(t2) and not alone.is_hidden(ytd)
+
+
+def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
+    # insats run 2021-T1 then 2021-T2 into the same reports folder (one register): T2's
+    # year-to-date early exits minus T1's early exits must not give T2's own (1 in the
+    # sample, hidden in T2's report).
+    import json
+
+    from insats.params import load_parameters
+    from insats.runner import run_report
+    from tests.conftest import SAMPLE_PARAMS
+
+    figures = {}
+    for period in ("2021-T1", "2021-T2"):
+        params = load_parameters(SAMPLE_PARAMS).model_copy(update={"period": period})
+        result = run_report(params, tmp_path / period)
+        figures[period] = json.loads(result.figures_path.read_text(encoding="utf-8"))
+    assert (tmp_path / "publication_register.sqlite").is_file()
+    for m in ("started", "exited", "early_exits"):
+        t1 = figures["2021-T1"]["participants"][m]
+        ytd = figures["2021-T2"]["participants"]["year_to_date"][m]
+        if t1 is not None and ytd is not None:
+            assert not 0 < ytd - t1 < 5, (m, t1, ytd)

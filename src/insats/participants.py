@@ -407,7 +407,35 @@ class ParticipantCounts:
             label = category_label(ctx, "municipality", category)
         return count_key(filters, **{dimension: label})
 
+    def _publish_year(self, ctx: RenderContext) -> None:
+        """Year to date = earlier periods of the year + this period, for the counts of
+        events (new, exited, early): with the earlier reports in the publication
+        register, T2's year to date minus T1's report would give T2's own counts."""
+        from insats.disclosure import count_key
+        from insats.periods import previous_period
+
+        earlier, p = [], previous_period(self.period)
+        while p.start >= self.year_to_date.start and p.end < self.period.start:
+            earlier.append(p.label)
+            p = previous_period(p)
+        if not earlier:
+            return
+        lines = []
+        for m in ("started", "exited", "early_exits"):
+            lines.append(
+                (
+                    self._key(ctx, "year_to_date", m),
+                    (
+                        self._key(ctx, "period", m),
+                        *(count_key({"period": e, "measure": m}) for e in earlier),
+                    ),
+                )
+            )
+        ctx.publish({}, lines)
+
     def figure_data(self, ctx: RenderContext) -> dict:
+        self._publish_year(ctx)
+
         def block(scope: str) -> dict:
             return {
                 m: ctx.cell_value(self._key(ctx, scope, m), v) for m, v in self.total(scope).items()

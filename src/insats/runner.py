@@ -201,6 +201,12 @@ def run_report(
     notebook = Path(notebook) if notebook else notebooks_dir() / REPORT_NOTEBOOK
     base_dir = Path(base_dir) if base_dir else repository_root()
 
+    if params.audience == "namnd":
+        from insats.disclosure.register import default_register_path
+
+        register_path = params.publication_register_path or default_register_path(out_dir)
+        params = params.model_copy(update={"publication_register_path": str(register_path)})
+
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
 
@@ -242,6 +248,9 @@ def run_report(
         figures = extract_figures(nb)
         if figures is None:
             raise RunFailed("the report notebook did not emit its figures (last cell missing?)")
+        from insats.disclosure.register import RELEASED_KEY
+
+        released = figures.pop(RELEASED_KEY, None)
         html = export_html(nb, title=title, language=params.language)
         manifest = build_manifest(
             params,
@@ -262,6 +271,13 @@ def run_report(
         else:
             inputs.guard(files)
         place_files(files, out_dir, remove=("error.html", "error.ipynb"))
+        if params.audience == "namnd" and released is not None:
+            from insats.disclosure.register import PublicationRegister
+            from insats.periods import parse_period
+
+            PublicationRegister(params.publication_register_path).record(
+                params.project, parse_period(params.period).label, dict(released)
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

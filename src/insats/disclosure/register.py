@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REGISTER_NAME = "publication_register.sqlite"
+#: Where the report notebook hands the released cells to the runner (never written).
+RELEASED_KEY = "_released_cells"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS released (
@@ -120,6 +122,7 @@ class PublicationRegister:
 
 __all__ = [
     "REGISTER_NAME",
+    "RELEASED_KEY",
     "PublicationRegister",
     "decode_key",
     "default_register_path",

@@ -335,7 +335,21 @@ class ReportModel:
             else None
         )
         self.socioeconomic_result = self._build_socioeconomic()
+        self._load_released()
         self._plan_disclosure()
+
+    def _load_released(self) -> None:
+        """Counts released to the nämnd in earlier reports of the project are fixed: the
+        plan protects against them (publication register, issue 15)."""
+        path = self.params.publication_register_path
+        if not self.ctx.disclosure.active or not path:
+            return
+        from insats.disclosure.register import PublicationRegister
+
+        released = PublicationRegister(path).released(
+            self.params.project, except_period=self.period.label
+        )
+        self.ctx.disclosure.load_released(released)
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
@@ -709,6 +723,13 @@ class ReportModel:
 
         data = self.figures()
         self.audit_publication()
+        if self.ctx.disclosure.active:
+            from insats.disclosure.register import RELEASED_KEY, encode_key
+
+            # For the runner's publication register (taken out before figures.json).
+            data[RELEASED_KEY] = [
+                [encode_key(k), v] for k, v in self.ctx.disclosure.released_cells().items()
+            ]
         return _Figures(data)
 
     def audit_publication(self) -> None:
