@@ -113,21 +113,102 @@ class ExitSummary:
         frame["share_of_type"] = frame["count"] / type_totals
         return frame
 
-    def figure_data(self, ctx: RenderContext) -> dict:
-        rate = proportion_data(ctx, self.completed, self.exited)
+    def _keys(self, ctx: RenderContext) -> dict:
+        """Keys of the published counts: cells of the status-by-exit-type table (and of
+        the reasons table), so a number in a sentence or figures.json is hidden wherever
+        the tables hide it (issue 15)."""
+        from insats.disclosure import count_key
+
+        exited = {"population": "exited"}
+        early = {"population": "early_exits"}
+        labels = {t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES}
         return {
-            "exited": ctx.count_value(self.exited),
-            "completed": ctx.count_value(self.completed),
-            "early_exits": ctx.count_value(self.early_exits),
+            "exited": count_key(exited),
+            "completed": count_key(exited, exit_type=labels["completed"]),
+            "early_exits": count_key(exited, exit_type=labels["early"]),
+            "reasons_total": count_key(early),
+            "type": lambda t: labels[t],
+            "outcome": lambda code, t: count_key(
+                exited,
+                outcome_at_exit=category_label(ctx, "outcome_at_exit", code),
+                exit_type=labels[t],
+            ),
+            "reason": lambda code: count_key(
+                early, exit_reason=category_label(ctx, "exit_reason", code)
+            ),
+        }
+
+    def _publish(self, ctx: RenderContext) -> dict:
+        from insats.disclosure import count_key
+
+        keys = self._keys(ctx)
+        # The same people by status at exit are counted by the outcome shares table
+        # (population: status known, n of them): the same numbers, said once.
+        n_known = self.exited - self.missing_outcome
+        shares = {"population": "outcome_at_exit known", "n": int(n_known)}
+        by_status = self.outcome_by_type.sum(axis=1)
+        same = [
+            (
+                count_key(shares, outcome_at_exit=category_label(ctx, "outcome_at_exit", code)),
+                (
+                    count_key(
+                        {"population": "exited"},
+                        outcome_at_exit=category_label(ctx, "outcome_at_exit", code),
+                    ),
+                ),
+            )
+            for code, n in by_status.items()
+            if n > 0 and code != "unknown"
+        ]
+        if not self.missing_outcome:
+            same.append((count_key(shares), (keys["exited"],)))
+        ctx.publish({}, same)
+        ctx.publish(
+            {
+                keys["exited"]: self.exited,
+                keys["completed"]: self.completed,
+                keys["early_exits"]: self.early_exits,
+            },
+            # exited = completed + early, and the reasons table counts the early exits
+            [
+                (keys["exited"], (keys["completed"], keys["early_exits"])),
+                (keys["early_exits"], (keys["reasons_total"],)),
+            ],
+        )
+        return keys
+
+    def _reasons_shown(self, ctx: RenderContext, keys: dict) -> bool:
+        return not self.early_exit_reasons.empty and not ctx.hidden(
+            keys["early_exits"], self.early_exits
+        )
+
+    def figure_data(self, ctx: RenderContext) -> dict:
+        keys = self._publish(ctx)
+        hidden_rate = ctx.hidden(keys["completed"], self.completed) or ctx.hidden(
+            keys["exited"], self.exited
+        )
+        rate = proportion_data(ctx, self.completed, self.exited)
+        if hidden_rate:
+            rate = {k: None for k in rate}
+        reasons = {}
+        if self._reasons_shown(ctx, keys):
+            reasons = {
+                str(code): ctx.cell_value(keys["reason"](code), int(n))
+                for code, n in self.early_exit_reasons.items()
+            }
+        return {
+            "exited": ctx.cell_value(keys["exited"], self.exited),
+            "completed": ctx.cell_value(keys["completed"], self.completed),
+            "early_exits": ctx.cell_value(keys["early_exits"], self.early_exits),
             "completion_rate": rate["share"],
             "completion_ci_low": rate["ci_low"],
             "completion_ci_high": rate["ci_high"],
-            "early_exit_reasons": {
-                str(code): ctx.count_value(int(n)) for code, n in self.early_exit_reasons.items()
-            },
+            "early_exit_reasons": reasons,
             "outcome_at_exit": {
                 t: {
-                    str(code): ctx.count_value(int(n))
+                    str(code): 0
+                    if int(n) == 0
+                    else ctx.cell_value(keys["outcome"](code, t), int(n))
                     for code, n in self.outcome_by_type[t].items()
                 }
                 for t in EXIT_TYPES
@@ -138,33 +219,46 @@ class ExitSummary:
         if self.exited == 0:
             return ctx.paragraph(ctx.t("participants.exits.none"))
         lo, hi = self.completion_ci
+        keys = self._publish(ctx)
+        completion = (
+            ctx.t("stat.proportion_suppressed", mark="..")
+            if ctx.hidden(keys["completed"], self.completed)
+            or ctx.hidden(keys["exited"], self.exited)
+            else ctx.proportion(self.completed, self.exited, lo, hi)
+        )
         parts: list[str] = [
             ctx.paragraph(
                 ctx.t(
                     "participants.exits.sentence",
-                    exited=ctx.count(self.exited),
-                    completion=ctx.proportion(self.completed, self.exited, lo, hi),
-                    early_exits=ctx.count(self.early_exits),
+                    exited=ctx.cell(keys["exited"], self.exited),
+                    completion=completion,
+                    early_exits=ctx.cell(keys["early_exits"], self.early_exits),
                 )
             )
         ]
         reasons = self.early_exit_reasons
         if reasons.empty:
             parts.append(ctx.paragraph(ctx.t("participants.exits.no_early")))
-        elif ctx.is_suppressed(self.early_exits):
+        elif not self._reasons_shown(ctx, keys):
             # With only a few early exits, naming their reasons would tell who left why.
             parts.append(ctx.paragraph(ctx.t("participants.exits.reasons_suppressed")))
         else:
             # Ties: the first in the vocabulary's order.
             top = reasons.idxmax()
-            if not ctx.is_suppressed(int(reasons[top])):
+            # Count and total are cells of the reasons table (its row total and grand
+            # total): shown only where the table shows them, so their difference is the
+            # sum of the other reasons' totals, which the table protects.
+            top_key, total_key = keys["reason"](top), keys["reasons_total"]
+            if not ctx.hidden(top_key, int(reasons[top])) and not ctx.hidden(
+                total_key, self.early_exits
+            ):
                 parts.append(
                     ctx.paragraph(
                         ctx.t(
                             "participants.exits.main_reason",
                             reason=ctx.code("exit_reason", top).lower(),
-                            count=ctx.count(int(reasons[top])),
-                            total=ctx.count(self.early_exits),
+                            count=ctx.cell(top_key, int(reasons[top])),
+                            total=ctx.cell(total_key, self.early_exits),
                         )
                     )
                 )
@@ -301,17 +395,71 @@ class TransitionTable:
         frame["count"] = frame["count"].astype("int64")
         return frame
 
+    def _publish(self, ctx: RenderContext) -> dict:
+        """Keys of the published counts, cells of the cross-table; the sentence's counts
+        of self-sufficient (or in work or studies) before and after are sums of its row
+        and column totals, and the same count as the composite outcome (issue 15)."""
+        from insats.disclosure import count_key
+
+        population = {"population": f"recorded:{self.after}"}
+
+        def label(column: str, code: object) -> str:
+            return category_label(ctx, column, code)
+
+        keys = {
+            "n": count_key(population),
+            "before": count_key(population, **{f"{self.before}:positive": "yes"}),
+            "after": count_key(population, **{f"{self.after}:positive": "yes"}),
+            "cell": lambda b, a: count_key(
+                population, **{self.before: label(self.before, b), self.after: label(self.after, a)}
+            ),
+        }
+        rows = {
+            b: count_key(population, **{self.before: label(self.before, b)}) for b in self.positive
+        }
+        cols = {
+            a: count_key(population, **{self.after: label(self.after, a)}) for a in self.positive
+        }
+        row_sums, col_sums = self.table.sum(axis=1), self.table.sum(axis=0)
+        values = {keys["n"]: self.n, keys["before"]: self.positive_before}
+        values[keys["after"]] = self.positive_after
+        values.update({k: int(row_sums.get(b, 0)) for b, k in rows.items()})
+        values.update({k: int(col_sums.get(a, 0)) for a, k in cols.items()})
+        kind = "self_sufficient" if self.vocabulary == "support" else "work_or_studies"
+        composite = count_key({"population": f"{self.after} known", "n": self.n}, **{kind: "yes"})
+        ctx.publish(
+            values,
+            [
+                (keys["before"], tuple(rows.values())),
+                (keys["after"], tuple(cols.values())),
+                (composite, (keys["after"],)),
+            ],
+        )
+        return keys
+
+    def _proportion(self, ctx: RenderContext, key, k: int, base: int) -> dict:
+        data = proportion_data(ctx, k, base)
+        if ctx.hidden(key, k) or ctx.hidden(self._publish(ctx)["n"], self.n):
+            data = {name: None for name in data}
+        return data
+
     def figure_data(self, ctx: RenderContext) -> dict:
+        keys = self._publish(ctx)
         return {
-            "n": ctx.count_value(self.n),
+            "n": ctx.cell_value(keys["n"], self.n),
             "excluded": ctx.count_value(self.excluded),
             "positive_codes": list(self.positive),
             # unknown before is left out of the before share and counted beside it
-            "before": proportion_data(ctx, self.positive_before, self.n_before),
+            "before": self._proportion(ctx, keys["before"], self.positive_before, self.n_before),
             "before_unknown": ctx.count_value(self.unknown_before),
-            "after": proportion_data(ctx, self.positive_after, self.n),
+            "after": self._proportion(ctx, keys["after"], self.positive_after, self.n),
             "table": {
-                str(b): {str(a): ctx.count_value(int(self.table.at[b, a])) for a in self.table}
+                str(b): {
+                    str(a): 0
+                    if int(self.table.at[b, a]) == 0
+                    else ctx.cell_value(keys["cell"](b, a), int(self.table.at[b, a]))
+                    for a in self.table
+                }
                 for b in self.table.index
             },
         }
@@ -326,15 +474,22 @@ class TransitionTable:
         else:
             key = "sentence_support" if self.vocabulary == "support" else "sentence_outcome"
             k0, k1, n0 = self.positive_before, self.positive_after, self.n_before
+            keys = self._publish(ctx)
             if n0 == 0:
                 key += "_after_only"  # nothing known before: no "0 of n before"
+
+            def share(cell, k: int, base: int) -> str:
+                if ctx.hidden(cell, k) or ctx.hidden(keys["n"], self.n):
+                    return ctx.t("stat.proportion_suppressed", mark="..")
+                return ctx.proportion(k, base, *wilson_interval(k, base))
+
             text = ctx.t(
                 f"participants.transitions.{key}",
-                n=ctx.count(self.n),
+                n=ctx.cell(keys["n"], self.n),
                 after=after_name.lower(),
                 before=before_name.lower(),
-                before_share=ctx.proportion(k0, n0, *wilson_interval(k0, n0)),
-                after_share=ctx.proportion(k1, self.n, *wilson_interval(k1, self.n)),
+                before_share=share(keys["before"], k0, n0),
+                after_share=share(keys["after"], k1, self.n),
             )
             if 0 < n0 < self.n:
                 text += " " + ctx.t(

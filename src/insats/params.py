@@ -20,6 +20,7 @@ PATH_KEYS = (
     "pseudonym_key_path",
     "unit_costs_path",
     "price_index_path",
+    "publication_register_path",
 )
 
 #: The smallest min_cell_count a shared (namnd) report accepts.
@@ -136,6 +137,9 @@ class ReportParameters(BaseModel):
 
     # --- disclosure control ----------------------------------------------------------
     min_cell_count: int = Field(5, ge=1, le=100)  # SCB: fewer than five persons shown as ".."
+    # Counts released to the nämnd before (insats.disclosure.register); default: the
+    # reports folder's publication_register.sqlite.
+    publication_register_path: str | None = None
 
     # --- execution -----------------------------------------------------------------
     execution_timeout_seconds: int = Field(600, ge=1)

@@ -393,16 +393,65 @@ class ParticipantCounts:
         order = order_categories(dimension, wide.index)
         return wide.loc[order]
 
+    def _key(self, ctx: RenderContext, scope: str, measure: str, dimension=None, category=None):
+        """The key of a count: the cell of the measures table it appears in (issue 15)."""
+        from insats.disclosure import count_key
+
+        period = self.period if scope == "period" else self.year_to_date
+        filters = {"period": period.label, "measure": measure}
+        if dimension is None:
+            return count_key(filters)
+        if dimension == "group":
+            label = group_label(ctx, category, self.group_names)
+        else:
+            label = category_label(ctx, "municipality", category)
+        return count_key(filters, **{dimension: label})
+
+    def _publish_year(self, ctx: RenderContext) -> None:
+        """Year to date = earlier periods of the year + this period, for the counts of
+        events (new, exited, early): with the earlier reports in the publication
+        register, T2's year to date minus T1's report would give T2's own counts."""
+        from insats.disclosure import count_key
+        from insats.periods import previous_period
+
+        earlier, p = [], previous_period(self.period)
+        while p.start >= self.year_to_date.start and p.end < self.period.start:
+            earlier.append(p.label)
+            p = previous_period(p)
+        if not earlier:
+            return
+        lines = []
+        for m in ("started", "exited", "early_exits"):
+            lines.append(
+                (
+                    self._key(ctx, "year_to_date", m),
+                    (
+                        self._key(ctx, "period", m),
+                        *(count_key({"period": e, "measure": m}) for e in earlier),
+                    ),
+                )
+            )
+        ctx.publish({}, lines)
+
     def figure_data(self, ctx: RenderContext) -> dict:
+        self._publish_year(ctx)
+
         def block(scope: str) -> dict:
-            return {m: ctx.count_value(v) for m, v in self.total(scope).items()}
+            return {
+                m: ctx.cell_value(self._key(ctx, scope, m), v) for m, v in self.total(scope).items()
+            }
 
         data = block("period")
         data["year_to_date"] = block("year_to_date")
         for dimension in ("group", "municipality"):
             wide = self.wide(dimension, "period")
             data[f"by_{dimension}"] = {
-                str(cat): {m: ctx.count_value(int(wide.at[cat, m])) for m in MEASURES}
+                str(cat): {
+                    m: ctx.cell_value(
+                        self._key(ctx, "period", m, dimension, cat), int(wide.at[cat, m])
+                    )
+                    for m in MEASURES
+                }
                 for cat in wide.index
             }
         return data
@@ -440,12 +489,15 @@ class ParticipantCounts:
         if totals["enrolled"] == 0:
             parts.append(ctx.paragraph(ctx.t("participants.counts.none_in_period", **dates)))
         else:
-            fields = {m: ctx.count(v) for m, v in totals.items()}
+            fields = {m: ctx.cell(self._key(ctx, "period", m), v) for m, v in totals.items()}
             parts.append(
                 ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields))
             )
         if self.year_to_date.start != self.period.start or self.year_to_date.end != self.period.end:
-            ytd = {m: ctx.count(v) for m, v in self.total("year_to_date").items()}
+            ytd = {
+                m: ctx.cell(self._key(ctx, "year_to_date", m), v)
+                for m, v in self.total("year_to_date").items()
+            }
             ytd_dates = {
                 "start": ctx.date(self.year_to_date.start),
                 "end": ctx.date(self.year_to_date.end),
@@ -579,35 +631,53 @@ class ParticipantProfile:
         return category_label(ctx, "municipality", key)
 
     def _sentence(self, ctx: RenderContext, variable: str, wide: pd.DataFrame) -> str:
+        from insats.disclosure import count_key
+
         totals = wide.sum(axis=1)
         total = int(totals.sum())
         name = ctx.t(f"participants.profile.variable.{variable}")
+        # The numbers are the row totals and the grand total of the profile table: shown
+        # only where the table shows them; a sentence with a hidden one is rewritten.
+        population = {"population": "profile"}
+        total_key = count_key(population)
+
+        def key(code: object):
+            return count_key(population, **{variable: category_label(ctx, variable, code)})
+
         if variable == "gender":
+            women, men = int(totals.get("woman", 0)), int(totals.get("man", 0))
+            if ctx.hidden(key("woman"), women) or ctx.hidden(key("man"), men):
+                return ctx.t("publication.gender_sentence", total=ctx.cell(total_key, total))
             return ctx.t(
                 "participants.profile.gender_sentence",
-                women=ctx.count(int(totals.get("woman", 0))),
-                men=ctx.count(int(totals.get("man", 0))),
-                total=ctx.count(total),
+                women=ctx.cell(key("woman"), women),
+                men=ctx.cell(key("man"), men),
+                total=ctx.cell(total_key, total),
             )
         known = totals.drop(UNKNOWN, errors="ignore")
         if known.empty or known.max() == 0:
             return ctx.t(
                 "participants.profile.most_common_unknown",
                 variable=name,
-                count=ctx.count(int(totals.get(UNKNOWN, 0))),
-                total=ctx.count(total),
+                count=ctx.cell(key(UNKNOWN), int(totals.get(UNKNOWN, 0))),
+                total=ctx.cell(total_key, total),
             )
         # Ties: the first in table order, which is the vocabulary's order.
         top = known.idxmax()
+        # Common nouns in lower case mid-sentence; names (Arbetsförmedlingen) as they are.
+        category = (
+            category_label(ctx, variable, top).lower()
+            if variable in ("education", "support_at_start")
+            else category_label(ctx, variable, top)
+        )
+        if ctx.hidden(key(top), int(known[top])) or ctx.hidden(total_key, total):
+            return ctx.t("publication.most_common", variable=name, category=category)
         return ctx.t(
             "participants.profile.most_common",
             variable=name,
-            # Common nouns in lower case mid-sentence; names (Arbetsförmedlingen) as they are.
-            category=category_label(ctx, variable, top).lower()
-            if variable in ("education", "support_at_start")
-            else category_label(ctx, variable, top),
-            count=ctx.count(int(known[top])),
-            total=ctx.count(total),
+            category=category,
+            count=ctx.cell(key(top), int(known[top])),
+            total=ctx.cell(total_key, total),
         )
 
     def render(self, ctx: RenderContext) -> Html:

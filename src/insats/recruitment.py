@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insats.cohort.schema import FUNNEL_STEPS
-from insats.participants import group_keys, group_label, measures_table, natural_key
+from insats.disclosure import SUPPRESSED
+from insats.participants import group_keys, group_label, natural_key
 from insats.report.context import Html, RenderContext, join
 
 __all__ = ["FunnelSummary", "conversion_share", "plot_funnel", "summarise_funnel"]
@@ -100,16 +101,66 @@ class FunnelSummary:
         out["share_of_previous"] = out["share_of_previous"].astype(float)
         return out
 
+    def _protected(self, ctx: RenderContext) -> pd.DataFrame:
+        """Counts with the total row after the report's joint plan: None where hidden,
+        NaN where the figure is missing (issue 15).
+
+        Each step is its own distribution over the groups, protected as a one-way table
+        with its total; a step with a missing figure is protected over the groups that
+        have one (its total is their sum), so one blank cell does not switch secondary
+        suppression off for the funnel.
+        """
+        from insats.participants import plan_count_tables
+
+        labels = self._column_labels(ctx)
+        frame = self._with_total() if len(self.counts) > 1 else self.counts.copy()
+        out = frame.astype(object)
+        if len(self.counts) == 1:
+            for step in FUNNEL_STEPS:
+                for g in out.index:
+                    v = frame.at[g, step]
+                    out.at[g, step] = None if not pd.isna(v) and ctx.is_suppressed(v) else v
+            return out
+        specs = {}
+        for step in FUNNEL_STEPS:
+            known = self.counts[step].dropna()
+            counts = pd.DataFrame({step: known.astype("int64").to_numpy()})
+            counts.index = [labels[g] for g in known.index]
+            filters = {"population": "recruitment", "measure": step}
+            specs[f"recruitment.funnel.{step}"] = (
+                counts,
+                {"dimensions": ["group"], "filters": filters},
+            )
+        plan_count_tables(ctx, specs)
+        for step in FUNNEL_STEPS:
+            counts, spec = specs[f"recruitment.funnel.{step}"]
+            protected = ctx.protect(
+                counts, table_id=f"recruitment.funnel.{step}", add_totals=True, **spec
+            ).iloc[:, 0]
+            by_label = dict(zip(protected.index, protected.to_numpy(), strict=True))
+            for g in out.index:
+                if pd.isna(frame.at[g, step]):
+                    continue
+                label = ctx.t("table.total") if g == TOTAL else labels[g]
+                out.at[g, step] = by_label.get(label)
+        return out
+
     def _shown(self, ctx: RenderContext, count: object, previous: object, share: float) -> bool:
-        """A share may be shown when neither of its counts is hidden."""
-        return not (ctx.is_suppressed(count) or ctx.is_suppressed(previous)) and not pd.isna(share)
+        """A share may be shown when neither of its counts is hidden (None: hidden by the
+        plan; a number: shown)."""
+        if pd.isna(share) or count is None or previous is None:
+            return False
+        return not (ctx.is_suppressed(count) or ctx.is_suppressed(previous))
 
     def figure_data(self, ctx: RenderContext) -> dict:
-        frame = self._with_total()
+        frame = self._protected(ctx)
         conv = self.conversions
 
         def block(group: str) -> dict:
-            counts = {s: ctx.count_value(frame.at[group, s]) for s in FUNNEL_STEPS}
+            counts = {
+                s: None if frame.at[group, s] is None else ctx.count_value(frame.at[group, s])
+                for s in FUNNEL_STEPS
+            }
             shares = {}
             for previous, step in zip(FUNNEL_STEPS, FUNNEL_STEPS[1:], strict=False):
                 value = conv.at[group, step]
@@ -132,33 +183,18 @@ class FunnelSummary:
     def _count_table(self, ctx: RenderContext) -> Html:
         labels = self._column_labels(ctx)
         caption = ctx.t("recruitment.caption_counts")
-        if self.counts.isna().to_numpy().any():
-            # A missing figure must read as missing ("–"), not as hidden (".."), and cannot
-            # enter a protected table: each cell goes through ctx.count (primary rule).
-            frame = self._with_total() if len(self.counts) > 1 else self.counts.copy()
-            shown = frame.astype(object).map(lambda v: ctx.count(None if pd.isna(v) else int(v)))
-            shown.index = [labels[g] for g in frame.index]
-            shown.columns = [ctx.t(f"recruitment.step.{s}") for s in FUNNEL_STEPS]
-            shown.index.name = ctx.t("participants.dimension.group")
-            return ctx.table(shown, caption)
-        wide = self.counts.astype("int64")
-        wide.index = [labels[g] for g in wide.index]
-        # Each step is its own distribution over the groups (protected with its total);
-        # steps do not add up, so there is a total row but no total column.
-        html = measures_table(
-            ctx,
-            wide,
-            caption,
-            table_id="recruitment.funnel",
-            dimension="group",
-            filters={"population": "recruitment"},
-            column_names={s: ctx.t(f"recruitment.step.{s}") for s in FUNNEL_STEPS},
-            index_name=ctx.t("participants.dimension.group"),
+        frame = self._protected(ctx)
+        # A missing figure reads as missing ("–"), a hidden one as "..".
+        shown = frame.map(
+            lambda v: SUPPRESSED if v is None else ctx.count(None if pd.isna(v) else int(v))
         )
-        return html
+        shown.index = [labels[g] for g in frame.index]
+        shown.columns = [ctx.t(f"recruitment.step.{s}") for s in FUNNEL_STEPS]
+        shown.index.name = ctx.t("participants.dimension.group")
+        return ctx.table(shown, caption)
 
     def _conversion_table(self, ctx: RenderContext) -> Html:
-        frame = self._with_total() if len(self.counts) > 1 else self.counts.copy()
+        frame = self._protected(ctx)
         conv = self.conversions.loc[frame.index]
         rows = {}
         for previous, step in zip(FUNNEL_STEPS, FUNNEL_STEPS[1:], strict=False):
@@ -180,23 +216,32 @@ class FunnelSummary:
     def _share_text(self, ctx: RenderContext, count, previous, share) -> str:
         if pd.isna(share):
             return ctx.pct(None)
-        if ctx.is_suppressed(count) or ctx.is_suppressed(previous):
-            return ".."
+        # A share of a shown count gives back a hidden one (38 % of 13 -> 5): shown only
+        # when both its counts are shown by the plan.
+        if not self._shown(ctx, count, previous, share):
+            return SUPPRESSED
         return ctx.pct(share)
 
     def render(self, ctx: RenderContext) -> Html:
         if self.counts.empty:
             return ctx.paragraph(ctx.t("recruitment.none"))
         total = self.total if len(self.counts) > 1 else self.counts.iloc[0]
+        protected = self._protected(ctx)
+        shown_total = protected.iloc[-1]
         overall = conversion_share(total["started"], total["invited"])
+
+        def total_text(step: str) -> str:
+            v = shown_total[step]
+            return SUPPRESSED if v is None else ctx.count(None if pd.isna(v) else int(v))
+
         fields = {
             "groups": ctx.number(len(self.counts)),  # groups, not persons: never hidden
-            "invited": ctx.count(total["invited"]),
-            "started": ctx.count(total["started"]),
+            "invited": total_text("invited"),
+            "started": total_text("started"),
             "overall": self._share_text(
                 ctx,
-                total["started"],
-                total["invited"],
+                shown_total["started"],
+                shown_total["invited"],
                 float("nan") if overall is None else overall,
             ),
         }
@@ -209,8 +254,12 @@ class FunnelSummary:
         if self.counts.isna().to_numpy().any():
             parts.append(ctx.note(ctx.t("recruitment.missing_note")))
         values = self.counts.astype("Float64").astype(float)
-        texts = self.counts.astype(object).map(lambda v: ctx.count(None if pd.isna(v) else int(v)))
-        hidden = self.counts.astype(object).map(lambda v: pd.isna(v) or ctx.is_suppressed(v))
+        # The figure is drawn from the protected counts: a bar of a hidden count is not drawn.
+        groups = protected.loc[self.counts.index]
+        texts = groups.map(
+            lambda v: SUPPRESSED if v is None else ctx.count(None if pd.isna(v) else int(v))
+        )
+        hidden = groups.map(lambda v: v is None or pd.isna(v))
         values = values.mask(hidden.astype(bool))
         labels = self._column_labels(ctx)
         parts.append(

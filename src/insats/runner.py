@@ -215,6 +215,12 @@ def run_report(
     notebook = Path(notebook) if notebook else notebooks_dir() / REPORT_NOTEBOOK
     base_dir = Path(base_dir) if base_dir else repository_root()
 
+    if params.audience == "namnd":
+        from insats.disclosure.register import default_register_path
+
+        register_path = params.publication_register_path or default_register_path(out_dir)
+        params = params.model_copy(update={"publication_register_path": str(register_path)})
+
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
 
@@ -280,6 +286,9 @@ def run_report(
         figures = extract_figures(nb)
         if figures is None:
             raise RunFailed("the report notebook did not emit its figures (last cell missing?)")
+        from insats.disclosure.register import RELEASED_KEY
+
+        released = figures.pop(RELEASED_KEY, None)
         html = export_html(nb, title=title, language=params.language)
         manifest = build_manifest(
             params,
@@ -288,6 +297,7 @@ def run_report(
             started_at=started_at,
             finished_at=datetime.now(UTC),
             base_dir=base_dir,
+            rows_used=inputs.rows_for_manifest(),
         )
         restore_original_paths(manifest, inputs.files, base_dir)
         files = {
@@ -301,6 +311,13 @@ def run_report(
         else:
             inputs.guard(files)
         place_report(files, out_dir)  # one unit: all files of this run, or none
+        if params.audience == "namnd" and released is not None:
+            from insats.disclosure.register import PublicationRegister
+            from insats.periods import parse_period
+
+            PublicationRegister(params.publication_register_path).record(
+                params.project, parse_period(params.period).label, dict(released)
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
         clean_leftovers(out_dir)

@@ -17,6 +17,7 @@ from insats.disclosure.control import (
     InconsistentSuppressionError,
     TableStats,
     cell_keys,
+    count_key,
 )
 from insats.disclosure.figures import (
     COUNT_KEYS,
@@ -47,6 +48,7 @@ __all__ = [
     "InconsistentSuppressionError",
     "TableStats",
     "cell_keys",
+    "count_key",
     "collapse_categories",
     "find_personnummer",
     "guard_outputs",

@@ -189,6 +189,22 @@ def _build_table(table_id: str, spec: CountSpec, scoped: bool = False) -> _Table
     return _Table(table_id, spec, frame, keys, lines, totals)
 
 
+def count_key(filters: Mapping[str, object] | None = None, **dimensions: object) -> Key:
+    """The key of a count cell: what population it counts, as tables key their cells.
+
+    A count named in a sentence or in figures.json is the same unknown as the table cell
+    with the same filters and the same dimension labels (display labels, as in tables),
+    so it is hidden wherever the table hides it.
+
+    >>> count_key({"population": "exited"}, exit_type="Fullföljde") == frozenset(
+    ...     {("filter:population", "exited"), ("exit_type", "Fullföljde")})
+    True
+    """
+    parts = {(f"filter:{k}", _label(v)) for k, v in (filters or {}).items()}
+    parts |= {(d, _label(v)) for d, v in dimensions.items()}
+    return frozenset(parts)
+
+
 def _describe(key: Key) -> str:
     parts = sorted(f"{d}={v}" for d, v in key if d != "table")
     return ", ".join(parts) or "the whole population"
@@ -227,6 +243,12 @@ class DisclosureControl:
         self._rendered: dict[str, TableStats] = {}
         # Audits of components of hidden cells, shared by every solve of this report.
         self._audits: dict = {}
+        # Numbers outside count tables (sentences, shares' bases, figures.json) and their
+        # relations, waiting for the next joint plan; then kept with the planned cells.
+        self._pending_values: dict[Key, int] = {}
+        self._pending_lines: list[_solver.Line] = []
+        self._free_lines: list[_solver.Line] = []
+        self._released: set[Key] = set()
 
     # --- single values -------------------------------------------------------------
     @property
@@ -294,10 +316,90 @@ class DisclosureControl:
                 and _same_spec(self._tables[table_id].spec, spec)
             )
         ]
-        if not new:
+        if not new and not self._pending_values and not self._pending_lines:
             return
         for table in self._register(new):
             self._results[table.table_id] = self._result(table)
+
+    # --- numbers outside tables ----------------------------------------------------
+    def register_cells(
+        self,
+        values: Mapping[Key, int],
+        lines: Sequence[tuple[Key, Sequence[Key]]] = (),
+    ) -> None:
+        """Publish counts outside count tables, with what a reader knows links them.
+
+        Args:
+            values: {key: count} (keys from :func:`count_key`); the same key as a table
+                cell is that cell.
+            lines: ``(total, members)``: the total is the sum of the members (a margin,
+                a composite outcome as the sum of its outcomes, a period within the year
+                to date with the rest of the year as another member).
+
+        Cells registered before :meth:`plan_tables` are planned jointly with the tables;
+        cells registered after it (and not planned) are planned at once, consistently
+        with everything already shown or hidden.
+        """
+        if not self.active:
+            return
+        fresh = False
+        for key, value in values.items():
+            value = int(value)
+            known = self._values.get(key, self._pending_values.get(key))
+            if known is not None and known != value:
+                self._inconsistent(
+                    f"a published count ({_describe(key)}) is {value} here and {known} "
+                    "elsewhere; pass filters to say how the populations differ"
+                )
+                continue
+            if key not in self._values and key not in self._pending_values:
+                self._pending_values[key] = value
+                fresh = True
+        for total, members in lines:
+            line = _solver.Line(total, tuple(members))
+            if line not in self._free_lines and line not in self._pending_lines:
+                self._pending_lines.append(line)
+                fresh = True
+        if fresh and self._planned:
+            self._register([])
+
+    def load_released(self, values: Mapping[Key, int]) -> None:
+        """Counts released earlier to the same nämnd (the publication register): fixed
+        and known to the reader, so they are shown cells every plan protects against."""
+        if not self.active:
+            return
+        for key, value in values.items():
+            if key not in self._values:
+                self._values[key] = int(value)
+                self._shown.add(key)
+                self._released.add(key)
+                self._order.setdefault(key, len(self._order))
+
+    def released_cells(self) -> dict[Key, int]:
+        """The counts this report shows (for the publication register), earlier
+        releases left out."""
+        return {
+            k: v for k, v in self._values.items() if k in self._shown and k not in self._released
+        }
+
+    @property
+    def _planned(self) -> bool:
+        return bool(self._results) or bool(set(self._values) - self._released)
+
+    def is_hidden(self, key: Key, value: object = None) -> bool:
+        """Whether the planned publication hides this cell (primary rule when unplanned)."""
+        if not self.active:
+            return False
+        if key in self._hidden:
+            return True
+        if key in self._shown:
+            return False
+        return self.is_suppressed_count(value)
+
+    def published(self) -> tuple[dict[Key, int], set[Key], list[_solver.Line]]:
+        """Every planned cell's value, the hidden keys and every relation a reader knows."""
+        lines = [line for t in self._tables.values() for line in t.lines]
+        return dict(self._values), set(self._hidden), [*lines, *self._free_lines]
 
     def protect_table(
         self,
@@ -387,6 +489,7 @@ class DisclosureControl:
                 self._tables[table.table_id] = table
             return new
         known = dict(self._values)
+        free = {k: v for k, v in self._pending_values.items() if k not in known}
         accepted: list[_Table] = []
         for table in new:
             clash = [k for k, v in table.values.items() if k in known and known[k] != v]
@@ -399,12 +502,34 @@ class DisclosureControl:
                 table = _build_table(table.table_id, table.spec, scoped=True)
             known.update(table.values)
             accepted.append(table)
+        for key, value in free.items():
+            if key in known and known[key] != value:
+                self._inconsistent(
+                    f"a published count ({_describe(key)}) is {value}, a table says "
+                    f"{known[key]}; pass filters to say how the populations differ"
+                )
+        free = {k: v for k, v in free.items() if k not in known}
+        known.update(free)
         for table in accepted:
             for row in table.keys:
                 for key in row:
                     self._order.setdefault(key, len(self._order))
+        for key in free:
+            self._order.setdefault(key, len(self._order))
+        # A relation between cells nobody published is no relation a reader knows.
+        free_lines = [
+            line
+            for line in [*self._free_lines, *self._pending_lines]
+            if all(c in known for c in line.cells)
+        ]
+        self._free_lines = list(dict.fromkeys(free_lines))
+        self._pending_lines = [
+            line for line in self._pending_lines if not all(c in known for c in line.cells)
+        ]
+        self._pending_values = {}
         everything = [*self._tables.values(), *accepted]
         lines = list(dict.fromkeys(line for t in everything for line in t.lines))
+        lines = list(dict.fromkeys([*lines, *self._free_lines]))
         is_total = set().union(*(t.totals for t in everything))
         solution = _solver.solve(
             known,
@@ -429,6 +554,14 @@ class DisclosureControl:
             for key, value in table.values.items():
                 self._values[key] = value
                 (self._hidden if key in solution.hidden else self._shown).add(key)
+        for key, value in free.items():
+            self._values[key] = value
+            (self._hidden if key in solution.hidden else self._shown).add(key)
+        # Cells shown before may only stay shown; secondary cells hidden now are hidden
+        # wherever they appear.
+        for key in solution.hidden:
+            if key in self._values and key not in self._hidden and key not in self._shown:
+                self._hidden.add(key)
         return accepted
 
     def _result(self, table: _Table) -> pd.DataFrame:
@@ -488,4 +621,5 @@ __all__ = [
     "InconsistentSuppressionError",
     "TableStats",
     "cell_keys",
+    "count_key",
 ]

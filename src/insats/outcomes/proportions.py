@@ -168,6 +168,12 @@ def _ongoing(df: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=df.index)
 
 
+def _population(column: str, n: int) -> dict:
+    """Filters of the population a share table counts: who has a known ``column``, n of
+    them (the same keys in the shares tables, the composite tables and figures.json)."""
+    return {"population": f"{column} known", "n": int(n)}
+
+
 @dataclass(frozen=True)
 class OutcomeShares:
     """Count, share and Wilson interval of every code of a coded column.
@@ -203,9 +209,39 @@ class OutcomeShares:
         vocab = vocabulary_of(self.column)
         return vocab[0] if vocab else self.column
 
+    def _protect_overall(self, ctx) -> pd.DataFrame | None:
+        """The overall counts per code as a one-way count table with its total n,
+        planned with the report (a composite outcome is the sum of some of them)."""
+        if self.n == 0:
+            return None
+        vocab = self._vocabulary()
+        counts = pd.DataFrame(
+            {"count": self.overall["count"].astype(int).to_numpy()},
+            index=[ctx.code(vocab, c) for c in self.overall["code"]],
+        )
+        return ctx.protect(
+            counts,
+            table_id=f"outcomes.shares.{self.column}.n{self.n}",
+            dimensions=[self.column],
+            filters=_population(self.column, self.n),
+        )
+
+    def _overall_hidden(self, ctx) -> list[tuple[bool, bool]] | None:
+        protected = self._protect_overall(ctx)
+        if protected is None or not ctx.disclosure.active:
+            return None
+        n_hidden = protected.iloc[-1, 0] is None
+        return [(v is None, n_hidden) for v in protected.iloc[:-1, 0]]
+
     def figure_data(self, ctx) -> dict:
         """{code: {count, n, share, ci_low, ci_high}} (overall), and ``by`` per level."""
         data = {str(r.code): _row_figure(ctx, r) for r in self.overall.itertuples()}
+        hidden = self._overall_hidden(ctx)
+        for (code, row), (count_hidden, n_hidden) in zip(data.items(), hidden or [], strict=False):
+            if count_hidden:
+                data[code] = {**row, "count": None, "share": None, "ci_low": None, "ci_high": None}
+            if n_hidden:
+                data[code]["n"] = None
         if self.by is not None:
             data = {"overall": data, "by": {}}
             for level, part in self.frame.groupby(self.by, sort=False):
@@ -226,7 +262,10 @@ class OutcomeShares:
             return join(parts)
         text = ctx.t("outcomes.shares.sentence", what=what, n=ctx.count(self.n))
         top = self.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
-        if not is_hidden(ctx, int(top["count"]), self.n):
+        hidden_rows = self._overall_hidden(ctx)
+        top_position = list(self.overall["code"]).index(top["code"])
+        top_hidden = bool(hidden_rows and any(hidden_rows[top_position]))
+        if not is_hidden(ctx, int(top["count"]), self.n) and not top_hidden:
             text += " " + ctx.t(
                 "outcomes.shares.most_common",
                 label=ctx.code(vocab, top["code"]).lower(),
@@ -243,7 +282,10 @@ class OutcomeShares:
             parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.n))))
         if self.by is None:
             table = _share_table(
-                ctx, self.overall, [ctx.code(vocab, c) for c in self.overall["code"]]
+                ctx,
+                self.overall,
+                [ctx.code(vocab, c) for c in self.overall["code"]],
+                hidden=hidden_rows,
             )
             table.index.name = what
             parts.append(
@@ -256,7 +298,9 @@ class OutcomeShares:
                     "ci_low": self.overall["ci_low"].to_numpy(),
                     "ci_high": self.overall["ci_high"].to_numpy(),
                     "suppressed": [
-                        is_hidden(ctx, int(r.count), int(r.n)) for r in self.overall.itertuples()
+                        is_hidden(ctx, int(r.count), int(r.n))
+                        or bool(hidden_rows and hidden_rows[i][0])
+                        for i, r in enumerate(self.overall.itertuples())
                     ],
                 }
             )
@@ -287,6 +331,7 @@ class OutcomeShares:
                     ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
                     table_id=table_id,
                     dimensions=[self.by, self.column],
+                    filters=_population(self.column, self.n),
                 )
             )
             from insats.disclosure import SUPPRESSED
@@ -294,7 +339,10 @@ class OutcomeShares:
             # A share gives its count back: hide every share whose count the table hid
             # (secondary suppression included), not only the small ones.
             protected = ctx.protect(
-                counts.astype(int), table_id=table_id, dimensions=[self.by, self.column]
+                counts.astype(int),
+                table_id=table_id,
+                dimensions=[self.by, self.column],
+                filters=_population(self.column, self.n),
             )
             cells = {}
             for code in codes:
@@ -474,8 +522,48 @@ class CompositeShares:
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
+    def _keys(self, ctx) -> dict:
+        """Keys of the composite's counts: the "yes" and "no" totals of its breakdown
+        table, n, and the outcomes it adds up (cells of the outcome shares tables)."""
+        from insats.disclosure import count_key
+
+        population = _population(self.column, self.overall.n)
+        vocab = vocabulary_of(self.column)
+        vocab = vocab[0] if vocab else self.column
+        return {
+            "n": count_key(population),
+            "yes": count_key(population, **{self.kind: "yes"}),
+            "no": count_key(population, **{self.kind: "no"}),
+            "parts": tuple(
+                count_key(population, **{self.column: ctx.code(vocab, code)})
+                for code in COMPOSITES[self.kind][1]
+            ),
+        }
+
+    def overall_hidden(self, ctx) -> bool:
+        """Whether the overall count is hidden: by the share rule, or by the report's
+        plan (the composite is the sum of outcomes shown elsewhere, issue 15)."""
+        o = self.overall
+        if o.n == 0:
+            return False
+        keys = self._keys(ctx)
+        ctx.publish(
+            {keys["n"]: o.n, keys["yes"]: o.count, keys["no"]: o.n - o.count},
+            [(keys["n"], (keys["yes"], keys["no"])), (keys["yes"], keys["parts"])],
+        )
+        return (
+            o.is_hidden(ctx)
+            or ctx.hidden(keys["yes"], o.count)
+            or ctx.hidden(keys["no"], o.n - o.count)
+            or ctx.hidden(keys["n"], o.n)
+        )
+
     def figure_data(self, ctx) -> dict:
         data = self.overall.figure_data(ctx)
+        if self.overall_hidden(ctx):
+            data = {**data, "count": None, "share": None, "ci_low": None, "ci_high": None}
+            if ctx.hidden(self._keys(ctx)["n"], self.overall.n):
+                data["n"] = None
         if self.by is not None:
             data["by"] = {
                 str(r[self.by]): _row_figure(ctx, _Row(r)) for _, r in self.frame.iterrows()
@@ -514,8 +602,12 @@ class CompositeShares:
         what = ctx.t(f"outcomes.composite.{self.kind}")
         if self.overall.n == 0:
             return ctx.t("outcomes.composite.none", what=what)
-        if self.overall.is_hidden(ctx):
-            return ctx.t("outcomes.composite.suppressed", what=what, n=ctx.count(self.overall.n))
+        if self.overall_hidden(ctx):
+            return ctx.t(
+                "outcomes.composite.suppressed",
+                what=what,
+                n=ctx.cell(self._keys(ctx)["n"], self.overall.n),
+            )
         return ctx.t(f"outcomes.composite.sentence.{self.kind}", proportion=self.overall.text(ctx))
 
     def render(self, ctx):
@@ -556,6 +648,10 @@ class CompositeShares:
             for i, lv in enumerate(shown["level"])
         ]
         hidden = self._protected_rows(ctx, shown, labels)
+        if ctx.disclosure.active and self.overall_hidden(ctx):
+            hidden = hidden or [(False, False)] * len(shown)
+            n_hidden = ctx.hidden(self._keys(ctx)["n"], self.overall.n)
+            hidden = [(True, n_hidden or hidden[0][1]), *hidden[1:]]
         table = _share_table(ctx, shown, labels, hidden=hidden)
         table.index.name = ctx.t(f"outcomes.by.{self.by}") if self.by else ""
         parts.append(ctx.table(table, ctx.t("outcomes.composite.caption", what=what)))

@@ -74,17 +74,38 @@ class SelfAssessmentResult:
 
         if self.n_pairs == 0:
             return ctx.paragraph(ctx.t("outcomes.self_assessment.no_pairs"))
-        hidden = ctx.is_suppressed(self.n_pairs)
-        text = ctx.t(
-            "outcomes.self_assessment.sentence",
-            n=ctx.count(self.n_pairs),
+        from insats.disclosure import count_key
+
+        # Higher, same and lower add up to the pairs: one publication with its margin,
+        # planned with every other number of the report (issue 15).
+        population = {"population": "self_assessment pairs"}
+        n_key = count_key(population)
+        part_keys = {
+            part: count_key(population, self_assessment_change=part)
+            for part in ("improved", "unchanged", "worsened")
+        }
+        values = {"improved": self.improved, "unchanged": self.unchanged}
+        values["worsened"] = self.worsened
+        ctx.publish(
+            {n_key: self.n_pairs, **{part_keys[p]: int(v) for p, v in values.items()}},
+            [(n_key, tuple(part_keys.values()))],
+        )
+        hidden = ctx.hidden(n_key, self.n_pairs)
+        fields = dict(
+            n=ctx.cell(n_key, self.n_pairs),
             start=SUPPRESSED if hidden else ctx.number(self.median_start, 1),
             end=SUPPRESSED if hidden else ctx.number(self.median_end, 1),
             change=SUPPRESSED if hidden else ctx.number(self.median_change, 1),
-            improved=ctx.count(self.improved),
-            unchanged=ctx.count(self.unchanged),
-            worsened=ctx.count(self.worsened),
         )
+        if any(ctx.hidden(part_keys[p], v) for p, v in values.items()):
+            # A hidden part is left out (with the others it would come back by difference)
+            text = ctx.t("publication.self_assessment_sentence", **fields)
+        else:
+            text = ctx.t(
+                "outcomes.self_assessment.sentence",
+                **fields,
+                **{p: ctx.cell(part_keys[p], v) for p, v in values.items()},
+            )
         if self.reason == "no_change":
             text += " " + ctx.t("outcomes.self_assessment.no_change")
         elif not hidden:

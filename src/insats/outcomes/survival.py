@@ -241,6 +241,24 @@ class SurvivalResult:
                     "ci_high": 1 - self.curve["ci_low"],
                 }
             )
+            if ctx.disclosure.active:
+                # Drawn from the published table only (issue 15): each step of the full
+                # curve times the number at risk gives back its events (6.7 % of 30 is
+                # 2), so a shared report draws the table's shown points, no hidden one.
+                shown = [
+                    r
+                    for r in self.table.itertuples()
+                    if not pd.isna(r.cumulative_share)
+                    and not is_hidden(ctx, int(r.events_by), self.n)
+                ]
+                curve = pd.DataFrame(
+                    {
+                        "time": [0.0, *[float(r.months) for r in shown]],
+                        "estimate": [0.0, *[float(r.cumulative_share) for r in shown]],
+                        "ci_low": [0.0, *[float(r.cumulative_low) for r in shown]],
+                        "ci_high": [0.0, *[float(r.cumulative_high) for r in shown]],
+                    }
+                )
             end_months = float(self.durations["days"].max()) / DAYS_PER_MONTH
             ticks = [t for t in range(0, int(np.floor(end_months)) + 1, _tick_step(end_months))]
             at_risk = pd.DataFrame(

@@ -59,6 +59,15 @@ class Inputs:
     catalogue_info: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
     rows_in_file: int = 0
+    # Rows of the project per table input (what the manifest lists), see rows_for_manifest.
+    rows_used: dict[str, int] = field(default_factory=dict)
+
+    def rows_for_manifest(self) -> dict[str, int | None]:
+        """Rows used per input, under the report's disclosure rule (a shared report
+        hides a count from 1 to min_cell_count - 1)."""
+        shared = self.params.audience == "namnd"
+        low = self.params.min_cell_count
+        return {k: None if shared and 0 < v < low else v for k, v in self.rows_used.items()}
 
     def guard(self, files: dict[str, bytes]) -> None:
         """Stop before writing when a shared artefact could single out a participant."""
@@ -76,6 +85,19 @@ class Inputs:
             participant_ids=ids,
             min_cell_count=self.params.min_cell_count,
         )
+        if self.params.audience == "namnd" and "report.html" in files:
+            # The independent attacker on the final page (issue 15; the kernel attacked
+            # the whole publication model before emitting the figures).
+            from insats.disclosure.attack import audit_html, raise_if_exposed
+            from insats.labels import Labels
+
+            raise_if_exposed(
+                audit_html(
+                    files["report.html"].decode("utf-8", "replace"),
+                    total_label=Labels(self.params.language)("table.total"),
+                ),
+                "report.html",
+            )
 
     def guard_personnummer(self, files: dict[str, bytes]) -> None:
         """Stop before writing an internal report that holds a personnummer anywhere."""
@@ -201,6 +223,7 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         catalogue_info=catalogue_info,
         warnings=warn,
         rows_in_file=int(cohort.n_rows),
+        rows_used={role: len(used) for role, (whole, used) in selected.items() if used is not None},
     )
 
 
@@ -322,7 +345,21 @@ class ReportModel:
             params.investment_sek, inputs.finance, self.period
         )
         self.socioeconomic_result = self._build_socioeconomic()
+        self._load_released()
         self._plan_disclosure()
+
+    def _load_released(self) -> None:
+        """Counts released to the nämnd in earlier reports of the project are fixed: the
+        plan protects against them (publication register, issue 15)."""
+        path = self.params.publication_register_path
+        if not self.ctx.disclosure.active or not path:
+            return
+        from insats.disclosure.register import PublicationRegister
+
+        released = PublicationRegister(path).released(
+            self.params.project, except_period=self.period.label
+        )
+        self.ctx.disclosure.load_released(released)
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
@@ -335,6 +372,8 @@ class ReportModel:
         try:
             for name in SECTIONS:
                 getattr(self, name)()
+            # figures.json is published too: its numbers are planned with the tables.
+            self.figures()
         finally:
             specs = self.ctx.stop_recording()
             plt.close("all")
@@ -645,6 +684,7 @@ class ReportModel:
                 started_at=now,
                 finished_at=now,
                 base_dir=repository_root(),
+                rows_used=self.inputs.rows_for_manifest(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
             from insats.snapshot import restore_original_paths
@@ -712,7 +752,26 @@ class ReportModel:
             def _repr_mimebundle_(self, include=None, exclude=None):
                 return {FIGURES_MIMETYPE: self.data, "text/plain": "figures.json"}
 
-        return _Figures(self.figures())
+        data = self.figures()
+        self.audit_publication()
+        if self.ctx.disclosure.active:
+            from insats.disclosure.register import RELEASED_KEY, encode_key
+
+            # For the runner's publication register (taken out before figures.json).
+            data[RELEASED_KEY] = [
+                [encode_key(k), v] for k, v in self.ctx.disclosure.released_cells().items()
+            ]
+        return _Figures(data)
+
+    def audit_publication(self) -> None:
+        """Attack every number the report publishes (tables, sentences, figures.json)
+        with their relations, by linear programming; stop if a hidden count can be
+        narrowed to less than one whole person (issue 15)."""
+        if not self.ctx.disclosure.active:
+            return
+        from insats.disclosure.attack import audit_publication, raise_if_exposed
+
+        raise_if_exposed(audit_publication(self.ctx.disclosure), "the report's numbers")
 
 
 def build_report(params: ReportParameters, today: date | None = None) -> ReportModel:

@@ -146,6 +146,37 @@ class RenderContext:
             interval=fmt.format_share_range(low, high, self.language),
         )
 
+    # --- numbers of the one publication model (see insats.disclosure.publication) ------
+    def publish(self, values: dict, lines=()) -> None:
+        """Register counts shown outside count tables, and how they relate to others.
+
+        ``values``: {key: count} with keys from :func:`insats.disclosure.count_key`;
+        ``lines``: ``(total_key, member_keys)`` sums a reader knows. Planned jointly with
+        every count table of the report (the dry run registers them before the plan).
+        """
+        self.disclosure.register_cells(values, lines)
+
+    def hidden(self, key, value: object = None) -> bool:
+        """Whether the report's plan hides the cell ``key`` (registered with publish)."""
+        if value is not None and not pd.isna(value):
+            self.disclosure.register_cells({key: int(value)})
+        return self.disclosure.is_hidden(key, value)
+
+    def cell(self, key, n: int | float | None) -> str:
+        """A published count as text: '..' where the plan hides its cell."""
+        if n is None or pd.isna(n):
+            return fmt.MISSING
+        if self.hidden(key, n):
+            self.disclosure.note_suppressed()
+            return SUPPRESSED
+        return fmt.format_count(int(n), self.language)
+
+    def cell_value(self, key, n: int | float | None) -> int | None:
+        """A published count for figures.json: None where the plan hides its cell."""
+        if n is None or pd.isna(n) or self.hidden(key, n):
+            return None
+        return int(n)
+
     def sek(self, value: float | None, digits: int = 0) -> str:
         return fmt.format_sek(value, self.language, digits)
 

@@ -54,6 +54,7 @@ def build_manifest(
     finished_at: datetime,
     base_dir: Path | str,
     repo_dir: Path | str | None = None,
+    rows_used: Mapping[str, int | None] | None = None,
 ) -> dict[str, Any]:
     """Collect the manifest of one report run.
 
@@ -65,6 +66,9 @@ def build_manifest(
         started_at, finished_at: when the run started and ended.
         base_dir: the folder paths are made relative to.
         repo_dir: where to ask git for the commit; default the insats package's folder.
+        rows_used: rows of each table input that the report used (its project's rows):
+            the row count listed instead of the whole file's, which with rows of other
+            projects would count their people too (issue 15). None: hidden.
 
     Returns:
         A JSON-able dict (see :func:`write_json`).
@@ -88,7 +92,11 @@ def build_manifest(
         entry = relative_path(path, base)
         entry["sha256"] = sha256_file(path)
         entry["bytes"] = Path(path).stat().st_size
-        entry["rows"] = count_data_rows(path)
+        entry["rows"] = (
+            rows_used[name]
+            if rows_used is not None and name in rows_used
+            else count_data_rows(path)
+        )
         files[name] = entry
 
     catalogue = None

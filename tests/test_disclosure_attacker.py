@@ -1,0 +1,98 @@
+"""The attacker of insats.disclosure.attack: it must find what a reader can work out, and
+it runs on every shared report (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from insats.disclosure import DisclosureError
+from insats.disclosure.attack import (
+    audit_html,
+    audit_publication,
+    exposures,
+    feasible_intervals,
+    raise_if_exposed,
+)
+
+
+def test_attacker_works_out_the_men_from_the_gender_sentence():
+    # "Kön: 20 kvinnor och .. män av 23" (issue 15): 23 - 20 = 3 men.
+    found = exposures({"total": 23, "women": 20}, ["men"], [("total", ("women", "men"))])
+    assert [e.where for e in found] == ["men"]
+    assert (found[0].low, found[0].high) == (3.0, 3.0)
+
+
+def test_attacker_uses_that_hidden_cells_are_at_least_one():
+    # a + b = 2 with both hidden: each is 1 because zeros are always shown.
+    intervals = feasible_intervals({"t": 2}, ["a", "b"], [("t", ("a", "b"))])
+    assert intervals == {"a": (1.0, 1.0), "b": (1.0, 1.0)}
+    # a + b = 9: a is anything from 1 to 8, protected.
+    assert exposures({"t": 9}, ["a", "b"], [("t", ("a", "b"))]) == []
+
+
+def test_attacker_combines_a_composite_with_its_parts():
+    # "11 av 17 gick till arbete eller studier", Arbete 0, Subventionerad 9, Studier ..
+    shown = {"composite": 11, "work": 0, "subsidised": 9}
+    found = exposures(shown, ["studies"], [("composite", ("work", "subsidised", "studies"))])
+    assert [(e.where, e.low) for e in found] == [("studies", 2.0)]
+
+
+def test_raise_if_exposed_names_the_cell_never_its_value():
+    found = exposures({"total": 23, "women": 20}, ["men"], [("total", ("women", "men"))])
+    with pytest.raises(DisclosureError) as info:
+        raise_if_exposed(found, "report.html")
+    assert "men" in str(info.value) and "3" not in str(info.value)
+
+
+def _page(rows, caption="Kön per kommun"):
+    head = "".join(f"<th>{c}</th>" for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows[1:])
+    return f"<table><caption>{caption}</caption><tr>{head}</tr>{body}</table>"
+
+
+def test_audit_html_attacks_a_table_read_back_from_the_page():
+    # Primary suppression only: Perstorp's men (3) = 22 - 19.
+    naive = _page(
+        [
+            ["Kön", "Klippan", "Perstorp", "Totalt"],
+            ["Kvinnor", "22", "19", "41"],
+            ["Män", "19", "..", "22"],
+            ["Totalt", "41", "22", "63"],
+        ]
+    )
+    found = audit_html(naive)
+    assert [e.where for e in found] == ["'Kön per kommun', row 'Män', column 'Perstorp'"]
+    protected = _page(
+        [
+            ["Kön", "Klippan", "Perstorp", "Totalt"],
+            ["Kvinnor", "22", "..", ".."],
+            ["Män", "19", "..", ".."],
+            ["Totalt", "41", "22", "63"],
+        ]
+    )
+    assert audit_html(protected) == []
+
+
+def test_audit_publication_over_a_report_model_is_clean_after_planning():
+    # Two tables and a sentence of the same people, planned jointly: nothing exposed.
+    import pandas as pd
+
+    from insats.disclosure import CountSpec, DisclosureControl, count_key
+
+    control = DisclosureControl("namnd", 5)
+    counts = pd.DataFrame({"n": [20, 3]}, index=["Kvinnor", "Män"])
+    control.register_cells({count_key({"p": "x"}, gender="Kvinnor"): 20, count_key({"p": "x"}): 23})
+    control.plan_tables({"gender": CountSpec(counts, ["gender"], filters={"p": "x"})})
+    assert audit_publication(control) == []
+    assert control.is_hidden(count_key({"p": "x"}, gender="Män"))
+    # the women are hidden too, or the total is: 23 - 20 would give the men back
+    assert control.is_hidden(count_key({"p": "x"}, gender="Kvinnor")) or control.is_hidden(
+        count_key({"p": "x"})
+    )
+
+
+def test_sample_report_passes_the_attack_on_its_final_page(sample_report):
+    # The run itself attacked the whole publication model in the kernel (emit_figures)
+    # and the page in the guard; read the page back once more here.
+    html = sample_report.html_path.read_text(encoding="utf-8")
+    assert audit_html(html) == []

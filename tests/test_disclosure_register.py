@@ -1,0 +1,67 @@
+"""The publication register (issue 15): counts released to a nämnd, remembered across
+reports, and later plans protect against them."""
+
+from __future__ import annotations
+
+from insats.disclosure import DisclosureControl, count_key
+from insats.disclosure.attack import audit_publication
+from insats.disclosure.register import PublicationRegister, decode_key, encode_key
+
+
+def test_register_round_trip_holds_counts_only(tmp_path):
+    register = PublicationRegister(tmp_path / "publication_register.sqlite")
+    t1 = count_key({"period": "2021-T1", "measure": "early_exits"})
+    so_far = count_key({"population": "profile"})  # not a named period: not carried over
+    assert register.record("Första steget", "2021-T1", {t1: 5, so_far: 60}) == 2
+    assert register.released("Första steget") == {t1: 5}
+    assert register.released("Första steget", except_period="2021-T1") == {}
+    assert register.released("Annat projekt") == {}
+    assert decode_key(encode_key(t1)) == t1
+    import sqlite3
+
+    with sqlite3.connect(register.path) as connection:
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(released)")]
+    assert columns == ["project", "period", "cell", "count", "released_at"]
+
+
+def test_year_to_date_minus_the_released_t1_report_hides_t2s_early_exits():
+    # The sample: T1's report showed 5 early exits; T2's year to date is 6, so T2's own
+    # early exits are 6 - 5 = 1. With T1 released, T2's plan hides the year to date too.
+    t1 = count_key({"period": "2021-T1", "measure": "early_exits"})
+    t2 = count_key({"period": "2021-T2", "measure": "early_exits"})
+    ytd = count_key({"period": "2021-01-01/2021-08-31", "measure": "early_exits"})
+    control = DisclosureControl("namnd", 5)
+    control.load_released({t1: 5})
+    control.register_cells({t2: 1, ytd: 6}, [(ytd, (t1, t2))])
+    control.plan_tables({})
+    assert control.is_hidden(t2) and control.is_hidden(ytd)
+    assert audit_publication(control) == []
+    assert t1 not in control.released_cells()
+    # Without the register the year to date is shown: the leak the register closes.
+    alone = DisclosureControl("namnd", 5)
+    alone.register_cells({t2: 1, ytd: 6}, [(ytd, (t1, t2))])
+    alone.plan_tables({})
+    assert alone.is_hidden(t2) and not alone.is_hidden(ytd)
+
+
+def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
+    # insats run 2021-T1 then 2021-T2 into the same reports folder (one register): T2's
+    # year-to-date early exits minus T1's early exits must not give T2's own (1 in the
+    # sample, hidden in T2's report).
+    import json
+
+    from insats.params import load_parameters
+    from insats.runner import run_report
+    from tests.conftest import SAMPLE_PARAMS
+
+    figures = {}
+    for period in ("2021-T1", "2021-T2"):
+        params = load_parameters(SAMPLE_PARAMS).model_copy(update={"period": period})
+        result = run_report(params, tmp_path / period)
+        figures[period] = json.loads(result.figures_path.read_text(encoding="utf-8"))
+    assert (tmp_path / "publication_register.sqlite").is_file()
+    for m in ("started", "exited", "early_exits"):
+        t1 = figures["2021-T1"]["participants"][m]
+        ytd = figures["2021-T2"]["participants"]["year_to_date"][m]
+        if t1 is not None and ytd is not None:
+            assert not 0 < ytd - t1 < 5, (m, t1, ytd)
