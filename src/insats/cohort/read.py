@@ -114,6 +114,9 @@ class RawTable:
     sheet: str | None
     sha256: str
     notes: list[tuple[int | None, str]] = field(default_factory=list)
+    # Errors found while shaping the table (total rows, flag columns): (row, column, value,
+    # expected); validation lists them with the others.
+    problems: list[tuple[int | None, str | None, str | None, str]] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -488,13 +491,19 @@ def _header_keys(text: str) -> list[str]:
     return keys
 
 
-def match_headers(header: list[str], schema: TableSchema) -> HeaderMatch:
+def match_headers(
+    header: list[str], schema: TableSchema, extra: Mapping[str, str] | None = None
+) -> HeaderMatch:
     """Match header cells to the schema's columns through their aliases.
 
     Case, surrounding and repeated spaces, hyphens/underscores and diacritics are
     ignored; a trailing note in brackets (``"Självskattning start (1–10)"``) too.
+    ``extra`` maps more headers (the evaluator's ``columns:``) to columns; they win.
     """
     lookup: dict[str, str] = {}
+    for spelling, name in (extra or {}).items():
+        if name in schema.names:
+            lookup[normalise_token(spelling)] = name
     for col in schema.columns:
         for spelling in col.matches():
             lookup.setdefault(spelling, col.name)

@@ -27,6 +27,7 @@ Rules for the participants table (see also the README's data contract):
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,7 +63,18 @@ from insats.cohort.read import (
     spread,
     spread_many,
 )
-from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema, normalise_token
+from insats.cohort.schema import (
+    FINANCE,
+    FUNNEL,
+    MULTI_CODE_SEPARATORS,
+    PARTICIPANTS,
+    REGISTRATION_ERROR,
+    SUPPORT_PRIORITY,
+    Column,
+    TableSchema,
+    normalise_token,
+)
+from insats.cohort.words import ExportWords, format_block, suggest_code, suggest_header
 from insats.periods import PeriodError, parse_period
 
 __all__ = [
@@ -83,7 +95,11 @@ PARTICIPANT_COLUMNS = (
     "birth_year", "birth_region", "education", "swedish_level", "referral",
     "support_at_start", "start_date", "end_date", "exit_reason", "outcome_at_exit",
     "support_at_exit", "outcome_6m", "outcome_12m", "support_6m", "support_12m",
-    "self_assessment_start", "self_assessment_end", "source_row",
+    "self_assessment_start", "self_assessment_end",
+    # issue 11: SUS's sysselsättning, every försörjningskälla ticked (codes joined by ";",
+    # main support first), anonymous rows, and the person behind each participation.
+    "activity_before", "activity_after", "support_sources_at_start", "support_sources_at_exit",
+    "is_anonymous", "person", "source_row",
 )  # fmt: skip
 FINANCE_COLUMNS = (
     "project", "funder", "period", "period_start", "period_end",
@@ -163,6 +179,13 @@ class ValidationReport:
     n_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Closest contract names for unknown headers / code words (for `insats validate`).
+    suggested_columns: dict[str, str] = field(default_factory=dict)
+    suggested_codes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def suggestion_block(self) -> str:
+        """A ``columns:`` / ``codes:`` block mapping the unknown words to their closest match."""
+        return format_block(self.suggested_columns, self.suggested_codes)
 
     @property
     def ok(self) -> bool:
@@ -268,10 +291,13 @@ def _display_header(col: Column) -> str:
 class _Table:
     """A raw table mapped onto a schema, collecting problems as columns are parsed."""
 
-    def __init__(self, raw: RawTable, schema: TableSchema, kind: str) -> None:
+    def __init__(
+        self, raw: RawTable, schema: TableSchema, kind: str, words: ExportWords | None = None
+    ) -> None:
         self.raw = raw
         self.schema = schema
-        self.match: HeaderMatch = match_headers(raw.header, schema)
+        self.words = words or ExportWords()
+        self.match: HeaderMatch = match_headers(raw.header, schema, self.words.columns)
         self.report = ValidationReport(raw.file, kind, raw.n_rows)
         self._found: list[tuple[int, int, Problem]] = []
         self._notes: list[Problem] = []
@@ -286,6 +312,10 @@ class _Table:
             )
         for row, message in raw.notes:
             self._notes.append(Problem(raw.file, row, None, None, message, "warning"))
+        for row, column, value, expected in raw.problems:
+            self._found.append((row or 0, -1, Problem(raw.file, row, column, value, expected)))
+        # A workbook read sheet by sheet: messages name the sheet with the row.
+        self.row_sheets: np.ndarray | None = getattr(raw, "row_sheets", None)
 
     # header-level checks
     def _check_header(self) -> None:
@@ -300,6 +330,8 @@ class _Table:
                 f"one column for {name}, but {headers} all mean {name}",
             )
         for col in self.schema.columns:
+            if col.required_unless and col.required_unless in self.match.columns:
+                continue
             if col.required and col.name not in self.match.columns:
                 also = ", ".join(col.aliases[1:]) or "—"
                 problem = Problem(
@@ -313,6 +345,9 @@ class _Table:
                 self._found.append((0, -1, problem))
         for pos in self.match.unknown:
             header = raw.header[pos] or f"(no header, column {pos + 1})"
+            close = suggest_header(raw.header[pos], self.schema) if raw.header[pos] else None
+            if close is not None and close not in self.match.columns:
+                self.report.suggested_columns[raw.header[pos]] = close
             self._notes.append(
                 Problem(
                     raw.file,
@@ -392,6 +427,13 @@ class _Table:
         for i, value in zip(hits, values, strict=True):
             shown = show(value) if show else value
             message = expected(i) if callable(expected) else expected
+            if self.row_sheets is not None:
+                problem = Problem(
+                    f"{self.raw.file}, sheet {self.row_sheets[i]}",
+                    int(self.rows[i]), header, shown, message,
+                )  # fmt: skip
+                self._found.append((int(self.rows[i]), pos, problem))
+                continue
             self._add(int(self.rows[i]), pos, header, shown, message)
 
     def warn(self, name: str | None, message: str) -> None:
@@ -426,12 +468,73 @@ class _Table:
         col = self.schema.column(name)
         assert col.codes is not None
         coded = self.coded(name)
-        lookup = _lookup(col.codes)
+        lookup = self._lookup(name, col)
         keys = coded.series().map(normalise_token)
         codes = keys.map(lookup).astype("str")
         bad = (codes.isna() & (keys != "")).to_numpy()
         self.flag(name, bad[coded.codes], _code_expectation(col.codes))
+        self._suggest_codes(name, col, coded.series()[bad])
         return codes, coded.codes
+
+    def _lookup(self, name: str, col: Column) -> dict[str, str]:
+        """The contract's words for a column, with the evaluator's ``codes:`` on top."""
+        lookup = _lookup(col.codes)
+        own = self.words.code_lookup(name)
+        return {**lookup, **own} if own else lookup
+
+    def _suggest_codes(self, name: str, col: Column, words: pd.Series) -> None:
+        for word in words:
+            close = suggest_code(word, col.codes)
+            if close is not None:
+                self.report.suggested_codes.setdefault(name, {})[word] = close
+
+    def code_unique_multi(self, name: str) -> tuple[pd.Series, pd.Series, np.ndarray]:
+        """:meth:`code_unique` for cells that may list several codes (SUS försörjningskällor).
+
+        A cell is first read whole; failing that it is split at ``,`` ``;`` ``/`` and
+        ``och``. Returns the main code per distinct value (the first of its codes in
+        :data:`SUPPORT_PRIORITY`), all its codes joined by ``;`` in that order, and the
+        per-row codes. An unknown part is reported as the value.
+        """
+        col = self.schema.column(name)
+        assert col.codes is not None
+        coded = self.coded(name)
+        lookup = self._lookup(name, col)
+        uniques = coded.series()
+        main = pd.Series(np.nan, index=uniques.index, dtype="str")
+        sources = pd.Series(np.nan, index=uniques.index, dtype="str")
+        bad_part: dict[int, str] = {}
+        order = {c: i for i, c in enumerate(SUPPORT_PRIORITY)}
+        for i, value in enumerate(uniques):
+            key = normalise_token(value)
+            if not key:
+                continue
+            if key in lookup:
+                main[i] = sources[i] = lookup[key]
+                continue
+            parts = [p for p in re.split(MULTI_CODE_SEPARATORS, value.strip()) if p.strip()]
+            found = [lookup.get(normalise_token(p)) for p in parts]
+            unknown = [p.strip() for p, f in zip(parts, found, strict=True) if f is None]
+            if unknown or len(parts) < 2:
+                bad_part[i] = unknown[0] if unknown else value
+                continue
+            ordered = sorted(set(found), key=lambda c: order.get(c, len(order)))
+            if len(ordered) > 1:
+                ordered = [c for c in ordered if c not in ("none", "unknown")] or ordered
+            main[i], sources[i] = ordered[0], ";".join(ordered)
+        if bad_part:
+            bad = np.zeros(len(uniques), dtype=bool)
+            bad[list(bad_part)] = True
+            hits = np.flatnonzero(bad[coded.codes])
+            header = self.header_of(name)
+            pos = self.match.columns.get(name, -1)
+            message = _code_expectation(col.codes) + (
+                "; several may be listed, separated by , ; / or och"
+            )
+            for i in hits:
+                self._add(int(self.rows[i]), pos, header, bad_part[int(coded.codes[i])], message)
+            self._suggest_codes(name, col, pd.Series(list(bad_part.values()), dtype="str"))
+        return main, sources, coded.codes
 
     def date(self, name: str, today: date) -> tuple[pd.Series, np.ndarray]:
         coded = self.coded(name)
@@ -560,6 +663,8 @@ class _Table:
         for codes in keys:
             width = int(codes.max()) + 1 if len(codes) else 1
             combined = combined * width + codes
+        # Rows not compared get keys of their own, so they are nobody's first.
+        combined = np.where(usable, combined, -1 - np.arange(len(usable), dtype="int64"))
         combined = pd.Series(combined)
         dup = combined.duplicated(keep="first").to_numpy() & usable
         if not dup.any():
@@ -592,30 +697,73 @@ def _set_rows(
     return per_unique, codes
 
 
+ANONYMOUS_MARKERS = ("anonym", "anonymous", "anonymt", "anonyma")
+ANONYMOUS_HOW = (
+    'or mark an anonymous participant: "anonym" in the deltagar-id column, or a blank '
+    "deltagar-id and personnummer with allow_anonymous: true in the parameters"
+)
+
+
 def _participants(
-    raw: RawTable, *, key: bytes | None, today: date, need_key: bool
+    raw: RawTable,
+    *,
+    key: bytes | None,
+    today: date,
+    need_key: bool,
+    words: ExportWords | None = None,
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, PARTICIPANTS, "participants")
+    t = _Table(raw, PARTICIPANTS, "participants", words)
     n = raw.n_rows
     t.code_all()
     out: dict[str, pd.Series] = {}
 
     # Personnummer first: refuse early without a key, and never keep the strings.
     pseudonym = pd.Series(np.nan, index=t.index, dtype="str")
-    if t.has("personnummer"):
+    has_pnr = t.has("personnummer")
+    # Per row, a code of the person's (normalised) personnummer; -1 blank or invalid.
+    pnr_person = np.full(n, -1, dtype=np.int64)
+    pnr_blank = np.ones(n, dtype=bool)
+    if has_pnr:
         pnr = t.coded("personnummer")
         if need_key and key is None and not pnr.blank_uniques().all():
             raise PseudonymKeyMissing(missing_key_message(raw.file))
         # Check and hash each distinct number once.
         normalised, valid = check_personnummer(pnr.series(), today)
         t.flag("personnummer", ~valid.to_numpy()[pnr.codes], PNR_FORMS, show=mask_personnummer)
+        person_codes, _ = pd.factorize(normalised, use_na_sentinel=True)
+        pnr_person = np.asarray(person_codes, dtype=np.int64)[pnr.codes]
+        pnr_blank = pnr.blank()
         if key is not None:
             pseudonym = pnr.spread(pseudonymise(normalised, key), t.index)
         del normalised, pnr
 
-    for name in ("participant_id", "project", "group", "start_date"):
+    for name in ("project", "group", "start_date"):
         t.required(name)
     pid = t.coded("participant_id")
+    # Anonymous participants (SUS: no consent or protected identity): a marker in the id
+    # column, or blank id and personnummer when the parameters allow it.
+    markers = pid.series().map(normalise_token).isin(ANONYMOUS_MARKERS).to_numpy()[pid.codes]
+    pid_blank = pid.blank() | markers
+    anonymous = markers | (t.words.allow_anonymous & pid_blank & pnr_blank)
+    t.flag(
+        "participant_id",
+        markers & ~pnr_blank,
+        "a blank personnummer on a row marked anonymous (or a real deltagar-id)",
+    )
+    if has_pnr:
+        missing = pid_blank & pnr_blank & ~anonymous
+        t.flag(
+            "personnummer",
+            missing,
+            f"a personnummer{' or a deltagar-id' if t.has('participant_id') else ''} "
+            f"({ANONYMOUS_HOW})",
+        )
+    elif t.has("participant_id"):
+        t.flag(
+            "participant_id",
+            pid_blank & ~anonymous,
+            f"a value (this column is required without a personnummer column; {ANONYMOUS_HOW})",
+        )
     # Only digit strings of personnummer length need the full check.
     candidate = pc.match_substring_regex(pid.uniques, pattern=r"^\d{6}(\d{2})?\s*[-+]?\s*\d{4}$")
     candidate = candidate.to_numpy(zero_copy_only=False).astype(bool)
@@ -631,17 +779,25 @@ def _participants(
         "personnummer in their own column, they are pseudonymised)",
         show=mask_personnummer,
     )
-    out["participant_id"] = pid.text(t.index, blank_as_na=True)
-    out["pseudonym"] = pseudonym
+    pid_text = pid.text(t.index, blank_as_na=True).where(~markers)
+    # Without a deltagar-id the pseudonym is the identity (never the number itself).
+    out["participant_id"] = pid_text.fillna(pseudonym).where(~anonymous)
+    out["pseudonym"] = pseudonym.where(~anonymous)
+    out["person"] = pseudonym.fillna(pid_text).where(~anonymous).astype("str")
+    out["is_anonymous"] = pd.Series(anonymous, index=t.index, dtype="bool")
     out["project"], project_codes = t.unify_coded("project")
     # Text columns are built per distinct value and spread to the rows at the end, together.
     later: dict[str, tuple[pd.Series, np.ndarray]] = {}
     later["group"] = t.unify_unique("group")
     later["municipality"] = t.unify_unique("municipality")
 
-    for name in ("gender", "education", "referral", "support_at_start"):
+    for name in ("gender", "education", "referral"):
         per_unique, codes = t.code_unique(name)
         later[name] = (per_unique.fillna("unknown"), codes)
+    main, sources, codes = t.code_unique_multi("support_at_start")
+    later["support_at_start"] = (main.fillna("unknown"), codes)
+    later["support_sources_at_start"] = (sources, codes)
+    later["activity_before"] = t.code_unique("activity_before")
     out["birth_year"] = t.integer("birth_year", 1900, today.year, what="a year")
     for name in ("birth_region", "swedish_level"):
         out[name] = t.coded(name).text(t.index, blank_as_na=True)
@@ -663,8 +819,12 @@ def _participants(
 
     ended = ~t.blank("end_date")
     ended_ok = ended & ~end_bad & ~before  # a readable end date, used for the defaults below
-    for name in EXIT_FIELDS:
-        later[name] = t.code_unique(name)
+    for name in (*EXIT_FIELDS, "activity_after"):
+        if name == "support_at_exit":
+            main, sources, codes = t.code_unique_multi(name)
+            later[name], later["support_sources_at_exit"] = (main, codes), (sources, codes)
+        else:
+            later[name] = t.code_unique(name)
         given = ~t.blank(name)
         t.flag(
             name,
@@ -692,16 +852,56 @@ def _participants(
     out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
 
+    # A registration error (SUS avslutsanledning "felregistrering") is no participation.
+    reasons, reason_codes = later["exit_reason"]
+    wrong = (reasons.to_numpy() == REGISTRATION_ERROR)[reason_codes] if n else np.zeros(0, bool)
+    # The same person in the same insats with the same start date is a duplicate; a later
+    # start date is a re-enrolment (SUS: every participation counts).
+    start_codes, _ = pd.factorize(start.to_numpy(), use_na_sentinel=True)
+    start_codes = np.asarray(start_codes, dtype=np.int64)
+    usable = (project_codes >= 0) & (start_codes >= 0) & ~anonymous & ~wrong
     t.duplicate_codes(
         "participant_id",
-        [pid.codes, project_codes + 1],
-        ~pid.blank() & (project_codes >= 0),
-        "(deltagar-id, insats) pair",
+        [pid.codes, project_codes + 1, start_codes + 1],
+        ~pid_blank & usable,
+        "(deltagar-id, insats, startdatum)",
     )
+    if has_pnr:
+        t.duplicate_codes(
+            "personnummer",
+            [pnr_person + 1, project_codes + 1, start_codes + 1],
+            (pnr_person >= 0) & usable,
+            "(person, insats, startdatum)",
+        )
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
     out.update(zip(later, spread_many(list(later.values()), t.index), strict=True))
     frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
     assert len(frame) == n
+    if wrong.any():
+        t.warn_rows(
+            "exit_reason",
+            wrong,
+            'are registration errors ("felregistrering"): left out of every count',
+        )
+        frame = frame.loc[~wrong].reset_index(drop=True)
+    anonymous_kept = anonymous & ~wrong
+    if anonymous_kept.any():
+        t.warn_rows(
+            "participant_id" if t.has("participant_id") else "personnummer",
+            anonymous_kept,
+            "are anonymous participants: counted, but not followed across files",
+        )
+    # Persons by personnummer where given, else by deltagar-id (works without the key).
+    person_code = np.where(pnr_person >= 0, pnr_person, pnr_person.max(initial=0) + 1 + pid.codes)
+    counted = ~anonymous & ~wrong & ~(pid_blank & (pnr_person < 0)) & (project_codes >= 0)
+    pairs = pd.DataFrame({"p": person_code[counted], "i": project_codes[counted]})
+    repeats = int(len(pairs) - len(pairs.drop_duplicates()))
+    if repeats:
+        t.warn(
+            None,
+            f"{repeats} re-enrolment(s): the same person started the same insats again "
+            "later; every participation counts",
+        )
     return frame, t.finish()
 
 
