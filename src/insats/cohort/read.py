@@ -400,7 +400,10 @@ def _read_xlsx(
     start = _header_position(numbered, table)
     if start is None:
         raise ReadError(f"{name}: sheet {title!r} is empty")
-    header = numbered[start][1]
+    from insats.cohort.shapes import combine_header_rows  # two-row / merged headers
+
+    header, data_start, two_rows = combine_header_rows(name, title, numbered, start, table)
+    header = list(header)
     while header and not header[-1].strip():
         header.pop()
     width = len(header)
@@ -416,7 +419,9 @@ def _read_xlsx(
                 f"(row {numbered[start][0]}) are not read",
             )
         )
-    for number, cells in numbered[start + 1 :]:
+    if two_rows:
+        notes.append((None, two_rows))
+    for number, cells in numbered[data_start:]:
         if len(cells) > width:
             extra = [c for c in cells[width:] if c.strip()]
             if extra:

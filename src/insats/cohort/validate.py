@@ -316,6 +316,8 @@ class _Table:
             self._found.append((row or 0, -1, Problem(raw.file, row, column, value, expected)))
         # A workbook read sheet by sheet: messages name the sheet with the row.
         self.row_sheets: np.ndarray | None = getattr(raw, "row_sheets", None)
+        # A transposed table: the sheet row of each cell, per column position.
+        self.cell_rows: dict[int, np.ndarray] | None = getattr(raw, "cell_rows", None)
 
     # header-level checks
     def _check_header(self) -> None:
@@ -428,11 +430,13 @@ class _Table:
             shown = show(value) if show else value
             message = expected(i) if callable(expected) else expected
             if self.row_sheets is not None:
-                problem = Problem(
-                    f"{self.raw.file}, sheet {self.row_sheets[i]}",
-                    int(self.rows[i]), header, shown, message,
-                )  # fmt: skip
-                self._found.append((int(self.rows[i]), pos, problem))
+                row = int(self.rows[i])
+                if self.cell_rows is not None and pos in self.cell_rows:
+                    row = int(self.cell_rows[pos][i])
+                where = self.row_sheets[i]
+                where = where if str(where).startswith("column ") else f'sheet "{where}"'
+                problem = Problem(f"{self.raw.file}, {where}", row, header, shown, message)
+                self._found.append((row, pos, problem))
                 continue
             self._add(int(self.rows[i]), pos, header, shown, message)
 
@@ -908,8 +912,10 @@ def _participants(
 # --- finance and funnel ------------------------------------------------------------------
 
 
-def _finance(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, FINANCE, "finance")
+def _finance(
+    raw: RawTable, *, today: date, words: ExportWords | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FINANCE, "finance", words)
     for name in ("project", "funder", "period", "granted_sek", "invoiced_sek"):
         t.required(name)
     out: dict[str, pd.Series] = {
@@ -945,8 +951,10 @@ def _finance(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationRep
     return pd.DataFrame({c: out[c] for c in FINANCE_COLUMNS}, index=t.index), t.finish()
 
 
-def _funnel(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, FUNNEL, "funnel")
+def _funnel(
+    raw: RawTable, *, today: date, words: ExportWords | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FUNNEL, "funnel", words)
     for name in ("project", "group", "invited", "started"):
         t.required(name)
     out: dict[str, pd.Series] = {
@@ -970,9 +978,13 @@ def _funnel(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationRepo
 # --- public entry points -------------------------------------------------------------------
 
 
-def _read(path: str | Path, kind: str, sheet: str | None) -> RawTable:
+def _read(
+    path: str | Path, kind: str, sheet: str | None, project: str | None = None
+) -> RawTable:
+    from insats.cohort.shapes import read_export
+
     try:
-        return read_table(path, table=kind, sheet=sheet)
+        return read_export(path, table=kind, sheet=sheet, project=project)
     except ReadError as exc:
         report = ValidationReport(Path(path).name, kind)
         report.problems.append(
@@ -982,7 +994,12 @@ def _read(path: str | Path, kind: str, sheet: str | None) -> RawTable:
 
 
 def load_participants(
-    path: str | Path, *, key: bytes | None, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    key: bytes | None,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
 ) -> Cohort:
     """Read, validate and pseudonymise a participants export.
 
@@ -991,11 +1008,13 @@ def load_participants(
         key: Pseudonymisation key (see :func:`resolve_pseudonym_key`); needed only when
             the export has personnummer.
         today: Reference day for "not in the future" (default: today).
-        sheet: Worksheet to read in a workbook (default: one named like "Deltagare",
-            else the first).
+        sheet: Worksheet to read in a workbook (default: every sheet with the
+            participants header, else one named like "Deltagare", else the first).
+        words: The evaluator's ``columns:`` / ``codes:`` / ``allow_anonymous``.
 
     Returns:
         The :class:`Cohort`; its frame has ``pseudonym`` instead of ``personnummer``.
+        Rows closed as "felregistrering" are left out (``n_rows`` counts the file).
 
     Raises:
         PseudonymKeyMissing: The export has personnummer and ``key`` is None.
@@ -1005,7 +1024,7 @@ def load_participants(
     raw = _read(path, "participants", sheet)
     n_rows = raw.n_rows
     try:
-        frame, report = _participants(raw, key=key, today=today, need_key=True)
+        frame, report = _participants(raw, key=key, today=today, need_key=True, words=words)
     finally:
         # The raw strings (personnummer among them) must not outlive this call.
         raw.data = raw.data.iloc[:0, :0]
@@ -1019,9 +1038,11 @@ def _load_simple(
     sheet: str | None,
     today: date | None,
     convert: Callable[..., tuple[pd.DataFrame, ValidationReport]],
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
-    raw = _read(path, kind, sheet)
-    frame, report = convert(raw, today=today or date.today())
+    raw = _read(path, kind, sheet, project)
+    frame, report = convert(raw, today=today or date.today(), words=words)
     report.raise_if_failed()
     frame.attrs.update(
         {"file": raw.file, "sha256": raw.sha256, "warnings": [str(w) for w in report.warnings]}
@@ -1030,7 +1051,11 @@ def _load_simple(
 
 
 def load_finance(
-    path: str | Path, *, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
 ) -> pd.DataFrame:
     """Read and validate a finance table (granted, invoiced, forecast per funder and period).
 
@@ -1042,11 +1067,16 @@ def load_finance(
     Raises:
         ValidationFailed: Any problem, all listed in ``.report``.
     """
-    return _load_simple(path, "finance", sheet, today, _finance)
+    return _load_simple(path, "finance", sheet, today, _finance, words)
 
 
 def load_funnel(
-    path: str | Path, *, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a recruitment-funnel table, one row per group.
 
@@ -1058,7 +1088,7 @@ def load_funnel(
     Raises:
         ValidationFailed: Any problem, all listed in ``.report``.
     """
-    return _load_simple(path, "funnel", sheet, today, _funnel)
+    return _load_simple(path, "funnel", sheet, today, _funnel, words, project)
 
 
 def validate_file(
@@ -1068,6 +1098,8 @@ def validate_file(
     key: bytes | None = None,
     today: date | None = None,
     sheet: str | None = None,
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> ValidationReport:
     """Check a file against the data contract without keeping any data.
 
@@ -1078,21 +1110,26 @@ def validate_file(
         key: Not needed: personnummer are checked (date, check digit) but not hashed.
         today: Reference day for "not in the future".
         sheet: Worksheet of a workbook.
+        words: The evaluator's ``columns:`` / ``codes:`` (``insats validate --params``).
+        project: The insats a funnel without an insats row belongs to.
 
     Returns:
         The report (``report.ok`` is False when the file cannot be used).
     """
     del key  # validation never needs the key; the parameter mirrors load_participants
     today = today or date.today()
+    from insats.cohort.shapes import read_export
+
     name = Path(path).name
     try:
-        raw = read_table(path, table=kind, sheet=sheet)
+        raw = read_export(path, table=kind, sheet=sheet, project=project)
     except ReadError as exc:
         return ValidationReport(
             name, kind, 0, [Problem(name, None, None, None, f"a readable table: {exc}")]
         )
     if kind is None:
-        kind = detect_kind(raw.header)
+        own = {normalise_token(h): c for h, c in (words.columns if words else {}).items()}
+        kind = detect_kind([own.get(normalise_token(h), h) for h in raw.header])
         if kind is None:
             return ValidationReport(
                 name,
@@ -1110,16 +1147,16 @@ def validate_file(
                 ],
             )
         if raw.sheet is not None and sheet is None:
-            raw = read_table(path, table=kind)
+            raw = read_export(path, table=kind, project=project)
     if kind not in SCHEMAS:
         raise ValueError(f"kind must be one of {', '.join(SCHEMAS)}, not {kind!r}")
     try:
         if kind == "participants":
-            _, report = _participants(raw, key=None, today=today, need_key=False)
+            _, report = _participants(raw, key=None, today=today, need_key=False, words=words)
         elif kind == "finance":
-            _, report = _finance(raw, today=today)
+            _, report = _finance(raw, today=today, words=words)
         else:
-            _, report = _funnel(raw, today=today)
+            _, report = _funnel(raw, today=today, words=words)
     finally:
         raw.data = raw.data.iloc[:0, :0]
     return report
