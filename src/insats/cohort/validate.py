@@ -836,6 +836,10 @@ def _participants(
             f"blank while {t.header_of('end_date')} is blank (the participant has not left)",
         )
 
+    # A registration error (SUS avslutsanledning "felregistrering") is no participation.
+    reasons, reason_codes = later["exit_reason"]
+    wrong = (reasons.to_numpy() == REGISTRATION_ERROR)[reason_codes] if n else np.zeros(0, bool)
+    ended_ok = ended_ok & ~wrong
     no_reason = ended_ok & t.blank("exit_reason")
     if no_reason.any():
         t.warn_rows(
@@ -856,9 +860,6 @@ def _participants(
     out["self_assessment_start"] = t.integer("self_assessment_start", 1, 10)
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
 
-    # A registration error (SUS avslutsanledning "felregistrering") is no participation.
-    reasons, reason_codes = later["exit_reason"]
-    wrong = (reasons.to_numpy() == REGISTRATION_ERROR)[reason_codes] if n else np.zeros(0, bool)
     # The same person in the same insats with the same start date is a duplicate; a later
     # start date is a re-enrolment (SUS: every participation counts).
     start_codes, _ = pd.factorize(start.to_numpy(), use_na_sentinel=True)
