@@ -109,6 +109,9 @@ def _read_sheets(path: Path) -> RawTable | None:
         except ReadError:
             continue
         if detect_kind(t.header) == "participants":
+            # Totals are per sheet; their messages name the sheet.
+            t = _total_rows(t, "participants")
+            t.problems = [(*p[:4], f'sheet "{t.sheet}"') for p in t.problems]
             tables.append(t)
     if len(tables) < 2:
         return None
@@ -136,6 +139,7 @@ def _read_sheets(path: Path) -> RawTable | None:
         columns.append([positions.get(i) for i in range(len(header))])  # type: ignore[misc]
         notes += [(None, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is None]
         notes += [(r, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is not None]
+    problems = [p for t in tables for p in t.problems]
     frames = []
     for t, positions in zip(tables, columns, strict=True):
         data = {}
@@ -160,7 +164,9 @@ def _read_sheets(path: Path) -> RawTable | None:
         ),
     )
     first = tables[0]
-    out = RawTable(first.file, header, frame, rows, None, None, None, first.sha256, notes)
+    out = RawTable(
+        first.file, header, frame, rows, None, None, None, first.sha256, notes, problems
+    )
     out.row_sheets = np.concatenate([[t.sheet] * t.n_rows for t in tables]).astype(object)  # type: ignore[attr-defined]
     return out
 
@@ -407,7 +413,9 @@ def combine_header_rows(
     top = top + [""] * (width - len(top))
     below = below + [""] * (width - len(below))
     last = max((i for i, c in enumerate(top) if c.strip()), default=-1)
-    gaps = [i for i in range(last + 1) if not top[i].strip()]
+    # Blank header cells: inside the header, or right of it over a sub-header (a merged
+    # cell keeps its text in the first cell only).
+    gaps = [i for i in range(width) if not top[i].strip() and (i < last or below[i].strip())]
     filled_below = [i for i, c in enumerate(below) if c.strip()]
     # A second header row: text only where the row above is merged/blank or starts a block,
     # and blank under the one-row headers (a data row fills those).

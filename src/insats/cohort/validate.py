@@ -288,6 +288,11 @@ def _display_header(col: Column) -> str:
     return col.aliases[0] if col.aliases else col.name
 
 
+def _place(where: object) -> str:
+    """How a message names the part of a workbook a row came from."""
+    return str(where) if str(where).startswith("column ") else f'sheet "{where}"'
+
+
 class _Table:
     """A raw table mapped onto a schema, collecting problems as columns are parsed."""
 
@@ -312,10 +317,19 @@ class _Table:
             )
         for row, message in raw.notes:
             self._notes.append(Problem(raw.file, row, None, None, message, "warning"))
-        for row, column, value, expected in raw.problems:
-            self._found.append((row or 0, -1, Problem(raw.file, row, column, value, expected)))
-        # A workbook read sheet by sheet: messages name the sheet with the row.
+        # A workbook read sheet by sheet: messages name the sheet with the row, listed
+        # sheet by sheet.
         self.row_sheets: np.ndarray | None = getattr(raw, "row_sheets", None)
+        self._place_order: dict[str, int] = {}
+        if self.row_sheets is not None:
+            for where in pd.unique(self.row_sheets):
+                self._place_order.setdefault(_place(where), len(self._place_order))
+        for row, column, value, expected, *place in raw.problems:
+            file = f"{raw.file}, {place[0]}" if place else raw.file
+            order = self._place_order.get(place[0], 0) * 10**9 if place else 0
+            self._found.append(
+                (order + (row or 0), -1, Problem(file, row, column, value, expected))
+            )
         # A transposed table: the sheet row of each cell, per column position.
         self.cell_rows: dict[int, np.ndarray] | None = getattr(raw, "cell_rows", None)
 
@@ -433,10 +447,9 @@ class _Table:
                 row = int(self.rows[i])
                 if self.cell_rows is not None and pos in self.cell_rows:
                     row = int(self.cell_rows[pos][i])
-                where = self.row_sheets[i]
-                where = where if str(where).startswith("column ") else f'sheet "{where}"'
+                where = _place(self.row_sheets[i])
                 problem = Problem(f"{self.raw.file}, {where}", row, header, shown, message)
-                self._found.append((row, pos, problem))
+                self._found.append((self._place_order[where] * 10**9 + row, pos, problem))
                 continue
             self._add(int(self.rows[i]), pos, header, shown, message)
 
@@ -660,7 +673,12 @@ class _Table:
         return self.report
 
     def duplicate_codes(
-        self, name: str, keys: list[np.ndarray], usable: np.ndarray, label: str
+        self,
+        name: str,
+        keys: list[np.ndarray],
+        usable: np.ndarray,
+        label: str,
+        show: Callable[[str], str] | None = None,
     ) -> None:
         """:meth:`duplicates` for keys given as non-negative integer codes per row."""
         combined = np.zeros(len(usable), dtype="int64")
@@ -674,7 +692,12 @@ class _Table:
         if not dup.any():
             return
         first = pd.Series(self.rows).groupby(combined.to_numpy()).transform("min").to_numpy()
-        self.flag(name, dup, lambda i: f"each {label} only once; this row repeats row {first[i]}")
+        self.flag(
+            name,
+            dup,
+            lambda i: f"each {label} only once; this row repeats row {first[i]}",
+            show=show,
+        )
 
 
 _LOOKUPS: dict[int, tuple[object, dict[str, str]]] = {}
@@ -877,6 +900,7 @@ def _participants(
             [pnr_person + 1, project_codes + 1, start_codes + 1],
             (pnr_person >= 0) & usable,
             "(person, insats, startdatum)",
+            show=mask_personnummer,
         )
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
     out.update(zip(later, spread_many(list(later.values()), t.index), strict=True))
