@@ -8,15 +8,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from exports_data import fictitious_pnr, write_csv, write_xlsx
 from typer.testing import CliRunner
 
+from exports_data import fictitious_pnr, write_csv, write_xlsx
 from insats.cli import app
 from insats.cohort import ValidationFailed, load_funnel, load_participants, validate_file
-from insats.cohort.words import ExportWords, check_words
 from insats.cohort.read import SCHEMAS
-from insats.participants import count_persons
+from insats.cohort.words import ExportWords, check_words
 from insats.params import ParameterError, validate_parameters
+from insats.participants import count_persons
 
 TODAY = date(2022, 1, 15)
 KEY = b"fictitious-test-key-0123456789ab"
@@ -115,7 +115,9 @@ def test_personnummer_only_bad_variants_one_message_each(tmp_path):
     # The deltagar-id column is not required when there is a personnummer column ...
     assert not any("deltagar-id" in p.expected.lower() and p.row is None for p in report.problems)
     # ... but it is without one.
-    no_pnr = write_csv(tmp_path / "utan.csv", [["Insats", "Grupp", "Startdatum"], ["S", "1", "2021-02-01"]])
+    no_pnr = write_csv(
+        tmp_path / "utan.csv", [["Insats", "Grupp", "Startdatum"], ["S", "1", "2021-02-01"]]
+    )
     missing = validate_file(no_pnr, kind="participants", today=TODAY)
     assert [(p.row, p.column) for p in missing.problems] == [(None, "deltagar-id")]
 
@@ -194,7 +196,10 @@ def test_sus_one_yes_no_column_per_source(tmp_path):
     rows[3][4] = "nej"
     cohort = load_participants(write_csv(path, rows), key=KEY, today=TODAY)
     assert cohort.data["support_at_start"].tolist() == ["social_assistance", "wage", "unknown"]
-    assert cohort.data["support_sources_at_start"].tolist()[:2] == ["social_assistance;wage", "wage"]
+    assert cohort.data["support_sources_at_start"].tolist()[:2] == [
+        "social_assistance;wage",
+        "wage",
+    ]
 
 
 def test_sus_bad_variants_one_message_each(tmp_path):
@@ -280,13 +285,21 @@ def test_mappings_are_validated_naming_the_key():
     assert '"Jobb"' in problems[1] and "'job' is not a code of outcome_at_exit" in problems[1]
     with pytest.raises(ParameterError, match="personummer"):
         validate_parameters(
-            {"project": "S", "period": "2021-T2", "participants_path": "x.csv",
-             "columns": {"Pnr": "personummer"}}  # fmt: skip
+            {
+                "project": "S",
+                "period": "2021-T2",
+                "participants_path": "x.csv",
+                "columns": {"Pnr": "personummer"},
+            }  # fmt: skip
         )
     with pytest.raises(ParameterError, match="not a coded column"):
         validate_parameters(
-            {"project": "S", "period": "2021-T2", "participants_path": "x.csv",
-             "codes": {"start_date": {"x": "y"}}}  # fmt: skip
+            {
+                "project": "S",
+                "period": "2021-T2",
+                "participants_path": "x.csv",
+                "codes": {"start_date": {"x": "y"}},
+            }  # fmt: skip
         )
 
 
@@ -341,7 +354,10 @@ def test_workbook_one_sheet_per_group_with_total_rows(tmp_path):
     report = validate_file(path, today=TODAY)
     assert report.ok, report.format()
     warned = " | ".join(w.expected for w in report.warnings)
-    assert '2 sheets carry the participants header and are read together: "Grupp 1", "Grupp 2"' in warned
+    assert (
+        '2 sheets carry the participants header and are read together: "Grupp 1", "Grupp 2"'
+        in warned
+    )
     assert 'sheet "Grupp 1" has no grupp column: the group is the sheet name' in warned
     assert 'sheet "Grupp 1": total row(s) 5 are not read as data' in warned
     assert 'sheet "Grupp 2": total row(s) 5 are not read as data' in warned

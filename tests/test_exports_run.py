@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from exports_data import fictitious_pnr, write_csv
 from typer.testing import CliRunner
 
+from exports_data import fictitious_pnr, write_csv
 from insats.cli import app
 
 pytestmark = pytest.mark.e2e

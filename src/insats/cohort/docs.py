@@ -91,7 +91,10 @@ def sus_table() -> str:
         "| SUS register | SUS word | code |",
         "|---|---|---|",
     ]
-    for register, table in (("avslutsanledning", SUS_EXIT_REASON), ("försörjningskälla", SUS_SUPPORT)):
+    for register, table in (
+        ("avslutsanledning", SUS_EXIT_REASON),
+        ("försörjningskälla", SUS_SUPPORT),
+    ):
         for code, words in table.items():
             for word in words:
                 lines.append(f"| {register} | {word} | `{code}` |")

@@ -253,8 +253,12 @@ PARTICIPANTS = TableSchema(
         Column("referral", ("remittent",), kind="code", codes=REFERRAL),
         Column(
             "support_at_start",
-            ("försörjning vid start", "försörjningskälla före", "försörjningskällor före",
-             "försörjning före"),
+            (
+                "försörjning vid start",
+                "försörjningskälla före",
+                "försörjningskällor före",
+                "försörjning före",
+            ),
             kind="code",
             codes=SUPPORT,
         ),
@@ -264,8 +268,12 @@ PARTICIPANTS = TableSchema(
         Column("outcome_at_exit", ("status vid avslut",), kind="code", codes=OUTCOME),
         Column(
             "support_at_exit",
-            ("försörjning vid avslut", "försörjningskälla efter", "försörjningskällor efter",
-             "försörjning efter"),
+            (
+                "försörjning vid avslut",
+                "försörjningskälla efter",
+                "försörjningskällor efter",
+                "försörjning efter",
+            ),
             kind="code",
             codes=SUPPORT,
         ),

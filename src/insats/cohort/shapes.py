@@ -33,6 +33,7 @@ from insats.cohort.read import (
     ReadError,
     detect_kind,
     match_headers,
+    matches,
     parse_numbers,
     read_table,
 )
@@ -66,7 +67,11 @@ def read_export(
     """
     path = Path(path)
     raw = None
-    if sheet is None and path.suffix.lower() in (".xlsx", ".xlsm") and table in (None, "participants"):
+    if (
+        sheet is None
+        and path.suffix.lower() in (".xlsx", ".xlsm")
+        and table in (None, "participants")
+    ):
         raw = _read_sheets(path)
     if raw is None:
         raw = read_table(path, table=table, sheet=sheet)
@@ -135,7 +140,9 @@ def _read_sheets(path: Path) -> RawTable | None:
                 canon["group"] = len(header)
                 header.append("grupp")
             positions[canon["group"]] = -1
-            notes.append((None, f'sheet "{t.sheet}" has no grupp column: the group is the sheet name'))
+            notes.append(
+                (None, f'sheet "{t.sheet}" has no grupp column: the group is the sheet name')
+            )
         columns.append([positions.get(i) for i in range(len(header))])  # type: ignore[misc]
         notes += [(None, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is None]
         notes += [(r, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is not None]
@@ -164,9 +171,7 @@ def _read_sheets(path: Path) -> RawTable | None:
         ),
     )
     first = tables[0]
-    out = RawTable(
-        first.file, header, frame, rows, None, None, None, first.sha256, notes, problems
-    )
+    out = RawTable(first.file, header, frame, rows, None, None, None, first.sha256, notes, problems)
     out.row_sheets = np.concatenate([[t.sheet] * t.n_rows for t in tables]).astype(object)  # type: ignore[attr-defined]
     return out
 
@@ -184,6 +189,8 @@ def _step_rows(raw: RawTable) -> dict[str, int]:
 
 
 def _is_transposed_funnel(raw: RawTable) -> bool:
+    if raw.n_rows > 500 or len(raw.header) > 500:
+        return False  # steps as rows: a handful of rows, one column per group
     steps = _step_rows(raw)
     across = match_headers(raw.header, FUNNEL).columns
     return sum(s in steps for s in FUNNEL_STEPS) >= 2 and not any(s in across for s in FUNNEL_STEPS)
@@ -249,23 +256,37 @@ def _transpose_funnel(raw: RawTable, project: str | None) -> RawTable:
 # --- total rows ----------------------------------------------------------------------------
 
 
+_TOTAL_PATTERN = r"^\s*(?i:" + "|".join(TOTAL_WORDS) + r")\s*[:.]?\s*$"
+
+
+def _total_mask(raw: RawTable) -> np.ndarray:
+    """Rows whose first filled cell says "Summa", "Totalt" … (vectorised on the first
+    column; rows blank there, which are few, are looked at one by one)."""
+    first = raw.data[raw.data.columns[0]]
+    is_total = matches(first, _TOTAL_PATTERN)
+    for i in np.flatnonzero(matches(first, r"^\s*$")):
+        cell = _first_cell(raw.data.iloc[i])
+        is_total[i] = bool(re.match(_TOTAL_PATTERN.replace("(?i:", "(?:"), cell.lower()))
+    return is_total
+
+
+def _first_cell(row: pd.Series) -> str:
+    return next((str(v).strip() for v in row if str(v).strip()), "")
+
+
 def _total_rows(raw: RawTable, kind: str) -> RawTable:
     if not raw.n_rows:
         return raw
-    first = raw.data.apply(
-        lambda row: next((normalise_token(v) for v in row if str(v).strip()), ""), axis=1
-    )
-    first = first.str.replace(r"[:.]$", "", regex=True).str.strip()
-    is_total = first.isin(TOTAL_WORDS).to_numpy()
+    is_total = _total_mask(raw)
     if not is_total.any():
         return raw
+
     schema = SCHEMAS[kind]
     match = match_headers(raw.header, schema)
     kinds = {p: schema.column(n).kind for n, p in match.columns.items()}
     body = raw.data.loc[~is_total]
     units = "amount" if kind == "finance" else "count"
     problems = list(raw.problems)
-    places = getattr(raw, "row_sheets", None)
     for i in np.flatnonzero(is_total):
         row = int(raw.source_rows[i])
         label = raw.data.iloc[i]
@@ -292,12 +313,15 @@ def _total_rows(raw: RawTable, kind: str) -> RawTable:
                         header,
                         cell,
                         f"{what} of this column ({expected:g}): the total row "
-                        f'"{raw.data.iloc[i][0] or first.iloc[i]}" disagrees with the rows; '
+                        f'"{_first_cell(raw.data.iloc[i])}" disagrees with the rows; '
                         "correct the total or the rows",
                     )
                 )
     rows = ", ".join(str(r) for r in raw.source_rows[is_total])
-    notes = [*raw.notes, (None, f"total row(s) {rows} are not read as data (checked against the rows)")]
+    notes = [
+        *raw.notes,
+        (None, f"total row(s) {rows} are not read as data (checked against the rows)"),
+    ]
     out = RawTable(
         raw.file, raw.header, raw.data.loc[~is_total].reset_index(drop=True),
         raw.source_rows[~is_total], raw.encoding, raw.separator, raw.sheet, raw.sha256,
@@ -436,9 +460,13 @@ def combine_header_rows(
     after = max(len(match_headers(combined, s).columns) for s in schemas)
     second = numbered[start + 1][0]
     if after > before:
-        return combined, start + 2, (
-            f"rows {number} and {second} are read as one header (merged cells above "
-            f"sub-headers): {', '.join(repr(c) for c in combined if c)}"
+        return (
+            combined,
+            start + 2,
+            (
+                f"rows {number} and {second} are read as one header (merged cells above "
+                f"sub-headers): {', '.join(repr(c) for c in combined if c)}"
+            ),
         )
     raise ReadError(
         f"{name}: sheet {sheet!r}: the header in row {number} has merged or empty cells "

@@ -59,7 +59,6 @@ from insats.cohort.read import (
     match_headers,
     parse_ints,
     parse_numbers,
-    read_table,
     spread,
     spread_many,
 )
@@ -769,7 +768,10 @@ def _participants(
     pid = t.coded("participant_id")
     # Anonymous participants (SUS: no consent or protected identity): a marker in the id
     # column, or blank id and personnummer when the parameters allow it.
-    markers = pid.series().map(normalise_token).isin(ANONYMOUS_MARKERS).to_numpy()[pid.codes]
+    marker_uniques = pc.match_substring_regex(
+        pid.uniques, pattern="^(?i:" + "|".join(ANONYMOUS_MARKERS) + ")$"
+    )
+    markers = marker_uniques.to_numpy(zero_copy_only=False).astype(bool)[pid.codes]
     pid_blank = pid.blank() | markers
     anonymous = markers | (t.words.allow_anonymous & pid_blank & pnr_blank)
     t.flag(
@@ -1003,9 +1005,7 @@ def _funnel(
 # --- public entry points -------------------------------------------------------------------
 
 
-def _read(
-    path: str | Path, kind: str, sheet: str | None, project: str | None = None
-) -> RawTable:
+def _read(path: str | Path, kind: str, sheet: str | None, project: str | None = None) -> RawTable:
     from insats.cohort.shapes import read_export
 
     try:

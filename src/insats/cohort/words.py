@@ -124,7 +124,9 @@ def suggest_code(word: str, vocabulary: Mapping[str, tuple[str, ...]]) -> str | 
 
 def _yaml_key(text: str) -> str:
     plain = text.replace('"', '\\"')
-    needs_quotes = not text or any(ch in text for ch in ":#{}[],&*!|>'\"%@`") or text != text.strip()
+    needs_quotes = (
+        not text or any(ch in text for ch in ":#{}[],&*!|>'\"%@`") or text != text.strip()
+    )
     return f'"{plain}"' if needs_quotes else text
 
 
