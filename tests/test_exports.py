@@ -327,7 +327,7 @@ def test_cli_validate_suggests_and_uses_params(tmp_path):
 
 # --- workbooks as people make them -----------------------------------------------------------
 
-SHEET_HEADER = ["Personnummer", "Insats", "Startdatum", "Kön"]
+SHEET_HEADER = ["Personnummer", "Insats", "Startdatum", "Kön", "Slutdatum", "Avslutsorsak"]
 
 
 def test_workbook_one_sheet_per_group_with_total_rows(tmp_path):
@@ -337,8 +337,8 @@ def test_workbook_one_sheet_per_group_with_total_rows(tmp_path):
             "Grupp 1": [
                 ["Deltagare grupp 1 (fiktiva)"],  # title row
                 SHEET_HEADER,
-                [P[0], "S", "2021-02-01", "Kvinna"],
-                [P[1], "S", "2021-02-01", "Man"],
+                [P[0], "S", "2021-02-01", "Kvinna", "2021-05-28", "Fullföljt"],
+                [P[1], "S", "2021-02-01", "Man", "2021-05-28", "Fullföljt"],
                 ["Summa", "2"],  # total row: 2 participants, agrees
             ],
             "Grupp 2": [
@@ -472,3 +472,23 @@ def test_two_row_header_that_names_nothing_is_refused(tmp_path):
     assert "give every column its own header in one row" in message
     with pytest.raises(ValidationFailed):
         load_participants(path, key=KEY, today=TODAY)
+
+
+def test_re_enrolment_must_start_after_the_previous_participation(tmp_path):
+    path = write_csv(
+        tmp_path / "overlapp.csv",
+        _pnr_rows(
+            (P[0], "Steget", "1", "2021-02-01", "2021-05-28", "Fullföljt"),  # row 2
+            (P[0], "Steget", "2", "2021-05-01", "", ""),  # row 3: starts before row 2 ended
+            (P[1], "Steget", "1", "2021-02-01", "", ""),  # row 4: still enrolled
+            (P[1], "Steget", "2", "2021-06-01", "", ""),  # row 5: starts while row 4 runs
+            (P[1], "Annan insats", "1", "2021-06-01", "", ""),  # row 6: other insats, fine
+        ),
+    )
+    report = validate_file(path, today=TODAY)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (3, "Startdatum", "2021-05-01"),
+        (5, "Startdatum", "2021-06-01"),
+    ]
+    assert "row 2 ended 2021-05-28" in report.problems[0].expected
+    assert "row 4 has no Slutdatum" in report.problems[1].expected

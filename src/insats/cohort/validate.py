@@ -904,6 +904,10 @@ def _participants(
             "(person, insats, startdatum)",
             show=mask_personnummer,
         )
+    # Persons by personnummer where given, else by deltagar-id (works without the key).
+    person_code = np.where(pnr_person >= 0, pnr_person, pnr_person.max(initial=0) + 1 + pid.codes)
+    known = usable & ~(pid_blank & (pnr_person < 0))
+    _check_overlaps(t, person_code, project_codes, start, out["end_date"], known)
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
     out.update(zip(later, spread_many(list(later.values()), t.index), strict=True))
     frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
@@ -922,8 +926,6 @@ def _participants(
             anonymous_kept,
             "are anonymous participants: counted, but not followed across files",
         )
-    # Persons by personnummer where given, else by deltagar-id (works without the key).
-    person_code = np.where(pnr_person >= 0, pnr_person, pnr_person.max(initial=0) + 1 + pid.codes)
     counted = ~anonymous & ~wrong & ~(pid_blank & (pnr_person < 0)) & (project_codes >= 0)
     pairs = pd.DataFrame({"p": person_code[counted], "i": project_codes[counted]})
     repeats = int(len(pairs) - len(pairs.drop_duplicates()))
@@ -934,6 +936,46 @@ def _participants(
             "later; every participation counts",
         )
     return frame, t.finish()
+
+
+def _check_overlaps(
+    t: _Table,
+    person: np.ndarray,
+    project: np.ndarray,
+    start: pd.Series,
+    end: pd.Series,
+    usable: np.ndarray,
+) -> None:
+    """A re-enrolment starts after the person's previous participation in the insats ended."""
+    rows = np.flatnonzero(usable)
+    if len(rows) < 2:
+        return
+    starts = start.to_numpy()[rows]
+    order = np.lexsort((starts, project[rows], person[rows]))
+    rows, starts = rows[order], starts[order]
+    ends = end.to_numpy()[rows]
+    same = (person[rows][1:] == person[rows][:-1]) & (project[rows][1:] == project[rows][:-1])
+    later = starts[1:] > starts[:-1]  # equal starts are duplicates, reported as such
+    open_before = np.isnat(ends[:-1]) | (ends[:-1] >= starts[1:])
+    bad = np.zeros(len(usable), dtype=bool)
+    hits = same & later & open_before
+    bad[rows[1:][hits]] = True
+    previous = dict(zip(rows[1:][hits], rows[:-1][hits], strict=True))
+
+    def expected(i: int) -> str:
+        j = previous[i]
+        row = int(t.rows[j])
+        if pd.isna(end.iloc[j]):
+            return (
+                f"a start after the same person's participation of row {row} ended (a "
+                f"re-enrolment), but row {row} has no {t.header_of('end_date')}"
+            )
+        return (
+            f"a start after the same person's participation of row {row} ended (a "
+            f"re-enrolment), but row {row} ended {end.iloc[j].strftime('%Y-%m-%d')}"
+        )
+
+    t.flag("start_date", bad, expected)
 
 
 # --- finance and funnel ------------------------------------------------------------------
