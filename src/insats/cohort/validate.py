@@ -361,7 +361,8 @@ class _Table:
         for pos in self.match.unknown:
             header = raw.header[pos] or f"(no header, column {pos + 1})"
             close = suggest_header(raw.header[pos], self.schema) if raw.header[pos] else None
-            if close is not None and close not in self.match.columns:
+            taken = set(self.match.columns) | set(self.report.suggested_columns.values())
+            if close is not None and close not in taken:
                 self.report.suggested_columns[raw.header[pos]] = close
             self._notes.append(
                 Problem(
@@ -541,14 +542,11 @@ class _Table:
         if bad_part:
             bad = np.zeros(len(uniques), dtype=bool)
             bad[list(bad_part)] = True
-            hits = np.flatnonzero(bad[coded.codes])
-            header = self.header_of(name)
-            pos = self.match.columns.get(name, -1)
+            part_of = {uniques[i]: part for i, part in bad_part.items()}
             message = _code_expectation(col.codes) + (
                 "; several may be listed, separated by , ; / or och"
             )
-            for i in hits:
-                self._add(int(self.rows[i]), pos, header, bad_part[int(coded.codes[i])], message)
+            self.flag(name, bad[coded.codes], message, show=lambda v: part_of.get(v, v))
             self._suggest_codes(name, col, pd.Series(list(bad_part.values()), dtype="str"))
         return main, sources, coded.codes
 

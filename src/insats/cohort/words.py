@@ -92,14 +92,20 @@ def check_words(words: ExportWords, schemas: Mapping[str, TableSchema]) -> list[
 
 
 def _closest(word: str, choices: Mapping[str, str]) -> str | None:
-    """The value of the choice whose (normalised) key is closest to ``word``."""
+    """The value of the choice whose (normalised) key is closest to ``word``.
+
+    A word that is the start or the end of a known spelling (``Startdat`` of
+    ``startdatum``, ``Orsak`` of ``avslutsorsak``) is taken first; else difflib's closest
+    spelling with a similarity of at least 0.6; else nothing.
+    """
     key = normalise_token(word)
     if not key:
         return None
+    if len(key) >= 4:
+        for spelling, value in choices.items():
+            if spelling.startswith(key) or spelling.endswith(key):
+                return value
     found = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
-    if not found:
-        # Also try a word of the header against whole choices ("Startdat." ~ "startdatum").
-        found = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.45)
     return choices[found[0]] if found else None
 
 
