@@ -492,3 +492,29 @@ def test_re_enrolment_must_start_after_the_previous_participation(tmp_path):
     ]
     assert "row 2 ended 2021-05-28" in report.problems[0].expected
     assert "row 4 has no Slutdatum" in report.problems[1].expected
+
+
+def test_funnel_and_participant_total_rows(tmp_path):
+    funnel = [
+        ["Insats", "Grupp", "Kallade", "Kom till intervju", "Började"],
+        ["S", "1", "10", "8", "6"],
+        ["S", "2", "12", "9", "7"],
+        ["Totalt", "", "22", "17", "14"],  # row 4: started 6 + 7 = 13, not 14
+    ]
+    report = validate_file(write_csv(tmp_path / "tratt.csv", funnel), today=TODAY)
+    assert _found(report) == [(4, "Började", "14")]
+    funnel[3][4] = "13"
+    frame = load_funnel(write_csv(tmp_path / "tratt.csv", funnel), today=TODAY)
+    assert frame["group"].tolist() == ["1", "2"]  # the total is no group
+    assert frame.attrs["warnings"] and "total row(s) 4" in " ".join(frame.attrs["warnings"])
+    people = _pnr_rows(
+        (P[0], "S", "1", "2021-02-01", "", ""),
+        (P[1], "S", "1", "2021-02-01", "", ""),
+        ("Summa: 2 deltagare", "", "", "", "", ""),  # row 4: a total in the label itself
+    )
+    cohort = load_participants(write_csv(tmp_path / "p.csv", people), key=KEY, today=TODAY)
+    assert cohort.data["source_row"].tolist() == [2, 3]
+    people[3][0] = "Summa: 3 deltagare"
+    report = validate_file(write_csv(tmp_path / "p.csv", people), today=TODAY)
+    assert _found(report) == [(4, "Personnummer", "Summa: 3 deltagare")]
+    assert "the number of rows (2)" in report.problems[0].expected

@@ -256,7 +256,12 @@ def _transpose_funnel(raw: RawTable, project: str | None) -> RawTable:
 # --- total rows ----------------------------------------------------------------------------
 
 
-_TOTAL_PATTERN = r"^\s*(?i:" + "|".join(TOTAL_WORDS) + r")\s*[:.]?\s*$"
+_TOTAL_PATTERN = (
+    r"^\s*(?i:" + "|".join(TOTAL_WORDS) + r")\s*[:.]?\s*"
+    r"(?:\d[\d\s]*(?i:\s*(?:deltagare|personer|pers|st|rader))?\s*)?$"
+)
+# A total written in the label cell: "Summa: 12 deltagare".
+_LABEL_COUNT = re.compile(r"^\D*?(\d[\d\s]*)", re.IGNORECASE)
 
 
 def _total_mask(raw: RawTable) -> np.ndarray:
@@ -293,6 +298,18 @@ def _total_rows(raw: RawTable, kind: str) -> RawTable:
         for pos in raw.data.columns:
             cell = str(label[pos]).strip()
             if not cell or normalise_token(cell).rstrip(":.") in TOTAL_WORDS:
+                continue
+            if cell == _first_cell(label) and re.match(
+                _TOTAL_PATTERN.replace("(?i:", "(?:"), cell.lower()
+            ):
+                # "Summa: 12 deltagare": the number of rows above.
+                n = int(re.sub(r"\s", "", _LABEL_COUNT.match(cell).group(1)))
+                if n != len(body):
+                    problems.append(
+                        (row, raw.header[pos] or f"column {pos + 1}", cell,
+                         f"the number of rows ({len(body)}): the total row disagrees with "
+                         "the rows; correct the total or the rows")
+                    )  # fmt: skip
                 continue
             value, bad = parse_numbers(pd.Series([cell]), units)
             if bad.iloc[0] or pd.isna(value.iloc[0]):
