@@ -239,6 +239,8 @@ def make_cohort() -> pd.DataFrame:
     df["support_at_start"] = "social_assistance"
     df["birth_region"] = pd.NA
     df["swedish_level"] = pd.NA
+    df["activity_before"] = pd.NA  # SUS sysselsättning (issue 11), not given here
+    df["activity_after"] = pd.NA
     df["source_row"] = range(2, len(df) + 2)
     return df
 
