@@ -240,6 +240,8 @@ def make_cohort() -> pd.DataFrame:
     df["birth_region"] = pd.NA
     df["swedish_level"] = pd.NA
     df["work_extent"] = float("nan")  # the contract's extent of work (issue 10): unknown
+    df["activity_before"] = pd.NA  # SUS sysselsättning (issue 11), not given here
+    df["activity_after"] = pd.NA
     df["source_row"] = range(2, len(df) + 2)
     return df
 

@@ -33,21 +33,61 @@ def default_out_dir(project: str, period_label: str) -> Path:
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Export files (CSV or .xlsx) to check."),
+    files: list[Path] = typer.Argument(
+        None, help="Export files (CSV or .xlsx) to check (default with --params: its inputs)."
+    ),
     kind: str | None = typer.Option(
         None, help="participants, finance or funnel (default: detected from the headers)."
+    ),
+    params: Path | None = typer.Option(
+        None,
+        "--params",
+        help="A parameters YAML: validate with its columns:/codes: mappings (and its files).",
     ),
 ) -> None:
     """Check export files against the data contract; list every problem at once.
 
-    Exits 0 when all files are clean, 1 otherwise.
+    For every header and code word the contract does not know, the closest contract
+    name or word is suggested as a ready ``columns:`` / ``codes:`` block.
+    Exits 0 when all files are clean, 1 otherwise, 2 for a broken parameters file.
     """
     from insats.cohort import validate_file
 
+    words, project = None, None
+    todo: list[tuple[Path, str | None]] = [(f, kind) for f in files or []]
+    if params is not None:
+        from insats.params import ParameterError, load_parameters
+
+        try:
+            p = load_parameters(params)
+        except ParameterError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(code=2) from None
+        words, project = p.export_words(), p.project
+        if not todo:
+            todo = [
+                (Path(path), role)
+                for role, path in (
+                    ("participants", p.participants_path),
+                    ("finance", p.finance_path),
+                    ("funnel", p.funnel_path),
+                )
+                if path
+            ]
+    if not todo:
+        typer.echo("insats validate: name a file, or --params with a parameters file", err=True)
+        raise typer.Exit(code=2)
     failed = False
-    for path in files:
-        report = validate_file(path, kind=kind)
+    for path, what in todo:
+        report = validate_file(path, kind=what, words=words, project=project)
         typer.echo(report.format())
+        block = report.suggestion_block()
+        if block:
+            typer.echo(
+                "Closest contract names for the headers and words not known (check them, "
+                "then paste into the parameters file):"
+            )
+            typer.echo(block)
         failed = failed or not report.ok
     raise typer.Exit(code=1 if failed else 0)
 

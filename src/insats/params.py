@@ -145,6 +145,38 @@ class ReportParameters(BaseModel):
     execution_timeout_seconds: int = Field(600, ge=1)
     kernel_start_timeout_seconds: int = Field(60, ge=1)
 
+    # --- the evaluator's own words (issue 11) ----------------------------------------
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="Export header -> contract column, e.g. {'Pnr': 'personnummer'}.",
+    )
+    codes: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per contract column, export word -> contract code, e.g. "
+        "{'outcome_at_exit': {'Jobb': 'employment'}}.",
+    )
+    allow_anonymous: bool = Field(
+        False,
+        description="Rows with a blank deltagar-id and a blank personnummer are anonymous "
+        "participants (SUS registers people without consent so): counted, never linked.",
+    )
+
+    @model_validator(mode="after")
+    def _words_known(self) -> ReportParameters:
+        from insats.cohort.read import SCHEMAS
+        from insats.cohort.words import ExportWords, check_words
+
+        problems = check_words(ExportWords(self.columns, self.codes), SCHEMAS)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def export_words(self):
+        """The ``columns:`` / ``codes:`` / ``allow_anonymous`` mappings for the readers."""
+        from insats.cohort.words import ExportWords
+
+        return ExportWords(dict(self.columns), dict(self.codes), self.allow_anonymous)
+
     @field_validator("period", "project", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:

@@ -31,6 +31,7 @@ __all__ = [
     "ParticipantProfile",
     "age_band_at_group_start",
     "count_participants",
+    "count_persons",
     "describe_participants",
     "is_early_exit",
     "wilson_interval",
@@ -372,6 +373,9 @@ class ParticipantCounts:
     year_to_date: Period
     counts: pd.DataFrame
     group_names: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    # Distinct persons enrolled per scope (a re-enrolled person counts once here, once per
+    # participation in ``counts``; each anonymous participation counts as one person).
+    persons: dict[str, int] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.counts.copy()
@@ -443,6 +447,10 @@ class ParticipantCounts:
 
         data = block("period")
         data["year_to_date"] = block("year_to_date")
+        if self.persons:
+            data["persons_enrolled"] = {
+                scope: ctx.count_value(n) for scope, n in self.persons.items()
+            }
         for dimension in ("group", "municipality"):
             wide = self.wide(dimension, "period")
             data[f"by_{dimension}"] = {
@@ -493,6 +501,17 @@ class ParticipantCounts:
             parts.append(
                 ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields))
             )
+            persons = self.persons.get("period")
+            if persons is not None and persons != totals["enrolled"]:
+                parts.append(
+                    ctx.paragraph(
+                        ctx.t(
+                            "participants.counts.persons_sentence",
+                            participations=ctx.count(totals["enrolled"]),
+                            persons=ctx.count(persons),
+                        )
+                    )
+                )
         if self.year_to_date.start != self.period.start or self.year_to_date.end != self.period.end:
             ytd = {
                 m: ctx.cell(self._key(ctx, "year_to_date", m), v)
@@ -552,7 +571,29 @@ def count_participants(df: pd.DataFrame, period: Period) -> ParticipantCounts:
                     )
     counts = pd.DataFrame(records, columns=["scope", "dimension", "category", "measure", "count"])
     counts["count"] = counts["count"].astype("int64")
-    return ParticipantCounts(period=period, year_to_date=ytd, counts=counts, group_names=names)
+    persons = {}
+    if "person" in df.columns:
+        for scope, p in (("period", period), ("year_to_date", ytd)):
+            persons[scope] = count_persons(df.loc[enrolled_mask(df, p)])
+    return ParticipantCounts(
+        period=period, year_to_date=ytd, counts=counts, group_names=names, persons=persons
+    )
+
+
+def count_persons(df: pd.DataFrame) -> int:
+    """Distinct persons among participations (SUS counts every participation).
+
+    A person is the pseudonym (from the personnummer), else the deltagar-id; each
+    anonymous participation counts as one person, since nothing links them.
+
+    >>> count_persons(pd.DataFrame({"person": ["a", "a", "b", None],
+    ...                             "is_anonymous": [False, False, False, True]}))
+    3
+    """
+    anonymous = df["is_anonymous"].fillna(False).astype(bool) if "is_anonymous" in df else None
+    people = df["person"] if anonymous is None else df.loc[~anonymous, "person"]
+    unlinked = int(people.isna().sum()) + (int(anonymous.sum()) if anonymous is not None else 0)
+    return int(people.nunique(dropna=True)) + unlinked
 
 
 # --- profile ------------------------------------------------------------------------

@@ -115,6 +115,9 @@ class RawTable:
     sheet: str | None
     sha256: str
     notes: list[tuple[int | None, str]] = field(default_factory=list)
+    # Errors found while shaping the table (total rows, flag columns): (row, column, value,
+    # expected); validation lists them with the others.
+    problems: list[tuple[int | None, str | None, str | None, str]] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -415,7 +418,10 @@ def _read_xlsx(
     start = _header_position(numbered, table)
     if start is None:
         raise ReadError(f"{name}: sheet {title!r} is empty")
-    header = numbered[start][1]
+    from insats.cohort.shapes import combine_header_rows  # two-row / merged headers
+
+    header, data_start, two_rows = combine_header_rows(name, title, numbered, start, table)
+    header = list(header)
     while header and not header[-1].strip():
         header.pop()
     width = len(header)
@@ -431,7 +437,9 @@ def _read_xlsx(
                 f"(row {numbered[start][0]}) are not read",
             )
         )
-    for number, cells in numbered[start + 1 :]:
+    if two_rows:
+        notes.append((None, two_rows))
+    for number, cells in numbered[data_start:]:
         if len(cells) > width:
             extra = [c for c in cells[width:] if c.strip()]
             if extra:
@@ -507,13 +515,19 @@ def _header_keys(text: str) -> list[str]:
     return keys
 
 
-def match_headers(header: list[str], schema: TableSchema) -> HeaderMatch:
+def match_headers(
+    header: list[str], schema: TableSchema, extra: Mapping[str, str] | None = None
+) -> HeaderMatch:
     """Match header cells to the schema's columns through their aliases.
 
     Case, surrounding and repeated spaces, hyphens/underscores and diacritics are
     ignored; a trailing note in brackets (``"Självskattning start (1–10)"``) too.
+    ``extra`` maps more headers (the evaluator's ``columns:``) to columns; they win.
     """
     lookup: dict[str, str] = {}
+    for spelling, name in (extra or {}).items():
+        if name in schema.names:
+            lookup[normalise_token(spelling)] = name
     for col in schema.columns:
         for spelling in col.matches():
             lookup.setdefault(spelling, col.name)

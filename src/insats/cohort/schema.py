@@ -91,6 +91,93 @@ EXIT_REASON: dict[str, tuple[str, ...]] = {
     "other": ("annat", "annan orsak"),
     "unknown": ("okänt",),
 }
+# SUS's words for avslutsanledning (Försäkringskassan's follow-up system for
+# samordningsförbund), added to the codes above. "Felregistrering" closes a participation
+# registered by mistake: such rows are left out of every count (see validate.py).
+SUS_EXIT_REASON: dict[str, tuple[str, ...]] = {
+    "completed": (
+        "planerat avslut",
+        "insatsen avslutad",
+        "insatsen avslutad enligt plan",
+        "avslutad enligt planering",
+        "målet uppnått",
+    ),
+    "employment": ("arbete/egen försörjning", "förvärvsarbete", "anställning", "eget företag"),
+    "studies": ("utbildning", "studier/utbildning"),
+    "moved": ("flyttat från kommunen", "flytt från området"),
+    "health": ("sjukskrivning", "sjukdom/ohälsa"),
+    "other_programme": (
+        "annan insats/aktivitet",
+        "annan aktör",
+        "åter till ordinarie handläggning",
+        "överförd till annan insats",
+    ),
+    "other": ("avbrott", "eget avbrott", "avbrutit", "avliden", "ej kontakt", "utebliven"),
+    "registration_error": ("felregistrering", "felregistrerad", "registreringsfel"),
+}
+for _code, _words in SUS_EXIT_REASON.items():
+    EXIT_REASON[_code] = (*EXIT_REASON.get(_code, ()), *_words)
+# "unknown" stays the last code (report order).
+EXIT_REASON["unknown"] = EXIT_REASON.pop("unknown")
+REGISTRATION_ERROR = "registration_error"
+
+# Sysselsättning före / efter, as SUS registers it at in- and utregistrering.
+ACTIVITY: dict[str, tuple[str, ...]] = {
+    "work": ("arbete", "förvärvsarbete", "anställning", "eget företag", "osubventionerat arbete"),
+    "subsidised_work": (
+        "subventionerad anställning",
+        "subventionerat arbete",
+        "lönebidrag",
+        "nystartsjobb",
+        "extratjänst",
+        "trygghetsanställning",
+    ),
+    "studies": ("studier", "utbildning", "sfi"),
+    "job_seeking": ("arbetssökande", "aktivt arbetssökande", "öppet arbetssökande"),
+    "programme": ("arbetsmarknadspolitiskt program", "program", "insats", "praktik"),
+    "sick_leave": ("sjukskriven", "sjukskrivning"),
+    "parental_leave": ("föräldraledig", "föräldraledighet"),
+    "other": ("övrigt", "annat", "ingen sysselsättning", "övriga"),
+    "unknown": ("okänt", "uppgift saknas", ""),
+}
+
+# SUS's försörjningskällor, as aliases of the support codes above.
+SUS_SUPPORT: dict[str, tuple[str, ...]] = {
+    "social_assistance": ("ekonomiskt bistånd/försörjningsstöd", "fbs"),
+    "establishment_allowance": ("etableringsersättning från af",),
+    "activity_support": ("aktivitetsstöd/utvecklingsersättning", "utvecklingsersättning"),
+    "unemployment_benefit": ("arbetslöshetskassa", "a kassa"),
+    "sickness_benefit": (
+        "sjukpenning/rehabiliteringspenning",
+        "rehabiliteringspenning",
+        "sjukersättning/aktivitetsersättning",
+    ),
+    "wage": ("lön/inkomst av arbete", "arbetsinkomst", "eget företag"),
+    "student_aid": ("studiemedel/csn", "studiestöd"),
+    "none": ("ingen försörjning", "saknar försörjning", "anhöriga", "försörjs av anhöriga"),
+}
+for _code, _words in SUS_SUPPORT.items():
+    SUPPORT[_code] = (*SUPPORT[_code], *_words)
+del _code, _words
+
+# When a cell lists several försörjningskällor (SUS lets several be ticked), the main
+# support is the first of them in this order: any försörjningsstöd first (the
+# municipality's cost, and Socialstyrelsen counts a household with any ekonomiskt bistånd
+# as receiving it), then the state's allowances, then what would make a person
+# self-sufficient (so "lön och försörjningsstöd" is *not* egen försörjning).
+SUPPORT_PRIORITY: tuple[str, ...] = (
+    "social_assistance",
+    "establishment_allowance",
+    "activity_support",
+    "sickness_benefit",
+    "unemployment_benefit",
+    "wage",
+    "student_aid",
+    "none",
+    "unknown",
+)
+# Separators of several codes in one cell: , ; / and the word "och".
+MULTI_CODE_SEPARATORS = r"\s*[,;/]\s*|\s+och\s+"
 
 # Outcome groupings used throughout the reports.
 WORK_OR_STUDIES = ("employment", "subsidised_employment", "studies")
@@ -106,6 +193,8 @@ class Column:
     kind: str = "text"  # text | code | date | int | amount | personnummer | period
     codes: dict[str, tuple[str, ...]] | None = None
     required: bool = False
+    # Not required after all when the file has this column (participant_id: personnummer).
+    required_unless: str | None = None
     min_value: float | None = None
     max_value: float | None = None
     description: str = ""
@@ -142,7 +231,10 @@ PARTICIPANTS = TableSchema(
             "participant_id",
             ("deltagar-id", "deltagarid", "id"),
             required=True,
-            description="The export's own participant identifier (never a personnummer).",
+            required_unless="personnummer",
+            description="The export's own participant identifier (never a personnummer); "
+            "required only when there is no personnummer column (then the pseudonym is the "
+            "identity).",
         ),
         Column(
             "personnummer",
@@ -159,12 +251,32 @@ PARTICIPANTS = TableSchema(
         Column("education", ("utbildningsnivå", "utbildning"), kind="code", codes=EDUCATION),
         Column("swedish_level", ("sfi-nivå", "svenskanivå", "sfi nivå")),
         Column("referral", ("remittent",), kind="code", codes=REFERRAL),
-        Column("support_at_start", ("försörjning vid start",), kind="code", codes=SUPPORT),
+        Column(
+            "support_at_start",
+            (
+                "försörjning vid start",
+                "försörjningskälla före",
+                "försörjningskällor före",
+                "försörjning före",
+            ),
+            kind="code",
+            codes=SUPPORT,
+        ),
         Column("start_date", ("startdatum", "inskrivningsdatum"), kind="date", required=True),
         Column("end_date", ("slutdatum", "avslutsdatum", "utskrivningsdatum"), kind="date"),
         Column("exit_reason", ("avslutsorsak", "avslutsanledning"), kind="code", codes=EXIT_REASON),
         Column("outcome_at_exit", ("status vid avslut",), kind="code", codes=OUTCOME),
-        Column("support_at_exit", ("försörjning vid avslut",), kind="code", codes=SUPPORT),
+        Column(
+            "support_at_exit",
+            (
+                "försörjning vid avslut",
+                "försörjningskälla efter",
+                "försörjningskällor efter",
+                "försörjning efter",
+            ),
+            kind="code",
+            codes=SUPPORT,
+        ),
         Column(
             "outcome_6m",
             ("status efter 6 mån", "status efter 6 månader"),
@@ -210,6 +322,19 @@ PARTICIPANTS = TableSchema(
             description="Extent of the work after the insats as a share of full time: "
             "heltid = 1.0, deltid = 0.5 (assumption), '75 %' or '75' = 0.75; blank = "
             "unknown (the account then assumes full time and says so).",
+        ),
+        # SUS: sysselsättning at in- and utregistrering (issue 11).
+        Column(
+            "activity_before",
+            ("sysselsättning före", "sysselsättning vid start", "sysselsättning vid inskrivning"),
+            kind="code",
+            codes=ACTIVITY,
+        ),
+        Column(
+            "activity_after",
+            ("sysselsättning efter", "sysselsättning vid avslut", "sysselsättning vid utskrivning"),
+            kind="code",
+            codes=ACTIVITY,
         ),
     ),
 )

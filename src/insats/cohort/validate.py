@@ -27,6 +27,7 @@ Rules for the participants table (see also the README's data contract):
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,11 +60,21 @@ from insats.cohort.read import (
     match_headers,
     parse_ints,
     parse_numbers,
-    read_table,
     spread,
     spread_many,
 )
-from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, Column, TableSchema, normalise_token
+from insats.cohort.schema import (
+    FINANCE,
+    FUNNEL,
+    MULTI_CODE_SEPARATORS,
+    PARTICIPANTS,
+    REGISTRATION_ERROR,
+    SUPPORT_PRIORITY,
+    Column,
+    TableSchema,
+    normalise_token,
+)
+from insats.cohort.words import ExportWords, format_block, suggest_code, suggest_header
 from insats.periods import PeriodError, parse_period
 
 __all__ = [
@@ -84,7 +95,11 @@ PARTICIPANT_COLUMNS = (
     "birth_year", "birth_region", "education", "swedish_level", "referral",
     "support_at_start", "start_date", "end_date", "exit_reason", "outcome_at_exit",
     "support_at_exit", "outcome_6m", "outcome_12m", "support_6m", "support_12m",
-    "self_assessment_start", "self_assessment_end", "work_extent", "source_row",
+    "self_assessment_start", "self_assessment_end", "work_extent",
+    # issue 11: SUS's sysselsättning, every försörjningskälla ticked (codes joined by ";",
+    # main support first), anonymous rows, and the person behind each participation.
+    "activity_before", "activity_after", "support_sources_at_start", "support_sources_at_exit",
+    "is_anonymous", "person", "source_row",
 )  # fmt: skip
 FINANCE_COLUMNS = (
     "project", "funder", "period", "period_start", "period_end",
@@ -170,6 +185,13 @@ class ValidationReport:
     n_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Closest contract names for unknown headers / code words (for `insats validate`).
+    suggested_columns: dict[str, str] = field(default_factory=dict)
+    suggested_codes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def suggestion_block(self) -> str:
+        """A ``columns:`` / ``codes:`` block mapping the unknown words to their closest match."""
+        return format_block(self.suggested_columns, self.suggested_codes)
 
     def __post_init__(self) -> None:
         self.file = redact_personnummer(self.file)
@@ -275,13 +297,21 @@ def _display_header(col: Column) -> str:
     return col.aliases[0] if col.aliases else col.name
 
 
+def _place(where: object) -> str:
+    """How a message names the part of a workbook a row came from."""
+    return str(where) if str(where).startswith("column ") else f'sheet "{where}"'
+
+
 class _Table:
     """A raw table mapped onto a schema, collecting problems as columns are parsed."""
 
-    def __init__(self, raw: RawTable, schema: TableSchema, kind: str) -> None:
+    def __init__(
+        self, raw: RawTable, schema: TableSchema, kind: str, words: ExportWords | None = None
+    ) -> None:
         self.raw = raw
         self.schema = schema
-        self.match: HeaderMatch = match_headers(raw.header, schema)
+        self.words = words or ExportWords()
+        self.match: HeaderMatch = match_headers(raw.header, schema, self.words.columns)
         self.report = ValidationReport(raw.file, kind, raw.n_rows)
         self._found: list[tuple[int, int, Problem]] = []
         self._notes: list[Problem] = []
@@ -296,6 +326,21 @@ class _Table:
             )
         for row, message in raw.notes:
             self._notes.append(Problem(raw.file, row, None, None, message, "warning"))
+        # A workbook read sheet by sheet: messages name the sheet with the row, listed
+        # sheet by sheet.
+        self.row_sheets: np.ndarray | None = getattr(raw, "row_sheets", None)
+        self._place_order: dict[str, int] = {}
+        if self.row_sheets is not None:
+            for where in pd.unique(self.row_sheets):
+                self._place_order.setdefault(_place(where), len(self._place_order))
+        for row, column, value, expected, *place in raw.problems:
+            file = f"{raw.file}, {place[0]}" if place else raw.file
+            order = self._place_order.get(place[0], 0) * 10**9 if place else 0
+            self._found.append(
+                (order + (row or 0), -1, Problem(file, row, column, value, expected))
+            )
+        # A transposed table: the sheet row of each cell, per column position.
+        self.cell_rows: dict[int, np.ndarray] | None = getattr(raw, "cell_rows", None)
 
     # header-level checks
     def _check_header(self) -> None:
@@ -310,6 +355,8 @@ class _Table:
                 f"one column for {name}, but {headers} all mean {name}",
             )
         for col in self.schema.columns:
+            if col.required_unless and col.required_unless in self.match.columns:
+                continue
             if col.required and col.name not in self.match.columns:
                 also = ", ".join(col.aliases[1:]) or "—"
                 problem = Problem(
@@ -323,6 +370,10 @@ class _Table:
                 self._found.append((0, -1, problem))
         for pos in self.match.unknown:
             header = raw.header[pos] or f"(no header, column {pos + 1})"
+            close = suggest_header(raw.header[pos], self.schema) if raw.header[pos] else None
+            taken = set(self.match.columns) | set(self.report.suggested_columns.values())
+            if close is not None and close not in taken:
+                self.report.suggested_columns[raw.header[pos]] = close
             self._notes.append(
                 Problem(
                     raw.file,
@@ -402,6 +453,14 @@ class _Table:
         for i, value in zip(hits, values, strict=True):
             shown = show(value) if show else value
             message = expected(i) if callable(expected) else expected
+            if self.row_sheets is not None:
+                row = int(self.rows[i])
+                if self.cell_rows is not None and pos in self.cell_rows:
+                    row = int(self.cell_rows[pos][i])
+                where = _place(self.row_sheets[i])
+                problem = Problem(f"{self.raw.file}, {where}", row, header, shown, message)
+                self._found.append((self._place_order[where] * 10**9 + row, pos, problem))
+                continue
             self._add(int(self.rows[i]), pos, header, shown, message)
 
     def warn(self, name: str | None, message: str) -> None:
@@ -436,12 +495,70 @@ class _Table:
         col = self.schema.column(name)
         assert col.codes is not None
         coded = self.coded(name)
-        lookup = _lookup(col.codes)
+        lookup = self._lookup(name, col)
         keys = coded.series().map(normalise_token)
         codes = keys.map(lookup).astype("str")
         bad = (codes.isna() & (keys != "")).to_numpy()
         self.flag(name, bad[coded.codes], _code_expectation(col.codes))
+        self._suggest_codes(name, col, coded.series()[bad])
         return codes, coded.codes
+
+    def _lookup(self, name: str, col: Column) -> dict[str, str]:
+        """The contract's words for a column, with the evaluator's ``codes:`` on top."""
+        lookup = _lookup(col.codes)
+        own = self.words.code_lookup(name)
+        return {**lookup, **own} if own else lookup
+
+    def _suggest_codes(self, name: str, col: Column, words: pd.Series) -> None:
+        for word in words:
+            close = suggest_code(word, col.codes)
+            if close is not None:
+                self.report.suggested_codes.setdefault(name, {})[word] = close
+
+    def code_unique_multi(self, name: str) -> tuple[pd.Series, pd.Series, np.ndarray]:
+        """:meth:`code_unique` for cells that may list several codes (SUS försörjningskällor).
+
+        A cell is first read whole; failing that it is split at ``,`` ``;`` ``/`` and
+        ``och``. Returns the main code per distinct value (the first of its codes in
+        :data:`SUPPORT_PRIORITY`), all its codes joined by ``;`` in that order, and the
+        per-row codes. An unknown part is reported as the value.
+        """
+        col = self.schema.column(name)
+        assert col.codes is not None
+        coded = self.coded(name)
+        lookup = self._lookup(name, col)
+        uniques = coded.series()
+        main = pd.Series(np.nan, index=uniques.index, dtype="str")
+        sources = pd.Series(np.nan, index=uniques.index, dtype="str")
+        bad_part: dict[int, str] = {}
+        order = {c: i for i, c in enumerate(SUPPORT_PRIORITY)}
+        for i, value in enumerate(uniques):
+            key = normalise_token(value)
+            if not key:
+                continue
+            if key in lookup:
+                main[i] = sources[i] = lookup[key]
+                continue
+            parts = [p for p in re.split(MULTI_CODE_SEPARATORS, value.strip()) if p.strip()]
+            found = [lookup.get(normalise_token(p)) for p in parts]
+            unknown = [p.strip() for p, f in zip(parts, found, strict=True) if f is None]
+            if unknown or len(parts) < 2:
+                bad_part[i] = unknown[0] if unknown else value
+                continue
+            ordered = sorted(set(found), key=lambda c: order.get(c, len(order)))
+            if len(ordered) > 1:
+                ordered = [c for c in ordered if c not in ("none", "unknown")] or ordered
+            main[i], sources[i] = ordered[0], ";".join(ordered)
+        if bad_part:
+            bad = np.zeros(len(uniques), dtype=bool)
+            bad[list(bad_part)] = True
+            part_of = {uniques[i]: part for i, part in bad_part.items()}
+            message = _code_expectation(col.codes) + (
+                "; several may be listed, separated by , ; / or och"
+            )
+            self.flag(name, bad[coded.codes], message, show=lambda v: part_of.get(v, v))
+            self._suggest_codes(name, col, pd.Series(list(bad_part.values()), dtype="str"))
+        return main, sources, coded.codes
 
     def date(self, name: str, today: date) -> tuple[pd.Series, np.ndarray]:
         coded = self.coded(name)
@@ -563,19 +680,31 @@ class _Table:
         return self.report
 
     def duplicate_codes(
-        self, name: str, keys: list[np.ndarray], usable: np.ndarray, label: str
+        self,
+        name: str,
+        keys: list[np.ndarray],
+        usable: np.ndarray,
+        label: str,
+        show: Callable[[str], str] | None = None,
     ) -> None:
         """:meth:`duplicates` for keys given as non-negative integer codes per row."""
         combined = np.zeros(len(usable), dtype="int64")
         for codes in keys:
             width = int(codes.max()) + 1 if len(codes) else 1
             combined = combined * width + codes
+        # Rows not compared get keys of their own, so they are nobody's first.
+        combined = np.where(usable, combined, -1 - np.arange(len(usable), dtype="int64"))
         combined = pd.Series(combined)
         dup = combined.duplicated(keep="first").to_numpy() & usable
         if not dup.any():
             return
         first = pd.Series(self.rows).groupby(combined.to_numpy()).transform("min").to_numpy()
-        self.flag(name, dup, lambda i: f"each {label} only once; this row repeats row {first[i]}")
+        self.flag(
+            name,
+            dup,
+            lambda i: f"each {label} only once; this row repeats row {first[i]}",
+            show=show,
+        )
 
 
 _LOOKUPS: dict[int, tuple[object, dict[str, str]]] = {}
@@ -602,30 +731,76 @@ def _set_rows(
     return per_unique, codes
 
 
+ANONYMOUS_MARKERS = ("anonym", "anonymous", "anonymt", "anonyma")
+ANONYMOUS_HOW = (
+    'or mark an anonymous participant: "anonym" in the deltagar-id column, or a blank '
+    "deltagar-id and personnummer with allow_anonymous: true in the parameters"
+)
+
+
 def _participants(
-    raw: RawTable, *, key: bytes | None, today: date, need_key: bool
+    raw: RawTable,
+    *,
+    key: bytes | None,
+    today: date,
+    need_key: bool,
+    words: ExportWords | None = None,
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, PARTICIPANTS, "participants")
+    t = _Table(raw, PARTICIPANTS, "participants", words)
     n = raw.n_rows
     t.code_all()
     out: dict[str, pd.Series] = {}
 
     # Personnummer first: refuse early without a key, and never keep the strings.
     pseudonym = pd.Series(np.nan, index=t.index, dtype="str")
-    if t.has("personnummer"):
+    has_pnr = t.has("personnummer")
+    # Per row, a code of the person's (normalised) personnummer; -1 blank or invalid.
+    pnr_person = np.full(n, -1, dtype=np.int64)
+    pnr_blank = np.ones(n, dtype=bool)
+    if has_pnr:
         pnr = t.coded("personnummer")
         if need_key and key is None and not pnr.blank_uniques().all():
             raise PseudonymKeyMissing(missing_key_message(raw.file))
         # Check and hash each distinct number once.
         normalised, valid = check_personnummer(pnr.series(), today)
         t.flag("personnummer", ~valid.to_numpy()[pnr.codes], PNR_FORMS, show=mask_personnummer)
+        person_codes, _ = pd.factorize(normalised, use_na_sentinel=True)
+        pnr_person = np.asarray(person_codes, dtype=np.int64)[pnr.codes]
+        pnr_blank = pnr.blank()
         if key is not None:
             pseudonym = pnr.spread(pseudonymise(normalised, key), t.index)
         del normalised, pnr
 
-    for name in ("participant_id", "project", "group", "start_date"):
+    for name in ("project", "group", "start_date"):
         t.required(name)
     pid = t.coded("participant_id")
+    # Anonymous participants (SUS: no consent or protected identity): a marker in the id
+    # column, or blank id and personnummer when the parameters allow it.
+    marker_uniques = pc.match_substring_regex(
+        pid.uniques, pattern="^(?i:" + "|".join(ANONYMOUS_MARKERS) + ")$"
+    )
+    markers = marker_uniques.to_numpy(zero_copy_only=False).astype(bool)[pid.codes]
+    pid_blank = pid.blank() | markers
+    anonymous = markers | (t.words.allow_anonymous & pid_blank & pnr_blank)
+    t.flag(
+        "participant_id",
+        markers & ~pnr_blank,
+        "a blank personnummer on a row marked anonymous (or a real deltagar-id)",
+    )
+    if has_pnr:
+        missing = pid_blank & pnr_blank & ~anonymous
+        t.flag(
+            "personnummer",
+            missing,
+            f"a personnummer{' or a deltagar-id' if t.has('participant_id') else ''} "
+            f"({ANONYMOUS_HOW})",
+        )
+    elif t.has("participant_id"):
+        t.flag(
+            "participant_id",
+            pid_blank & ~anonymous,
+            f"a value (this column is required without a personnummer column; {ANONYMOUS_HOW})",
+        )
     # Only digit strings of personnummer length need the full check.
     candidate = pc.match_substring_regex(
         pid.uniques, pattern=r"^\d{6}(\d{2})?\s*[-+\x{2010}-\x{2015}\x{2212}]?\s*\d{4}$"
@@ -643,17 +818,25 @@ def _participants(
         "personnummer in their own column, they are pseudonymised)",
         show=mask_personnummer,
     )
-    out["participant_id"] = pid.text(t.index, blank_as_na=True)
-    out["pseudonym"] = pseudonym
+    pid_text = pid.text(t.index, blank_as_na=True).where(~markers)
+    # Without a deltagar-id the pseudonym is the identity (never the number itself).
+    out["participant_id"] = pid_text.fillna(pseudonym).where(~anonymous)
+    out["pseudonym"] = pseudonym.where(~anonymous)
+    out["person"] = pseudonym.fillna(pid_text).where(~anonymous).astype("str")
+    out["is_anonymous"] = pd.Series(anonymous, index=t.index, dtype="bool")
     out["project"], project_codes = t.unify_coded("project")
     # Text columns are built per distinct value and spread to the rows at the end, together.
     later: dict[str, tuple[pd.Series, np.ndarray]] = {}
     later["group"] = t.unify_unique("group")
     later["municipality"] = t.unify_unique("municipality")
 
-    for name in ("gender", "education", "referral", "support_at_start"):
+    for name in ("gender", "education", "referral"):
         per_unique, codes = t.code_unique(name)
         later[name] = (per_unique.fillna("unknown"), codes)
+    main, sources, codes = t.code_unique_multi("support_at_start")
+    later["support_at_start"] = (main.fillna("unknown"), codes)
+    later["support_sources_at_start"] = (sources, codes)
+    later["activity_before"] = t.code_unique("activity_before")
     out["birth_year"] = t.integer("birth_year", 1900, today.year, what="a year")
     for name in ("birth_region", "swedish_level"):
         out[name] = t.coded(name).text(t.index, blank_as_na=True)
@@ -675,8 +858,12 @@ def _participants(
 
     ended = ~t.blank("end_date")
     ended_ok = ended & ~end_bad & ~before  # a readable end date, used for the defaults below
-    for name in EXIT_FIELDS:
-        later[name] = t.code_unique(name)
+    for name in (*EXIT_FIELDS, "activity_after"):
+        if name == "support_at_exit":
+            main, sources, codes = t.code_unique_multi(name)
+            later[name], later["support_sources_at_exit"] = (main, codes), (sources, codes)
+        else:
+            later[name] = t.code_unique(name)
         given = ~t.blank(name)
         t.flag(
             name,
@@ -684,6 +871,10 @@ def _participants(
             f"blank while {t.header_of('end_date')} is blank (the participant has not left)",
         )
 
+    # A registration error (SUS avslutsanledning "felregistrering") is no participation.
+    reasons, reason_codes = later["exit_reason"]
+    wrong = (reasons.to_numpy() == REGISTRATION_ERROR)[reason_codes] if n else np.zeros(0, bool)
+    ended_ok = ended_ok & ~wrong
     no_reason = ended_ok & t.blank("exit_reason")
     if no_reason.any():
         t.warn_rows(
@@ -705,16 +896,56 @@ def _participants(
     out["self_assessment_end"] = t.integer("self_assessment_end", 1, 10)
     out["work_extent"] = _work_extent(t)
 
+    # The same person in the same insats with the same start date is a duplicate; a later
+    # start date is a re-enrolment (SUS: every participation counts).
+    start_codes, _ = pd.factorize(start.to_numpy(), use_na_sentinel=True)
+    start_codes = np.asarray(start_codes, dtype=np.int64)
+    usable = (project_codes >= 0) & (start_codes >= 0) & ~anonymous & ~wrong
     t.duplicate_codes(
         "participant_id",
-        [pid.codes, project_codes + 1],
-        ~pid.blank() & (project_codes >= 0),
-        "(deltagar-id, insats) pair",
+        [pid.codes, project_codes + 1, start_codes + 1],
+        ~pid_blank & usable,
+        "(deltagar-id, insats, startdatum)",
     )
+    if has_pnr:
+        t.duplicate_codes(
+            "personnummer",
+            [pnr_person + 1, project_codes + 1, start_codes + 1],
+            (pnr_person >= 0) & usable,
+            "(person, insats, startdatum)",
+            show=mask_personnummer,
+        )
+    # Persons by personnummer where given, else by deltagar-id (works without the key).
+    person_code = np.where(pnr_person >= 0, pnr_person, pnr_person.max(initial=0) + 1 + pid.codes)
+    known = usable & ~(pid_blank & (pnr_person < 0))
+    _check_overlaps(t, person_code, project_codes, start, out["end_date"], known)
     out["source_row"] = pd.Series(raw.source_rows, index=t.index, dtype="int64")
     out.update(zip(later, spread_many(list(later.values()), t.index), strict=True))
     frame = pd.DataFrame({name: out[name] for name in PARTICIPANT_COLUMNS}, index=t.index)
     assert len(frame) == n
+    if wrong.any():
+        t.warn_rows(
+            "exit_reason",
+            wrong,
+            'are registration errors ("felregistrering"): left out of every count',
+        )
+        frame = frame.loc[~wrong].reset_index(drop=True)
+    anonymous_kept = anonymous & ~wrong
+    if anonymous_kept.any():
+        t.warn_rows(
+            "participant_id" if t.has("participant_id") else "personnummer",
+            anonymous_kept,
+            "are anonymous participants: counted, but not followed across files",
+        )
+    counted = ~anonymous & ~wrong & ~(pid_blank & (pnr_person < 0)) & (project_codes >= 0)
+    pairs = pd.DataFrame({"p": person_code[counted], "i": project_codes[counted]})
+    repeats = int(len(pairs) - len(pairs.drop_duplicates()))
+    if repeats:
+        t.warn(
+            None,
+            f"{repeats} re-enrolment(s): the same person started the same insats again "
+            "later; every participation counts",
+        )
     return frame, t.finish()
 
 
@@ -740,11 +971,53 @@ def _work_extent(t: _Table) -> pd.Series:
     return pd.Series(values, index=t.index, dtype="float64")
 
 
+def _check_overlaps(
+    t: _Table,
+    person: np.ndarray,
+    project: np.ndarray,
+    start: pd.Series,
+    end: pd.Series,
+    usable: np.ndarray,
+) -> None:
+    """A re-enrolment starts after the person's previous participation in the insats ended."""
+    rows = np.flatnonzero(usable)
+    if len(rows) < 2:
+        return
+    starts = start.to_numpy()[rows]
+    order = np.lexsort((starts, project[rows], person[rows]))
+    rows, starts = rows[order], starts[order]
+    ends = end.to_numpy()[rows]
+    same = (person[rows][1:] == person[rows][:-1]) & (project[rows][1:] == project[rows][:-1])
+    later = starts[1:] > starts[:-1]  # equal starts are duplicates, reported as such
+    open_before = np.isnat(ends[:-1]) | (ends[:-1] >= starts[1:])
+    bad = np.zeros(len(usable), dtype=bool)
+    hits = same & later & open_before
+    bad[rows[1:][hits]] = True
+    previous = dict(zip(rows[1:][hits], rows[:-1][hits], strict=True))
+
+    def expected(i: int) -> str:
+        j = previous[i]
+        row = int(t.rows[j])
+        if pd.isna(end.iloc[j]):
+            return (
+                f"a start after the same person's participation of row {row} ended (a "
+                f"re-enrolment), but row {row} has no {t.header_of('end_date')}"
+            )
+        return (
+            f"a start after the same person's participation of row {row} ended (a "
+            f"re-enrolment), but row {row} ended {end.iloc[j].strftime('%Y-%m-%d')}"
+        )
+
+    t.flag("start_date", bad, expected)
+
+
 # --- finance and funnel ------------------------------------------------------------------
 
 
-def _finance(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, FINANCE, "finance")
+def _finance(
+    raw: RawTable, *, today: date, words: ExportWords | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FINANCE, "finance", words)
     for name in ("project", "funder", "period", "granted_sek", "invoiced_sek"):
         t.required(name)
     out: dict[str, pd.Series] = {
@@ -780,8 +1053,10 @@ def _finance(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationRep
     return pd.DataFrame({c: out[c] for c in FINANCE_COLUMNS}, index=t.index), t.finish()
 
 
-def _funnel(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationReport]:
-    t = _Table(raw, FUNNEL, "funnel")
+def _funnel(
+    raw: RawTable, *, today: date, words: ExportWords | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
+    t = _Table(raw, FUNNEL, "funnel", words)
     for name in ("project", "group", "invited", "started"):
         t.required(name)
     out: dict[str, pd.Series] = {
@@ -805,9 +1080,11 @@ def _funnel(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, ValidationRepo
 # --- public entry points -------------------------------------------------------------------
 
 
-def _read(path: str | Path, kind: str, sheet: str | None) -> RawTable:
+def _read(path: str | Path, kind: str, sheet: str | None, project: str | None = None) -> RawTable:
+    from insats.cohort.shapes import read_export
+
     try:
-        return read_table(path, table=kind, sheet=sheet)
+        return read_export(path, table=kind, sheet=sheet, project=project)
     except ReadError as exc:
         report = ValidationReport(Path(path).name, kind)
         report.problems.append(
@@ -817,7 +1094,12 @@ def _read(path: str | Path, kind: str, sheet: str | None) -> RawTable:
 
 
 def load_participants(
-    path: str | Path, *, key: bytes | None, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    key: bytes | None,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
 ) -> Cohort:
     """Read, validate and pseudonymise a participants export.
 
@@ -826,11 +1108,13 @@ def load_participants(
         key: Pseudonymisation key (see :func:`resolve_pseudonym_key`); needed only when
             the export has personnummer.
         today: Reference day for "not in the future" (default: today).
-        sheet: Worksheet to read in a workbook (default: one named like "Deltagare",
-            else the first).
+        sheet: Worksheet to read in a workbook (default: every sheet with the
+            participants header, else one named like "Deltagare", else the first).
+        words: The evaluator's ``columns:`` / ``codes:`` / ``allow_anonymous``.
 
     Returns:
         The :class:`Cohort`; its frame has ``pseudonym`` instead of ``personnummer``.
+        Rows closed as "felregistrering" are left out (``n_rows`` counts the file).
 
     Raises:
         PseudonymKeyMissing: The export has personnummer and ``key`` is None.
@@ -840,7 +1124,7 @@ def load_participants(
     raw = _read(path, "participants", sheet)
     n_rows = raw.n_rows
     try:
-        frame, report = _participants(raw, key=key, today=today, need_key=True)
+        frame, report = _participants(raw, key=key, today=today, need_key=True, words=words)
     finally:
         # The raw strings (personnummer among them) must not outlive this call.
         raw.data = raw.data.iloc[:0, :0]
@@ -854,9 +1138,11 @@ def _load_simple(
     sheet: str | None,
     today: date | None,
     convert: Callable[..., tuple[pd.DataFrame, ValidationReport]],
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
-    raw = _read(path, kind, sheet)
-    frame, report = convert(raw, today=today or date.today())
+    raw = _read(path, kind, sheet, project)
+    frame, report = convert(raw, today=today or date.today(), words=words)
     report.raise_if_failed()
     frame.attrs.update(
         {"file": raw.file, "sha256": raw.sha256, "warnings": [str(w) for w in report.warnings]}
@@ -865,7 +1151,11 @@ def _load_simple(
 
 
 def load_finance(
-    path: str | Path, *, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
 ) -> pd.DataFrame:
     """Read and validate a finance table (granted, invoiced, forecast per funder and period).
 
@@ -877,11 +1167,16 @@ def load_finance(
     Raises:
         ValidationFailed: Any problem, all listed in ``.report``.
     """
-    return _load_simple(path, "finance", sheet, today, _finance)
+    return _load_simple(path, "finance", sheet, today, _finance, words)
 
 
 def load_funnel(
-    path: str | Path, *, today: date | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a recruitment-funnel table, one row per group.
 
@@ -893,7 +1188,7 @@ def load_funnel(
     Raises:
         ValidationFailed: Any problem, all listed in ``.report``.
     """
-    return _load_simple(path, "funnel", sheet, today, _funnel)
+    return _load_simple(path, "funnel", sheet, today, _funnel, words, project)
 
 
 def validate_file(
@@ -903,6 +1198,8 @@ def validate_file(
     key: bytes | None = None,
     today: date | None = None,
     sheet: str | None = None,
+    words: ExportWords | None = None,
+    project: str | None = None,
 ) -> ValidationReport:
     """Check a file against the data contract without keeping any data.
 
@@ -913,21 +1210,26 @@ def validate_file(
         key: Not needed: personnummer are checked (date, check digit) but not hashed.
         today: Reference day for "not in the future".
         sheet: Worksheet of a workbook.
+        words: The evaluator's ``columns:`` / ``codes:`` (``insats validate --params``).
+        project: The insats a funnel without an insats row belongs to.
 
     Returns:
         The report (``report.ok`` is False when the file cannot be used).
     """
     del key  # validation never needs the key; the parameter mirrors load_participants
     today = today or date.today()
+    from insats.cohort.shapes import read_export
+
     name = Path(path).name
     try:
-        raw = read_table(path, table=kind, sheet=sheet)
+        raw = read_export(path, table=kind, sheet=sheet, project=project)
     except ReadError as exc:
         return ValidationReport(
             name, kind, 0, [Problem(name, None, None, None, f"a readable table: {exc}")]
         )
     if kind is None:
-        kind = detect_kind(raw.header)
+        own = {normalise_token(h): c for h, c in (words.columns if words else {}).items()}
+        kind = detect_kind([own.get(normalise_token(h), h) for h in raw.header])
         if kind is None:
             return ValidationReport(
                 name,
@@ -945,16 +1247,16 @@ def validate_file(
                 ],
             )
         if raw.sheet is not None and sheet is None:
-            raw = read_table(path, table=kind)
+            raw = read_export(path, table=kind, project=project)
     if kind not in SCHEMAS:
         raise ValueError(f"kind must be one of {', '.join(SCHEMAS)}, not {kind!r}")
     try:
         if kind == "participants":
-            _, report = _participants(raw, key=None, today=today, need_key=False)
+            _, report = _participants(raw, key=None, today=today, need_key=False, words=words)
         elif kind == "finance":
-            _, report = _finance(raw, today=today)
+            _, report = _finance(raw, today=today, words=words)
         else:
-            _, report = _funnel(raw, today=today)
+            _, report = _funnel(raw, today=today, words=words)
     finally:
         raw.data = raw.data.iloc[:0, :0]
     return report

@@ -149,13 +149,17 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     key = resolve_pseudonym_key(params.pseudonym_key_path)
     reports: list[Any] = []
     results: dict[str, Any] = {}
+    words = params.export_words()  # the evaluator's columns: / codes: (issue 11)
     loaders = {
         "participants": (
             params.participants_path,
-            lambda p: load_participants(p, key=key, today=today),
+            lambda p: load_participants(p, key=key, today=today, words=words),
         ),
-        "finance": (params.finance_path, load_finance),
-        "funnel": (params.funnel_path, load_funnel),
+        "finance": (params.finance_path, lambda p: load_finance(p, words=words)),
+        "funnel": (
+            params.funnel_path,
+            lambda p: load_funnel(p, words=words, project=params.project),
+        ),
     }
     for role, (path, loader) in loaders.items():
         if not path:
