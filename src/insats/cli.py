@@ -35,7 +35,9 @@ def default_out_dir(project: str, period_label: str) -> Path:
 def validate(
     files: list[Path] = typer.Argument(..., help="Export files (CSV or .xlsx) to check."),
     kind: str | None = typer.Option(
-        None, help="participants, finance or funnel (default: detected from the headers)."
+        None,
+        help="participants, finance, funnel, activities or product_goals "
+        "(default: detected from the headers).",
     ),
 ) -> None:
     """Check export files against the data contract; list every problem at once.

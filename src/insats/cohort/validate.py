@@ -918,6 +918,11 @@ def validate_file(
             _, report = _participants(raw, key=None, today=today, need_key=False)
         elif kind == "finance":
             _, report = _finance(raw, today=today)
+        elif kind in ("activities", "product_goals"):
+            from insats.cohort import activities
+
+            convert = activities._activities if kind == "activities" else activities._product_goals
+            _, report = convert(raw, today=today)
         else:
             _, report = _funnel(raw, today=today)
     finally:
