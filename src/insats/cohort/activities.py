@@ -31,6 +31,8 @@ from insats.cohort.activity_schema import (
 from insats.cohort.schema import normalise_token
 from insats.cohort.validate import (
     DATE_FORMS,
+    PARTICIPANT_COLUMNS,
+    Cohort,
     EARLIEST_DATE,
     ValidationReport,
     _code_expectation,
@@ -47,6 +49,7 @@ __all__ = [
     "GOAL_STATUS",
     "PRODUCT_GOALS",
     "PRODUCT_GOAL_COLUMNS",
+    "empty_participants",
     "load_activities",
     "load_product_goals",
     "parse_indicator_target",
@@ -93,6 +96,12 @@ def split_indicator(text: str) -> tuple[str, str | None]:
     return match.group("text"), match.group("target")
 
 
+def _optional_text(t: _Table, name: str) -> pd.Series:
+    """Free text, None where blank."""
+    text = t.text(name).astype("object")
+    return text.where(text != "", None)
+
+
 def _open_codes(t: _Table, name: str, vocabulary: dict[str, tuple[str, ...]]) -> pd.Series:
     """Codes of a column; unknown words are problems naming the accepted words."""
     lookup = _lookup(vocabulary)
@@ -125,7 +134,7 @@ def _activities(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, Validation
     out: dict[str, pd.Series] = {
         name: t.unify(name) for name in ("project", "activity", "phase", "municipality")
     }
-    out["note"] = t.text("note").where(t.text("note") != "", None)
+    out["note"] = _optional_text(t, "note")
     out["kind"] = _open_codes(t, "kind", ACTIVITY_KIND)
     out["date"] = _dates(t, "date", today=today)
     for name in ("attendees", "women", "men", "organisations"):
@@ -163,7 +172,7 @@ def _product_goals(raw: RawTable, *, today: date) -> tuple[pd.DataFrame, Validat
     out["kind"] = _open_codes(t, "kind", GOAL_KIND)
     out["status"] = _open_codes(t, "status", GOAL_STATUS)
     out["target_date"] = _dates(t, "target_date", today=None)
-    out["evidence"] = t.text("evidence").where(t.text("evidence") != "", None)
+    out["evidence"] = _optional_text(t, "evidence")
     indicator, comparator, target = [], [], []
     target_text = t.text("indicator_target")
     bad_target = np.zeros(raw.n_rows, dtype=bool)
@@ -222,3 +231,26 @@ def load_product_goals(
         ValidationFailed: Any problem, all listed in ``.report``.
     """
     return _load_simple(path, "product_goals", sheet, today, _product_goals)
+
+
+# Dtypes of the canonical participants frame that are not text.
+_PARTICIPANT_DTYPES = {
+    "birth_year": "Int64",
+    "start_date": "datetime64[ns]",
+    "end_date": "datetime64[ns]",
+    "self_assessment_start": "Int64",
+    "self_assessment_end": "Int64",
+    "source_row": "int64",
+}
+
+
+def empty_participants() -> Cohort:
+    """A cohort with no one in it, for an insats without a participant register.
+
+    Every participant analysis then runs on zero rows, and the report leaves out what
+    needs participants.
+    """
+    frame = pd.DataFrame(
+        {c: pd.Series(dtype=_PARTICIPANT_DTYPES.get(c, "str")) for c in PARTICIPANT_COLUMNS}
+    )
+    return Cohort(frame, "", "", 0, [])
