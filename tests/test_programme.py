@@ -109,3 +109,23 @@ def test_report_without_participants_known_answers(tmp_path: Path) -> None:
     assert "Deltagarna" not in html
     # Möte B: 2 women, 1 man — hidden in the gender table of a shared report.
     assert "<td>2</td><td>1</td>" not in html
+
+
+@pytest.mark.e2e
+def test_report_with_participants_shows_product_goals(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "fs"
+    subprocess.run(
+        [sys.executable, "-m", "insats", "run", str(root / "parameters/forsta_steget.yaml"),
+         "--out", str(out)],
+        check=True,
+    )  # fmt: skip
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))
+    assert figures["participants"]["enrolled"] > 0
+    # parameters/forsta_steget.yaml lists three leveransmål: uppnått, pågår, ej påbörjat.
+    assert figures["product_goal_status"] == {
+        "not_started": 1, "in_progress": 1, "achieved": 1, "not_achieved": 0, "total": 3,
+    }
+    assert {g["kind"] for g in figures["product_goals"]} == {"delivery"}
+    assert "activities" not in figures
+    assert "Produkt- och leveransmål" in (out / "report.html").read_text(encoding="utf-8")
