@@ -230,4 +230,9 @@ def validate_parameters(raw: dict[str, Any], source: str = "<parameters>") -> Re
             else:
                 msg = err["msg"]
             lines.append(f"  {key}: {msg}")
+        if not raw.get("participants_path") and not raw.get("activities_path"):
+            lines.append(
+                "  participants_path: required key is missing (or give activities_path for "
+                "an insats without participants)"
+            )
         raise ParameterError(f"{source}: invalid parameters:\n" + "\n".join(lines)) from None
