@@ -64,6 +64,9 @@ KEY_FIGURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("work_or_studies", ("work_or_studies_at_exit", "share"), "share"),
     ("self_sufficient", ("self_sufficient_at_exit", "share"), "share"),
     ("npv", ("socioeconomic", "npv_sek"), "sek"),
+    ("activities", ("activities", "count"), "count"),
+    ("attendees", ("activities", "attendees"), "count"),
+    ("goals_met", ("product_goal_status", "achieved"), "count"),
 )
 
 # Modules the kernel template imports once (missing ones are skipped): what the report

@@ -37,7 +37,9 @@ def validate(
         None, help="Export files (CSV or .xlsx) to check (default with --params: its inputs)."
     ),
     kind: str | None = typer.Option(
-        None, help="participants, finance or funnel (default: detected from the headers)."
+        None,
+        help="participants, finance, funnel, activities or product_goals "
+        "(default: detected from the headers).",
     ),
     params: Path | None = typer.Option(
         None,

@@ -30,6 +30,8 @@ EXPECTED_SUFFIXES: dict[str, tuple[str, ...]] = {
     "narrative_path": (".md", ".markdown", ".txt"),
     "unit_costs_path": (".csv",),
     "price_index_path": (".csv",),
+    "activities_path": (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"),
+    "product_goals_path": (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"),
 }
 
 

@@ -6,11 +6,14 @@ against the folder of the parameters file. Command-line flags override file valu
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from insats.programme.params import Phase, ProductGoal
 
 PATH_KEYS = (
     "participants_path",
@@ -21,6 +24,8 @@ PATH_KEYS = (
     "unit_costs_path",
     "price_index_path",
     "publication_register_path",
+    "activities_path",
+    "product_goals_path",
 )
 
 #: The smallest min_cell_count a shared (namnd) report accepts.
@@ -51,12 +56,32 @@ class ReportParameters(BaseModel):
     audience: Literal["namnd", "internal"] = "namnd"
 
     # --- inputs --------------------------------------------------------------------
-    participants_path: str
+    # Optional: an insats without a participant register reports activities instead.
+    participants_path: str | None = None
     finance_path: str | None = None
     funnel_path: str | None = None
     narrative_path: str | None = Field(None, description="Markdown with the evaluator's own texts.")
     pseudonym_key_path: str | None = Field(
         None, description="File holding the pseudonymisation key; else $INSATS_PSEUDONYM_KEY."
+    )
+
+    # --- insatser without (or besides) participants: activities, goals, phases --------
+    activities_path: str | None = Field(
+        None, description="Table of activities (workshop, utbildning, möte …) with attendance."
+    )
+    product_goals_path: str | None = Field(
+        None, description="Table of effekt-, produkt- and leveransmål with status."
+    )
+    product_goals: list[ProductGoal] | None = Field(
+        None, description="Product goals listed here instead of (or besides) a table."
+    )
+    phases: list[Phase] | None = Field(
+        None, description="Project phases with dates; default: from the activities' fas column."
+    )
+    project_start_date: date | None = Field(None, description="First day of the project.")
+    project_end_date: date | None = Field(None, description="Last day of the project.")
+    grant_total_sek: float | None = Field(
+        None, ge=0, description="Granted for the whole project; default: the sum over years."
     )
 
     # --- outcomes and goals --------------------------------------------------------
@@ -219,6 +244,21 @@ class ReportParameters(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _has_data(self) -> ReportParameters:
+        if not (self.participants_path or self.activities_path):
+            raise ValueError(
+                "give participants_path (a participant register) or activities_path "
+                "(an insats without participants), or both"
+            )
+        if (
+            self.project_start_date
+            and self.project_end_date
+            and self.project_end_date < self.project_start_date
+        ):
+            raise ValueError("project_end_date is before project_start_date")
+        return self
+
+    @model_validator(mode="after")
     def _period_parses(self) -> ReportParameters:
         from insats.periods import parse_period
 
@@ -288,4 +328,9 @@ def validate_parameters(raw: dict[str, Any], source: str = "<parameters>") -> Re
             else:
                 msg = err["msg"]
             lines.append(f"  {key}: {msg}")
+        if not raw.get("participants_path") and not raw.get("activities_path"):
+            lines.append(
+                "  participants_path: required key is missing (or give activities_path for "
+                "an insats without participants)"
+            )
         raise ParameterError(f"{source}: invalid parameters:\n" + "\n".join(lines)) from None

@@ -396,12 +396,15 @@ def generate_sample(out_dir: Path, seed: int = 2021) -> list[Path]:
             "utf-8-sig",
         ),
     }
-    contents["readme"] = _readme(seed, fs_people, es_people).encode("utf-8")
+    contents["readme"] = (_readme(seed, fs_people, es_people) + _ny_i_vasteras_readme()).encode(
+        "utf-8"
+    )
     written = []
     for key, data in contents.items():
         path = out_dir / FILE_NAMES[key]
         path.write_bytes(data)
         written.append(path)
+    written += generate_ny_i_vasteras(out_dir)
     return written
 
 
@@ -1045,3 +1048,122 @@ def _add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     return date(year, month, min(day.day, 28))
+
+
+# --- Ny i Västerås (an insats without a participant register) ---------------------------
+# Seed 003: mapping of actors, workshops ("ett 50-tal personer från en rad olika
+# aktörer"), working groups and pilots in six phases from 1 June 2014; 1 930 000 kr a
+# year for two years (3 860 000 kr), 302 000 kr used in 2014 and 171 000 kr of 2015's
+# 1 930 000 kr by April 2015. Every activity, date and count below is invented.
+NY_I_VASTERAS = "Ny i Västerås"
+NY_I_VASTERAS_AS_OF = date(2015, 6, 30)
+NIV_FILE_NAMES = {
+    "niv_activities": "ny_i_vasteras_aktiviteter.csv",
+    "niv_goals": "ny_i_vasteras_mal.csv",
+    "niv_finance": "ny_i_vasteras_ekonomi.csv",
+}
+NIV_ACTIVITY_HEADERS = (
+    "Insats", "Aktivitet", "Typ", "Datum", "Fas", "Antal deltagare", "Kvinnor", "Män",
+    "Antal aktörer", "Kommentar",
+)  # fmt: skip
+# (activity, kind word, date, phase, attendees, women, men, organisations, note)
+NIV_ACTIVITIES: tuple[tuple, ...] = (
+    ("Styrgruppsmöte, uppstart", "Styrgrupp", "2014-06-05", "Fas 1", 9, None, None, 6, ""),
+    ("Utbildning i projektmetoden PEJL", "Utbildning", "2014-06-24", "Fas 1", 12, None, None, 4, ""),
+    ("Studiebesök Uppsala kommun", "Studiebesök", "2014-08-14", "Fas 1", 4, 3, 1, 1, ""),
+    ("Styrgruppsmöte, mål och syfte", "Styrgrupp", "2014-08-28", "Fas 1", 9, None, None, 6, ""),
+    ("Kartläggning: myndigheter", "Kartläggning", "2014-09-16", "Fas 2", 11, None, None, 5, "FK, Migrationsverket, AF, landstinget"),
+    ("Kartläggning: kommunens verksamheter", "Kartläggning", "2014-09-30", "Fas 2", 14, None, None, 9, ""),
+    ("Kartläggning: studieförbund och folkhögskolor", "Kartläggning", "2014-10-14", "Fas 2", 10, None, None, 8, ""),
+    ("Kartläggning: trossamfund", "Kartläggning", "2014-10-28", "Fas 2", 9, None, None, 7, ""),
+    ("Kartläggning: politiska föreningar", "Kartläggning", "2014-11-11", "Fas 2", 8, None, None, 6, ""),
+    ("Styrgruppsmöte, lägesrapport", "Styrgrupp", "2014-11-20", "Fas 2", 9, None, None, 6, ""),
+    ("Kartläggning: andra kommuner", "Kartläggning", "2014-12-02", "Fas 2", 6, None, None, 6, "Telefon- och videomöten"),
+    ("Kartläggning: föreningar, del 1", "Kartläggning", "2015-01-20", "Fas 2", 17, None, None, 12, ""),
+    ("Kartläggning: föreningar, del 2", "Kartläggning", "2015-02-03", "Fas 2", 15, None, None, 11, ""),
+    ("Styrgruppsmöte, beslut om mötesplatser", "Styrgrupp", "2015-02-12", "Fas 2", 9, None, None, 6, "Bäckbyhuset och Hjärtpunkt Skiljebo"),
+    ("Informationsträff Hjärtpunkt Skiljebo", "Informationsträff", "2015-03-24", "Fas 3", 16, 9, 7, 6, ""),
+    ("Arbetsgrupp Bäckby, start", "Arbetsgrupp", "2015-04-09", "Fas 3", 7, 4, 3, 5, ""),
+    ("Workshop Bäckby", "Workshop", "2015-04-28", "Fas 3", 52, 31, 21, 23, "Utvärdering efter workshopen"),
+    ("Workshop Hjärtpunkt Skiljebo", "Workshop", "2015-05-26", "Fas 3", 47, 26, 21, 19, ""),
+    ("Arbetsgrupp Skiljebo, start", "Arbetsgrupp", "2015-06-11", "Fas 3", 8, 5, 3, 6, ""),
+)
+NIV_GOAL_HEADERS = (
+    "Insats", "Mål", "Måltyp", "Måldatum", "Status", "Indikator", "Utfall", "Belägg",
+)  # fmt: skip
+# The goals of seed 003 ("Projektets mål"), with invented status, dates and evidence.
+NIV_GOALS: tuple[tuple, ...] = (
+    ("Fler invandrare har större kunskap och förståelse om hur det är att leva i Västerås",
+     "Effektmål", "2016-05-31", "Pågår", "", "", "Följs upp i fas 5"),
+    ("Genomföra kartläggning av pågående verksamhet kring integration bland myndigheter, "
+     "intresseorganisationer och föreningar", "Produktmål", "2015-02-28", "Uppnått",
+     "antal aktörer kartlagda ≥ 100", "112", "Redovisad för styrgruppen 12 februari 2015; "
+     "kartläggningen hålls aktuell under hela projekttiden"),
+    ("Ta fram planer och förslag för individuell vägledning på olika språk, med tidsplan och "
+     "genomförda pilotprojekt", "Leveransmål", "2016-01-31", "Pågår", "", "",
+     "Arbetsgrupper bildas på Bäckby och Skiljebo; pilotprojekten startar i fas 4"),
+    ("Ta fram information om aktörer som arbetar med integrationsfrågor i Västerås, på "
+     "olika språk", "Produktmål", "2015-12-31", "Pågår", "antal språk ≥ 5", "2", ""),
+    ("Stötta och utveckla stadens informations- och kommunikationskanaler för att nå "
+     "målgruppen", "Leveransmål", "2016-03-31", "Ej påbörjat", "", "", ""),
+    ("Skriven slutrapport med projektets resultat och planer för hur insatser ska utvecklas "
+     "och samordnas", "Leveransmål", "2016-05-31", "Ej påbörjat", "", "", ""),
+)  # fmt: skip
+NIV_FINANCE_HEADERS = ES_FINANCE_HEADERS
+NIV_FUNDER = "Social resursfond"
+# (period, granted, invoiced so far, forecast for the year) — seed 003's amounts.
+NIV_FINANCE = (
+    ("2014", 1_930_000, 302_000, 302_000),
+    ("2015-T1", 1_930_000, 171_000, 1_930_000),
+)
+
+
+def generate_ny_i_vasteras(out_dir: Path) -> list[Path]:
+    """Write the fictitious Ny i Västerås files (activities, goals, finance) to ``out_dir``.
+
+    Returns:
+        The paths written: activities, goals and finance CSVs (``;``, UTF-8 with BOM).
+    """
+
+    def n(value: int | None) -> str:
+        return "" if value is None else str(value)
+
+    activities = [
+        [NY_I_VASTERAS, a, kind, day, phase, n(att), n(w), n(m), n(org), note]
+        for a, kind, day, phase, att, w, m, org, note in NIV_ACTIVITIES
+    ]
+    goals = [[NY_I_VASTERAS, *row] for row in NIV_GOALS]
+    finance = [
+        [NY_I_VASTERAS, NIV_FUNDER, period, format_sek(g), format_sek(i), format_sek(f)]
+        for period, g, i, f in NIV_FINANCE
+    ]
+    contents = {
+        "niv_activities": _csv_bytes(NIV_ACTIVITY_HEADERS, activities, ";", "utf-8-sig"),
+        "niv_goals": _csv_bytes(NIV_GOAL_HEADERS, goals, ";", "utf-8-sig"),
+        "niv_finance": _csv_bytes(NIV_FINANCE_HEADERS, finance, ";", "utf-8-sig"),
+    }
+    written = []
+    for key, data in contents.items():
+        path = Path(out_dir) / NIV_FILE_NAMES[key]
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def _ny_i_vasteras_readme() -> str:
+    attendees = sum(row[4] or 0 for row in NIV_ACTIVITIES)
+    return f"""
+## Ny i Västerås (Västerås, 2014–2016) — utan deltagarregister
+
+Exporten är tagen {NY_I_VASTERAS_AS_OF.isoformat()}. Insatsen har inget deltagarregister
+(en "strukturövergripande" insats): den redovisar aktiviteter, deltagande och mål. Ramen —
+sex faser från 1 juni 2014, kartläggningen av aktörer, workshopen på Bäckby med ett
+50-tal deltagare, målen och beloppen — följer delrapporten i seed 003; varje aktivitet,
+datum och antal är påhittat.
+
+| Fil | Innehåll | Format |
+|---|---|---|
+| `{NIV_FILE_NAMES["niv_activities"]}` | {len(NIV_ACTIVITIES)} aktiviteter i fas 1–3 med sammanlagt {attendees} deltagare; kön bara för några aktiviteter (en med 4 deltagare, som röjandeskyddet döljer) | `;`, UTF-8 med BOM |
+| `{NIV_FILE_NAMES["niv_goals"]}` | projektets {len(NIV_GOALS)} mål (effekt-, produkt- och leveransmål) med status, måldatum, indikator och belägg | `;`, UTF-8 med BOM |
+| `{NIV_FILE_NAMES["niv_finance"]}` | beviljat 1 930 000 kr per år, använt 302 000 kr 2014 och 171 000 kr till och med april 2015 | `;`, UTF-8 med BOM |
+"""

@@ -32,6 +32,8 @@ SNAPSHOT_KEYS = (
     "narrative_path",
     "unit_costs_path",
     "price_index_path",
+    "activities_path",
+    "product_goals_path",
 )
 SIDECAR = "snapshot.json"
 

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from insats.cohort import limits
+from insats.cohort.activity_schema import ACTIVITIES, PRODUCT_GOALS
 from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, TableSchema, normalise_token
 
 __all__ = [
@@ -61,6 +62,8 @@ SCHEMAS: dict[str, TableSchema] = {
     "participants": PARTICIPANTS,
     "finance": FINANCE,
     "funnel": FUNNEL,
+    "activities": ACTIVITIES,
+    "product_goals": PRODUCT_GOALS,
 }
 
 # Sheet names that identify a table in a workbook (normalised, see normalise_token).
@@ -68,6 +71,8 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "participants": ("participants", "deltagare", "deltagarlista"),
     "finance": ("finance", "ekonomi", "budget"),
     "funnel": ("funnel", "rekrytering", "rekryteringstratt"),
+    "activities": ("activities", "aktiviteter", "aktivitetslista"),
+    "product_goals": ("product goals", "mål", "produktmål", "måluppfyllelse"),
 }
 
 # Columns that tell the tables apart when the kind is not given.
@@ -75,6 +80,8 @@ _DISTINCTIVE: dict[str, tuple[str, ...]] = {
     "participants": ("participant_id", "personnummer", "start_date", "end_date", "gender"),
     "finance": ("granted_sek", "invoiced_sek", "forecast_sek"),
     "funnel": ("invited", "attended_info", "booked_interview", "attended_interview"),
+    "activities": ("activity", "attendees", "phase", "organisations"),
+    "product_goals": ("goal", "status", "target_date", "evidence", "indicator"),
 }
 
 

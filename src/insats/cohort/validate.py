@@ -1255,6 +1255,11 @@ def validate_file(
             _, report = _participants(raw, key=None, today=today, need_key=False, words=words)
         elif kind == "finance":
             _, report = _finance(raw, today=today, words=words)
+        elif kind in ("activities", "product_goals"):
+            from insats.cohort import activities
+
+            convert = activities._activities if kind == "activities" else activities._product_goals
+            _, report = convert(raw, today=today)
         else:
             _, report = _funnel(raw, today=today, words=words)
     finally:

@@ -112,12 +112,21 @@ _INHERIT_LEVELS = 2
 
 _UNDER_STATISTIC = -2
 
+# Blocks whose numbers are not counts of persons: activities and their attendance (the
+# number of people at one event is not personal data; gender splits are not in
+# figures.json), goals, phases and the grant.
+NOT_PERSON_BLOCKS = frozenset(
+    {"activities", "product_goals", "product_goal_status", "phases", "grant"}
+)
+
 
 def _child(key: object, depth: int) -> int:
     """Levels below the nearest count key (0: this is one; -1: not under one; -2: under
     a statistic, e.g. ``conversion: {started: 1.0}`` holds shares however it is keyed)."""
     # "year_to_date" names a scope of counts, not a statistic, despite "year" in it.
     scope = isinstance(key, str) and key.endswith("to_date")
+    if depth == -1 and key in NOT_PERSON_BLOCKS:
+        return _UNDER_STATISTIC
     if depth == _UNDER_STATISTIC or (is_statistic_key(key) and not scope):
         return _UNDER_STATISTIC
     if is_count_key(key):

@@ -18,11 +18,14 @@ import pandas as pd
 from insats.cohort.schema import normalise_token
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
+from insats.programme.report import ProgrammeSections
 from insats.report.context import Html, RenderContext, escape, section
 
 SECTIONS = (
     "summary",
     "about",
+    "timeline",
+    "activities",
     "participants",
     "outcomes",
     "follow_up",
@@ -35,6 +38,11 @@ SECTIONS = (
     "disclosure",
     "provenance",
 )
+# figures.json keys computed from the participant register (left out without one).
+PARTICIPANT_FIGURES = (
+    "participants", "outcomes_at_exit", "work_or_studies_at_exit", "self_sufficient_at_exit",
+    "work_or_studies_to_date", "self_sufficient_to_date", "exits", "follow_up",
+)  # fmt: skip
 SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referral")
 
 
@@ -61,6 +69,8 @@ class Inputs:
     rows_in_file: int = 0
     # Rows of the project per table input (what the manifest lists), see rows_for_manifest.
     rows_used: dict[str, int] = field(default_factory=dict)
+    activities: pd.DataFrame | None = None
+    product_goals: pd.DataFrame | None = None
 
     def rows_for_manifest(self) -> dict[str, int | None]:
         """Rows used per input, under the report's disclosure rule (a shared report
@@ -144,6 +154,7 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         load_participants,
         resolve_pseudonym_key,
     )
+    from insats.cohort.activities import empty_participants, load_activities, load_product_goals
     from insats.report.narrative import load_narrative
 
     key = resolve_pseudonym_key(params.pseudonym_key_path)
@@ -160,6 +171,8 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
             params.funnel_path,
             lambda p: load_funnel(p, words=words, project=params.project),
         ),
+        "activities": (params.activities_path, load_activities),
+        "product_goals": (params.product_goals_path, load_product_goals),
     }
     for role, (path, loader) in loaders.items():
         if not path:
@@ -171,9 +184,10 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     if reports:
         raise ValidationFailed(reports[0] if len(reports) == 1 else InputsReport(reports))
 
-    cohort = results["participants"]
+    # An insats without a participant register (activities only) has an empty cohort.
+    cohort = results.get("participants") or empty_participants()
     participants = _select_project(cohort.data, params.project)
-    if participants.empty:
+    if participants.empty and params.participants_path:
         found = sorted(cohort.data["project"].dropna().astype(str).unique())
         raise ValueError(
             f"{Path(params.participants_path).name}: no participants of project "
@@ -181,8 +195,18 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         )
     finance = _select_project(results["finance"], params.project) if "finance" in results else None
     funnel = _select_project(results["funnel"], params.project) if "funnel" in results else None
-    files = {"participants": Path(params.participants_path)}
+    activities = (
+        _select_project(results["activities"], params.project) if "activities" in results else None
+    )
+    product_goals = (
+        _select_project(results["product_goals"], params.project)
+        if "product_goals" in results
+        else None
+    )
+    files = {"participants": Path(params.participants_path)} if params.participants_path else {}
     for role, path in (
+        ("activities", params.activities_path),
+        ("product_goals", params.product_goals_path),
         ("finance", params.finance_path),
         ("funnel", params.funnel_path),
         ("narrative", params.narrative_path),
@@ -210,9 +234,11 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         "participants": (cohort.data, participants),
         "finance": (results.get("finance"), finance),
         "funnel": (results.get("funnel"), funnel),
+        "activities": (results.get("activities"), activities),
+        "product_goals": (results.get("product_goals"), product_goals),
     }
     for role, (whole, used) in selected.items():
-        if whole is not None and len(whole) > len(used):
+        if role in files and whole is not None and len(whole) > len(used):
             warn.append(
                 f"{files[role].name}: {len(whole) - len(used)} rows belong to other projects "
                 f"than {params.project!r} and are not part of this report"
@@ -228,6 +254,8 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         warnings=warn,
         rows_in_file=int(cohort.n_rows),
         rows_used={role: len(used) for role, (whole, used) in selected.items() if used is not None},
+        activities=activities,
+        product_goals=product_goals,
     )
 
 
@@ -235,7 +263,7 @@ def _section(anchor: str, title: str, *parts: str) -> Html:
     return section(anchor, title, *parts)
 
 
-class ReportModel:
+class ReportModel(ProgrammeSections):
     """Every result of one report, computed once; one method per section."""
 
     def __init__(self, params: ReportParameters, inputs: Inputs, today: date | None = None) -> None:
@@ -349,6 +377,7 @@ class ReportModel:
             params.investment_sek, inputs.finance, self.period
         )
         self.socioeconomic_result = self._build_socioeconomic()
+        self._build_programme()
         self._load_released()
         self._plan_disclosure()
 
@@ -450,7 +479,7 @@ class ReportModel:
     def summary(self) -> Html:
         ctx = self.ctx
         totals = self.counts.total("period")
-        items = [
+        items = [] if not self.has_participants else [
             self.t(
                 "build.summary.participants",
                 enrolled=ctx.count(totals["enrolled"]),
@@ -459,6 +488,7 @@ class ReportModel:
                 early=ctx.count(totals["early_exits"]),
             ),
         ]
+        items += self.programme_summary_items()
         w = self.work_or_studies_to_date.overall
         if w.n:
             items.append(
@@ -506,6 +536,7 @@ class ReportModel:
                     else "build.summary.budget_reason_missing"
                 )
             items.append(text)
+        items += self.grant_summary_item()
         if self.socioeconomic_result is not None:
             s = self.socioeconomic_result.figure_data(ctx)
             payback = s["payback_years"].get("society")
@@ -538,8 +569,11 @@ class ReportModel:
                         ),
                     )
                 )
-        items.append(self.t("build.summary.uncertainty"))
+        if self.has_participants:
+            items.append(self.t("build.summary.uncertainty"))
         body = '<ul class="summary">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        if not self.has_participants:
+            body += self.no_participants_note()
         return _section("summary", self.t("report.section.summary"), body)
 
     def about(self) -> Html:
@@ -550,6 +584,8 @@ class ReportModel:
 
     def participants(self) -> Html:
         ctx = self.ctx
+        if not self.has_participants:
+            return Html("")
         return _section(
             "participants",
             self.t("report.section.participants"),
@@ -560,6 +596,8 @@ class ReportModel:
 
     def outcomes(self) -> Html:
         ctx = self.ctx
+        if not self.has_participants:
+            return Html("")
         parts = [
             ctx.heading(self.t("build.outcomes.period_heading"), 3),
             self.outcome_shares.render(ctx),
@@ -584,6 +622,8 @@ class ReportModel:
 
     def follow_up(self) -> Html:
         ctx = self.ctx
+        if not self.has_participants:
+            return Html("")
         return _section(
             "follow-up",
             self.t("report.section.follow_up"),
@@ -596,6 +636,10 @@ class ReportModel:
         parts = [goal.render(ctx) for goal in self.goal_assessments]
         if self.reference is not None:
             parts.append(self.reference.render(ctx))
+        if self.product_goals_result is not None:
+            parts.append(self.product_goals_html())
+        if not parts and not self.has_participants:
+            return Html("")
         if not parts:
             parts.append(ctx.paragraph(self.t("build.goals.none")))
         return _section("goals", self.t("report.section.goals"), *parts)
@@ -609,6 +653,10 @@ class ReportModel:
 
     def budget(self) -> Html:
         ctx = self.ctx
+        if self.budget_result is None and self.grant_result is None and not self.has_participants:
+            return Html("")
+        if self.budget_result is None and self.grant_result is not None:
+            return _section("budget", self.t("report.section.budget"), self.grant_html())
         if self.budget_result is None:
             return _section(
                 "budget",
@@ -619,11 +667,14 @@ class ReportModel:
             "budget",
             self.t("report.section.budget"),
             self.budget_result.render(ctx),
+            self.grant_html(),
             self._narrative("budget_deviation"),
         )
 
     def socioeconomic(self) -> Html:
         ctx = self.ctx
+        if self.socioeconomic_result is None and not self.has_participants:
+            return Html("")
         if self.socioeconomic_result is None:
             return _section(
                 "socioeconomic",
@@ -656,7 +707,8 @@ class ReportModel:
                 "self_assessment",
                 "follow_up",
             )
-        ]
+        ] if self.has_participants else []
+        items += self.programme_method_items()
         body = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         extra = (
             self.socioeconomic_result.render_assumptions(ctx)
@@ -743,6 +795,10 @@ class ReportModel:
             data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
         if self.investment is not None:
             data["investment"] = self.investment.figure_data()
+        if not self.has_participants:  # no register: no participant figures at all
+            for key in PARTICIPANT_FIGURES:
+                data.pop(key, None)
+        data.update(self.programme_figures())
         return data
 
     def emit_figures(self):
