@@ -17,7 +17,8 @@ Catalogue rows attach to a status when their ``status`` equals its support or it
 outcome code.
 
 - **Counterfactual** (what would have happened without the insats): the person stays
-  in the entry status: support = ``support_at_start`` and outcome = ``employment`` if
+  in the entry status: support = ``support_at_start`` and outcome = SUS's sysselsättning
+  före (``activity_before``) when registered, else ``employment`` if
   that support is ``wage``, ``studies`` if ``student_aid``, else ``job_seeking``.
 - **After** status: the latest known of the 12-month follow-up, else the 6-month one,
   else the status at exit. A point is known when its outcome or support is. A missing
@@ -84,6 +85,14 @@ FLOW_KINDS = ("production", "service", "transfer", "tax")
 PRODUCING_OUTCOMES = ("employment", "subsidised_employment")
 SUCCESS_STATUS = ("employment", "wage")  # what break-even counts as one success
 START_OUTCOME = {"wage": "employment", "student_aid": "studies"}
+#: SUS's sysselsättning före (``activity_before``), when registered, says what the person
+#: did at start better than the support does: the counterfactual keeps that activity.
+ACTIVITY_OUTCOME = {
+    "work": "employment",
+    "subsidised_work": "subsidised_employment",
+    "studies": "studies",
+    "job_seeking": "job_seeking",
+}
 MISSING_CODES = ("", "unknown")
 
 
@@ -153,6 +162,9 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
     for idx, row in df.iterrows():
         start_support = _code(row.get("support_at_start"))
         start_outcome = START_OUTCOME.get(start_support, "job_seeking")
+        activity = row.get("activity_before")
+        if _known(activity) and str(activity) in ACTIVITY_OUTCOME:
+            start_outcome = ACTIVITY_OUTCOME[str(activity)]
         after_outcome, after_support, source = start_outcome, start_support, "none"
         has_effect = False
         is_ongoing = pd.isna(end.loc[idx])
