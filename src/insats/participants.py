@@ -437,6 +437,17 @@ class ParticipantCounts:
             )
         ctx.publish({}, lines)
 
+    def _persons_shown(self, ctx: RenderContext, scope: str) -> int | None:
+        """Distinct persons, unless participations − persons (the re-enrolments) is a
+        count the disclosure rule hides: the difference would single them out."""
+        persons = self.persons.get(scope)
+        if persons is None:
+            return None
+        re_enrolments = self.total(scope)["enrolled"] - persons
+        if ctx.is_suppressed(re_enrolments):
+            return None
+        return ctx.count_value(persons)
+
     def figure_data(self, ctx: RenderContext) -> dict:
         self._publish_year(ctx)
 
@@ -449,7 +460,7 @@ class ParticipantCounts:
         data["year_to_date"] = block("year_to_date")
         if self.persons:
             data["persons_enrolled"] = {
-                scope: ctx.count_value(n) for scope, n in self.persons.items()
+                scope: self._persons_shown(ctx, scope) for scope in self.persons
             }
         for dimension in ("group", "municipality"):
             wide = self.wide(dimension, "period")
@@ -501,7 +512,7 @@ class ParticipantCounts:
             parts.append(
                 ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields))
             )
-            persons = self.persons.get("period")
+            persons = self._persons_shown(ctx, "period")
             if persons is not None and persons != totals["enrolled"]:
                 parts.append(
                     ctx.paragraph(
