@@ -116,7 +116,7 @@ def stand_in_notebook(path: Path) -> Path:
     imports, the real ingestion, one figure, and a figures.json of the cohort."""
     import nbformat
 
-    from insats.runner import FIGURES_MIMETYPE
+    from insats.run.runner import FIGURES_MIMETYPE
 
     params = nbformat.v4.new_code_cell("project = None\nperiod = None\nparticipants_path = None")
     params.metadata["tags"] = ["parameters"]

@@ -14,7 +14,7 @@ SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
 def sample_report(tmp_path_factory):
     """`insats run parameters/forsta_steget.yaml` (audience namnd) into a temp folder."""
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
 
     out = tmp_path_factory.mktemp("sample") / "report"
     return run_report(load_parameters(SAMPLE_PARAMS), out)

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from insats.batch import (
+from insats.run.batch import (
     BatchEntry,
     collect_parameter_files,
     key_figures,
@@ -28,7 +28,7 @@ from insats.batch import (
     write_index,
 )
 from insats.cli import app
-from insats.runner import FIGURES_MIMETYPE
+from insats.run.runner import FIGURES_MIMETYPE
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample" / "forsta_steget_deltagare.csv"
@@ -283,7 +283,7 @@ def test_dask_path_with_a_local_cluster(projects, tmp_path):
 def test_batch_without_the_flag_imports_nothing_of_dask(projects, tmp_path):
     notebook = write_notebook(tmp_path / "small.ipynb")
     code = (
-        "import sys; from insats.batch import run_batch\n"
+        "import sys; from insats.run.batch import run_batch\n"
         f"r = run_batch([{str(projects / 'alfa.yaml')!r}], ['2021-T1'], {str(tmp_path / 'o')!r},"
         f" jobs=1, notebook={str(notebook)!r}, progress=False)\n"
         "assert r.ok, r.entries\n"

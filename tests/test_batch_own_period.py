@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from insats.batch import plan_jobs
+from insats.run.batch import plan_jobs
 from insats.cli import app
 from test_batch import write_notebook, write_project
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from insats.budget import (
+from insats.programme.budget import (
     BudgetError,
     deviation_share,
     needs_explanation,

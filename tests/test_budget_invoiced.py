@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from insats.budget import invoiced_to_date, latest_rows, summarise_budget
+from insats.programme.budget import invoiced_to_date, latest_rows, summarise_budget
 from insats.cohort import load_finance
 from insats.periods import parse_period
 from insats.report.compose import assess_goals, investment_to_date

@@ -243,7 +243,7 @@ def test_manifest_counts_only_the_rows_of_the_project(tmp_path):
     # Here 3 rows of "Annat projekt" are added to the 83 of Första steget: the manifest
     # must say 83 (the rows used), not 86.
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
 
     source = REPO / "data" / "sample" / "forsta_steget_deltagare.csv"
     lines = source.read_bytes().decode("cp1252").splitlines()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from insats.disclosure import CountSpec
-from insats.participants import MEASURES, count_participants, describe_participants
+from insats.outcomes.participants import MEASURES, count_participants, describe_participants
 from insats.report.context import RenderContext
 from test_disclosure_attack import recomputable
 from test_participants import T2, make_cohort

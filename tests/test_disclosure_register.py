@@ -51,7 +51,7 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
     import json
 
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
     from tests.conftest import SAMPLE_PARAMS
 
     figures = {}

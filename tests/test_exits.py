@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from insats.exits import summarise_exits, summarise_follow_up, tabulate_transitions
-from insats.participants import wilson_interval
+from insats.outcomes.exits import summarise_exits, summarise_follow_up, tabulate_transitions
+from insats.outcomes.participants import wilson_interval
 from insats.report.context import RenderContext
 
 AS_OF = date(2022, 12, 31)
@@ -251,7 +251,7 @@ def test_reasons_of_few_early_exits_are_not_named_in_a_shared_report():
     """One early exit (parental leave) among many completers: its reason must not show."""
     import pandas as pd
 
-    from insats.exits import summarise_exits
+    from insats.outcomes.exits import summarise_exits
     from insats.report.context import RenderContext
 
     rows = [

@@ -16,7 +16,7 @@ from insats.cohort import ValidationFailed, load_funnel, load_participants, vali
 from insats.cohort.read import SCHEMAS
 from insats.cohort.words import ExportWords, check_words
 from insats.params import ParameterError, validate_parameters
-from insats.participants import count_persons
+from insats.outcomes.participants import count_persons
 
 TODAY = date(2022, 1, 15)
 KEY = b"fictitious-test-key-0123456789ab"

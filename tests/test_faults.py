@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from insats import placement
-from insats.batch import BatchEntry, write_index
-from insats.placement import PlacementError, clean_leftovers, place_report
-from insats.runner import FIGURES_MIMETYPE
+from insats.run import placement
+from insats.run.batch import BatchEntry, write_index
+from insats.run.placement import PlacementError, clean_leftovers, place_report
+from insats.run.runner import FIGURES_MIMETYPE
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample" / "forsta_steget_deltagare.csv"
@@ -67,7 +67,7 @@ def test_a_report_is_placed_as_one_unit(tmp_path, monkeypatch):
 def test_a_crash_between_renames_cannot_mix_two_runs(tmp_path, monkeypatch):
     """The runner places report.html, figures.json and manifest.json as one unit."""
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
 
     params = REPO / "parameters" / "forsta_steget.yaml"
     out = tmp_path / "report"
@@ -167,7 +167,7 @@ def _entry(status: str, **kwargs) -> BatchEntry:
 
 
 def test_after_a_failed_rerun_the_index_links_the_last_good_report(tmp_path):
-    from insats.batch import BatchOptions, _write_error_page
+    from insats.run.batch import BatchOptions, _write_error_page
 
     out = tmp_path / "alfa" / "2021-t2"
     place_report(_run_files("A"), out)

@@ -172,7 +172,7 @@ def _sample_with_hostile_names(folder: Path) -> Path:
 @pytest.mark.e2e
 def test_a_group_named_like_mathtext_does_not_crash_the_report(tmp_path):
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
 
     params = load_parameters(_sample_with_hostile_names(tmp_path), audience="internal")
     result = run_report(params, tmp_path / "out")

@@ -25,7 +25,7 @@ def test_a_file_swapped_during_the_run_cannot_split_validated_reported_hashed(
     import insats.report.build as build
     import insats.report.manifest as manifest_mod
     from insats.params import load_parameters
-    from insats.runner import run_report
+    from insats.run.runner import run_report
 
     data = tmp_path / "forsta_steget_deltagare.csv"
     shutil.copy(SAMPLE / data.name, data)

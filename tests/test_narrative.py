@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insats.labels import Labels
+from insats.report.labels import Labels
 from insats.report.narrative import (
     SECTION_KEYS,
     Narrative,

@@ -57,7 +57,7 @@ def test_parameters_cell_matches_model(path):
 @pytest.mark.e2e
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_with_papermill_on_sample_data(path, tmp_path):
-    from insats.runner import execute_notebook
+    from insats.run.runner import execute_notebook
 
     executed = execute_notebook(path, tmp_path / path.name, {}, execution_timeout=600)
     errors = [

@@ -21,7 +21,7 @@ from insats.outcomes import (
     fit_outcome_model,
     test_self_assessment,
 )
-from insats.plots import plot_shares, plot_survival, plot_trend
+from insats.report.figures import plot_shares, plot_survival, plot_trend
 from insats.report.context import RenderContext
 from test_outcomes_cohort import make_cohort
 

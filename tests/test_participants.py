@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from insats.participants import (
+from insats.outcomes.participants import (
     MEASURES,
     PROFILE_VARIABLES,
     age_band_at_group_start,

@@ -7,7 +7,7 @@ shared report must not publish the 11 beside the 12; an internal report may.
 
 import pandas as pd
 
-from insats.participants import count_participants
+from insats.outcomes.participants import count_participants
 from insats.periods import parse_period
 from insats.report.context import RenderContext
 

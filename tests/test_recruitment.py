@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from insats.recruitment import conversion_share, summarise_funnel
+from insats.programme.recruitment import conversion_share, summarise_funnel
 
 CONTEXTS_IDS = ["sv", "en", "namnd"]
 

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from insats.params import load_parameters
-from insats.runner import RunFailed, run_report
+from insats.run.runner import RunFailed, run_report
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "parameters" / "forsta_steget.yaml"
@@ -130,7 +130,7 @@ def test_runs_whatever_kernel_the_notebook_names(tmp_path):
     nbformat.write(nb, path)
     import sys
 
-    from insats.runner import execute_notebook
+    from insats.run.runner import execute_notebook
 
     out = execute_notebook(path, tmp_path / "out.ipynb", {})
     printed = "".join(o.get("text", "") for o in out.cells[0].outputs)

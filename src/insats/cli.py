@@ -113,7 +113,7 @@ def run(
     from insats.disclosure import DisclosureError
     from insats.params import ParameterError, load_parameters
     from insats.periods import parse_period
-    from insats.runner import RunFailed, run_report
+    from insats.run.runner import RunFailed, run_report
 
     try:
         params = load_parameters(params_file, period=period, language=language, audience=audience)
@@ -185,7 +185,7 @@ def batch(
     Exits 0 when every report was made, 1 when any failed (each failure has an error
     page and a line below), 2 when the command itself is wrong.
     """
-    from insats.batch import run_batch
+    from insats.run.batch import run_batch
     from insats.periods import PeriodError
 
     try:

@@ -1,6 +1,6 @@
 """Known answers: the investment is the invoiced cost to date, counted once (issue 10, item 1).
 
-``invoiced_sek`` accumulates within a year (data/sample/README.md, insats.budget): the cost
+``invoiced_sek`` accumulates within a year (data/sample/README.md, insats.programme.budget): the cost
 to date is the latest row per funder and year, summed over years; never the sum of rows.
 """
 

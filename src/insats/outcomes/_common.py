@@ -98,12 +98,12 @@ def level_series(df: pd.DataFrame, column: str) -> pd.Series:
     """A breakdown column as plain strings with missing values as 'unknown'.
 
     Intake groups are keyed by (municipality, group), as in the participants section
-    (:func:`insats.participants.group_keys`): when a group label occurs in several
+    (:func:`insats.outcomes.participants.group_keys`): when a group label occurs in several
     municipalities ("grupp 5" in Perstorp and in Klippan) every group is keyed
     "Municipality: group", so two different groups are never merged.
     """
     if column == "group" and len(df):
-        from insats.participants import group_keys
+        from insats.outcomes.participants import group_keys
 
         return group_keys(df)[0].astype(str)
     return df[column].astype("object").where(df[column].notna(), "unknown").astype(str)

@@ -71,7 +71,7 @@ class GoalAssessment:
         }
 
     def render(self, ctx):
-        from insats.plots import plot_shares
+        from insats.report.figures import plot_shares
         from insats.report.context import join
 
         what = ctx.t(self.label_key)
@@ -287,7 +287,7 @@ class ReferenceComparison:
         }
 
     def render(self, ctx):
-        from insats.plots import plot_shares
+        from insats.report.figures import plot_shares
         from insats.report.context import join
 
         what = ctx.t(self.label_key)

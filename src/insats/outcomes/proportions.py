@@ -251,7 +251,7 @@ class OutcomeShares:
         return data
 
     def render(self, ctx):
-        from insats.plots import plot_shares
+        from insats.report.figures import plot_shares
         from insats.report.context import join
 
         what = _column_label(ctx, self.column)
@@ -611,7 +611,7 @@ class CompositeShares:
         return ctx.t(f"outcomes.composite.sentence.{self.kind}", proportion=self.overall.text(ctx))
 
     def render(self, ctx):
-        from insats.plots import plot_shares
+        from insats.report.figures import plot_shares
         from insats.report.context import join
 
         what = ctx.t(f"outcomes.composite.{self.kind}")

@@ -142,7 +142,7 @@ class SurvivalResult:
 
     def render(self, ctx):
         from insats.disclosure import SUPPRESSED
-        from insats.plots import plot_survival
+        from insats.report.figures import plot_survival
         from insats.report.context import join
 
         if self.n == 0:

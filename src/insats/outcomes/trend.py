@@ -59,7 +59,7 @@ class TrendResult:
         return out
 
     def render(self, ctx):
-        from insats.plots import plot_trend
+        from insats.report.figures import plot_trend
         from insats.report.context import join
 
         what = ctx.t(f"outcomes.composite.{self.kind}")

@@ -5,7 +5,7 @@ the end, and the > 10 % rule per year.
 Seed 003: Ny i Västerås was granted 1 930 000 kr a year for two years, 3 860 000 kr in
 all; 302 000 kr were used in 2014 and 171 000 kr of 2015's 1 930 000 kr by April 2015.
 
-Which rows count, as in :mod:`insats.budget` (the lesson on cumulative finance rows):
+Which rows count, as in :mod:`insats.programme.budget` (the lesson on cumulative finance rows):
 rows starting on or before the report period's last day; per funder and year the latest
 row (latest end, then start, then file order) holds the year's grant, its invoiced costs
 so far and its forecast; a year's figures are the sums over funders. A year that ended
@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from insats.budget import deviation_share, needs_explanation
+from insats.programme.budget import deviation_share, needs_explanation
 from insats.periods import Period
 from insats.report.context import Html, RenderContext, escape
 

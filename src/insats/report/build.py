@@ -99,7 +99,7 @@ class Inputs:
             # The independent attacker on the final page (issue 15; the kernel attacked
             # the whole publication model before emitting the figures).
             from insats.disclosure.attack import audit_html, raise_if_exposed
-            from insats.labels import Labels
+            from insats.report.labels import Labels
 
             raise_if_exposed(
                 audit_html(
@@ -111,7 +111,7 @@ class Inputs:
 
     def guard_personnummer(self, files: dict[str, bytes]) -> None:
         """Stop before writing an internal report that holds a personnummer anywhere."""
-        from insats.faults import guard_personnummer
+        from insats.run.faults import guard_personnummer
 
         guard_personnummer(files)
 
@@ -267,11 +267,11 @@ class ReportModel(ProgrammeSections):
     """Every result of one report, computed once; one method per section."""
 
     def __init__(self, params: ReportParameters, inputs: Inputs, today: date | None = None) -> None:
-        from insats import budget as budget_mod
-        from insats import exits as exits_mod
+        from insats.programme import budget as budget_mod
+        from insats.outcomes import exits as exits_mod
         from insats import outcomes as oc
-        from insats import participants as part_mod
-        from insats import recruitment as rec_mod
+        from insats.outcomes import participants as part_mod
+        from insats.programme import recruitment as rec_mod
         from insats.report import compose
 
         self.params = params
@@ -415,7 +415,7 @@ class ReportModel(ProgrammeSections):
 
     # --- composition helpers -------------------------------------------------------
     def _investment_sek(self) -> float | None:
-        # The latest cumulative row per funder and year, summed (insats.budget).
+        # The latest cumulative row per funder and year, summed (insats.programme.budget).
         return self.investment.total_sek if self.investment is not None else None
 
     def _investment_text(self) -> Html:
@@ -743,7 +743,7 @@ class ReportModel(ProgrammeSections):
                 rows_used=self.inputs.rows_for_manifest(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
-            from insats.snapshot import restore_original_paths
+            from insats.run.snapshot import restore_original_paths
 
             restore_original_paths(self._manifest, self.inputs.files, repository_root())
         return _section(

@@ -5,7 +5,7 @@ numbers the summary and ``figures.json`` print are tested functions:
 
 - :func:`investment_to_date`: the socio-economic account's investment, from the
   ``investment_sek`` parameter or from the finance table's invoiced costs to date (the
-  same rows as the budget section, :func:`insats.budget.invoiced_to_date`).
+  same rows as the budget section, :func:`insats.programme.budget.invoiced_to_date`).
 - :func:`assess_goals`: every goal the parameters set, in a fixed order.
 - :func:`known_at`: the participants as they were known at the period's end (no
   follow-up status from after it).
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insats.budget import InvoicedToDate, invoiced_to_date
+from insats.programme.budget import InvoicedToDate, invoiced_to_date
 from insats.periods import Period
 
 __all__ = ["GOAL_KINDS", "Investment", "assess_goals", "investment_to_date", "known_at"]

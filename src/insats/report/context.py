@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insats.disclosure import SUPPRESSED, DisclosureControl
-from insats.labels import Labels
+from insats.report.labels import Labels
 from insats.report import fmt
 
 

@@ -23,7 +23,7 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
-from insats.labels import Labels
+from insats.report.labels import Labels
 from insats.report.context import Html, escape, join, section  # noqa: F401 (re-exported)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"

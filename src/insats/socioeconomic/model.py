@@ -19,7 +19,7 @@ import pandas as pd
 
 from insats.params import ReportParameters
 from insats.report.context import Html, RenderContext, join
-from insats.socioeconomic import plots
+from insats.report.figures import socioeconomic as plots
 from insats.socioeconomic.catalogue import CatalogueError, UnitCostCatalogue, load_catalogue
 from insats.socioeconomic.engine import (
     FLOW_KINDS,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from insats.cohort.schema import FUNNEL_STEPS
 from insats.disclosure import SUPPRESSED
-from insats.participants import group_keys, group_label, natural_key
+from insats.outcomes.participants import group_keys, group_label, natural_key
 from insats.report.context import Html, RenderContext, join
 
 __all__ = ["FunnelSummary", "conversion_share", "plot_funnel", "summarise_funnel"]
@@ -110,7 +110,7 @@ class FunnelSummary:
         have one (its total is their sum), so one blank cell does not switch secondary
         suppression off for the funnel.
         """
-        from insats.participants import plan_count_tables
+        from insats.outcomes.participants import plan_count_tables
 
         labels = self._column_labels(ctx)
         frame = self._with_total() if len(self.counts) > 1 else self.counts.copy()

@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from insats.kernel import KERNEL_NAME, ProjectKernelManager
+from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
 from insats.params import ReportParameters
 from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
@@ -167,7 +167,7 @@ def run_report(
             (default: the repository root), so shared outputs hold no absolute paths.
         kernel_manager_class: a jupyter_client kernel manager class; default: kernels
             forked from a template that imports the report's modules while this process
-            checks the inputs (see :func:`insats.batch.single_run_kernels`).
+            checks the inputs (see :func:`insats.run.batch.single_run_kernels`).
 
     Raises:
         insats.cohort.ValidationFailed: input data are invalid (nothing is run).
@@ -175,7 +175,7 @@ def run_report(
         insats.disclosure.DisclosureError: a shared output would disclose personal data.
     """
     if kernel_manager_class is None:
-        from insats.batch import single_run_kernels
+        from insats.run.batch import single_run_kernels
 
         with single_run_kernels() as kernel_manager_class:
             return run_report(
@@ -186,7 +186,7 @@ def run_report(
                 kernel_manager_class=kernel_manager_class,
             )
 
-    from insats.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
+    from insats.run.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
 
     if not is_snapshot(params):
         # Each input is read once, into private copies that are validated, computed from
@@ -224,7 +224,7 @@ def run_report(
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
 
-    from insats.placement import check_writable, clean_leftovers, place_report
+    from insats.run.placement import check_writable, clean_leftovers, place_report
 
     clean_leftovers(out_dir)
     check_writable(out_dir.parent)  # read-only or full: a clear error, before any work
@@ -250,7 +250,7 @@ def run_report(
                 if executed_path.exists()
                 else nbformat.read(notebook, as_version=4)
             )
-            from insats.faults import log_failure, shared_error_page
+            from insats.run.faults import log_failure, shared_error_page
 
             message = _error_text(partial, exc)
             extract_figures(partial)

@@ -7,7 +7,7 @@ education, region of birth, level of Swedish, referral and means of support at s
 per group or municipality (seed 003's Bilaga 1, from data).
 
 The small helpers at the top (group keys, category order, Wilson intervals) are shared
-with :mod:`insats.exits`, :mod:`insats.budget` and :mod:`insats.recruitment`.
+with :mod:`insats.outcomes.exits`, :mod:`insats.programme.budget` and :mod:`insats.programme.recruitment`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One label catalogue for every text a report reader sees (Swedish, English option).
 
-Texts live in ``src/insats/labels/<topic>.yaml`` as ``key: {sv: ..., en: ...}``; topics
+Texts live in ``src/insats/report/labels/<topic>.yaml`` as ``key: {sv: ..., en: ...}``; topics
 are merged and a key defined twice is an error. Texts may hold ``str.format`` fields.
 Code labels (``gender.woman`` …) live under the key ``code.<column-or-vocabulary>.<code>``.
 """
@@ -24,7 +24,7 @@ def load_catalogue() -> dict[str, dict[str, str]]:
     """Read and merge every ``labels/*.yaml`` topic file of the package."""
     catalogue: dict[str, dict[str, str]] = {}
     owner: dict[str, str] = {}
-    folder = resources.files("insats") / "labels"
+    folder = resources.files("insats.report.labels")
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
@@ -68,7 +68,7 @@ class Labels:
             text = self._catalogue[key][self.language]
         except KeyError:
             raise LabelError(
-                f"no label {key!r} in the catalogue (src/insats/labels/*.yaml)"
+                f"no label {key!r} in the catalogue (src/insats/report/labels/*.yaml)"
             ) from None
         return text.format(**fields) if fields else text
 

@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
-from insats.participants import (
+from insats.outcomes.participants import (
     category_label,
     count_table_frame,
     fill_unknown,

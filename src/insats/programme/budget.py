@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from insats.participants import natural_key
+from insats.outcomes.participants import natural_key
 from insats.periods import Period, PeriodError, parse_period
 from insats.report.context import Html, RenderContext, join
 

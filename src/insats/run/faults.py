@@ -101,8 +101,8 @@ def shared_error_page(
     class), nothing of the data; it goes through the guard, and if even that finds
     something (a title with a personnummer), a page without the title is used.
     """
-    from insats.batch import _page
-    from insats.labels import Labels
+    from insats.run.batch import _page
+    from insats.report.labels import Labels
     from insats.report.context import escape
 
     t = Labels(language)

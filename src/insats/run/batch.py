@@ -93,10 +93,10 @@ TEMPLATE_PRELOAD = (
     "insats.report.narrative",
     "insats.report.manifest",
     "insats.outcomes",
-    "insats.participants",
-    "insats.exits",
-    "insats.budget",
-    "insats.recruitment",
+    "insats.outcomes.participants",
+    "insats.outcomes.exits",
+    "insats.programme.budget",
+    "insats.programme.recruitment",
     "insats.socioeconomic",
     "insats.disclosure",
 )
@@ -289,7 +289,7 @@ def _worker_init(
     ``environ`` is the batch process's environment: a forkserver's children inherit the
     environment of the server, which may be older than the batch (a key set since).
     """
-    from insats.faults import die_with_parent
+    from insats.run.faults import die_with_parent
 
     die_with_parent()  # a killed batch leaves no worker behind to replace reports later
     if environ is not None:
@@ -302,7 +302,7 @@ def _worker_init(
         import papermill  # noqa: F401
 
         import insats.report.export  # noqa: F401
-        import insats.runner  # noqa: F401
+        import insats.run.runner  # noqa: F401
 
         if use_template and hasattr(os, "fork") and sys.platform != "win32":
             if template_socket is None:
@@ -353,7 +353,7 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
     from insats.cohort import ValidationFailed
     from insats.disclosure import DisclosureError
     from insats.params import ParameterError, load_parameters
-    from insats.runner import RunFailed, run_report
+    from insats.run.runner import RunFailed, run_report
 
     try:
         params = load_parameters(
@@ -428,8 +428,8 @@ def _relative(path: Path, root: Path) -> str:
 def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
     """A small self-contained error page for failures before or outside the notebook."""
     from insats.cohort.personnummer import redact_personnummer
-    from insats.labels import Labels
-    from insats.placement import place_report
+    from insats.report.labels import Labels
+    from insats.run.placement import place_report
     from insats.report.context import escape
 
     language = options.language or "sv"
@@ -507,7 +507,7 @@ class KernelTemplate:
 
         self._dir = tempfile.mkdtemp(prefix="insats-kt-")
         self.socket_path = os.path.join(self._dir, "kernels.sock")
-        code = "import sys; from insats.batch import _template_main; _template_main(sys.argv[1:])"
+        code = "import sys; from insats.run.batch import _template_main; _template_main(sys.argv[1:])"
         self._proc = subprocess.Popen(
             [sys.executable, "-c", code, self.socket_path, *self.preload],
             stdin=subprocess.PIPE,
@@ -547,7 +547,7 @@ class KernelTemplate:
 
 
 def batch_kernel_manager(socket_path: str | None = None) -> type:
-    """A :class:`insats.kernel.ProjectKernelManager` that is safe to run in parallel.
+    """A :class:`insats.run.kernel.ProjectKernelManager` that is safe to run in parallel.
 
     Every kernel gets its own absolute IPC socket names. With ``socket_path`` (a running
     :class:`KernelTemplate`) the kernels are forked from the template.
@@ -555,7 +555,7 @@ def batch_kernel_manager(socket_path: str | None = None) -> type:
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
     from traitlets import default
 
-    from insats.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
+    from insats.run.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
 
     # ProjectKernelManager gives every kernel its own absolute IPC socket names.
     UniqueIpcKernelManager = ProjectKernelManager
@@ -597,7 +597,7 @@ def single_run_kernels():
     kernels the ordinary way (still with unique IPC socket names).
 
     Yields:
-        A kernel manager class for :func:`insats.runner.run_report`.
+        A kernel manager class for :func:`insats.run.runner.run_report`.
     """
     usable = hasattr(os, "fork") and sys.platform != "win32"
     template = None
@@ -620,7 +620,7 @@ def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its o
     import signal
     import socket
 
-    from insats.faults import die_with_parent
+    from insats.run.faults import die_with_parent
 
     die_with_parent()
     socket_path, preload = argv[0], argv[1:]
@@ -737,7 +737,7 @@ def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pr
     try:
         conn.close()
         os.setsid()
-        from insats.faults import die_with_parent
+        from insats.run.faults import die_with_parent
 
         die_with_parent(signal.SIGKILL)  # the template is gone: so is this kernel
         for target, fd in zip((0, 1, 2), fds, strict=True):
@@ -890,7 +890,7 @@ def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
         # The fork server is the workers' parent: it must die with the batch too.
-        context.set_forkserver_preload(["__main__", "insats._die_with_parent"])
+        context.set_forkserver_preload(["__main__", "insats.run._die_with_parent"])
     template = None
     if options.kernel_template and hasattr(os, "fork") and sys.platform != "win32":
         try:
@@ -1054,7 +1054,7 @@ def write_index(
     Entries of earlier batches in an existing ``index.json`` are kept unless this batch
     ran the same project and period again, so a scheduled run adds to the catalogue.
     """
-    from insats.runner import json_bytes, place_files
+    from insats.run.runner import json_bytes, place_files
 
     out_root = Path(out_root)
     rows = _catalogue_rows(entries, out_root)
@@ -1087,7 +1087,7 @@ def write_index(
 
 def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:
     """The catalogue page: one row per report, key figures with the change in brackets."""
-    from insats.labels import Labels
+    from insats.report.labels import Labels
     from insats.report import fmt
     from insats.report.context import escape
     from insats.report.fmt import MISSING
@@ -1201,7 +1201,7 @@ def _page(*, title: str, language: str, body: str) -> str:
     """A self-contained page: the report stylesheet inlined, no scripts, no external URLs."""
     from insats.report.context import escape
 
-    css_path = Path(__file__).parent / "report" / "templates" / "insats" / "static" / "report.css"
+    css_path = Path(__file__).parent.parent / "report" / "templates" / "insats" / "static" / "report.css"
     css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'

@@ -1,0 +1,1 @@
+"""Running reports: the kernels, one report (runner), many (batch), and what guards a run."""
