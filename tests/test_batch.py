@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
+from insats.cli import app
 from insats.run.batch import (
     BatchEntry,
     collect_parameter_files,
@@ -27,7 +28,6 @@ from insats.run.batch import (
     run_batch,
     write_index,
 )
-from insats.cli import app
 from insats.run.runner import FIGURES_MIMETYPE
 
 REPO = Path(__file__).resolve().parents[1]

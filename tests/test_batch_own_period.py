@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from insats.run.batch import plan_jobs
 from insats.cli import app
+from insats.run.batch import plan_jobs
 from test_batch import write_notebook, write_project
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from insats.periods import parse_period
 from insats.programme.budget import (
     BudgetError,
     deviation_share,
     needs_explanation,
     summarise_budget,
 )
-from insats.periods import parse_period
 from insats.report.context import RenderContext
 
 

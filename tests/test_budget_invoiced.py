@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from insats.programme.budget import invoiced_to_date, latest_rows, summarise_budget
 from insats.cohort import load_finance
 from insats.periods import parse_period
+from insats.programme.budget import invoiced_to_date, latest_rows, summarise_budget
 from insats.report.compose import assess_goals, investment_to_date
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

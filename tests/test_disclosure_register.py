@@ -50,9 +50,10 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
     # sample, hidden in T2's report).
     import json
 
+    from tests.conftest import SAMPLE_PARAMS
+
     from insats.params import load_parameters
     from insats.run.runner import run_report
-    from tests.conftest import SAMPLE_PARAMS
 
     figures = {}
     for period in ("2021-T1", "2021-T2"):

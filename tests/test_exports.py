@@ -15,8 +15,8 @@ from insats.cli import app
 from insats.cohort import ValidationFailed, load_funnel, load_participants, validate_file
 from insats.cohort.read import SCHEMAS
 from insats.cohort.words import ExportWords, check_words
-from insats.params import ParameterError, validate_parameters
 from insats.outcomes.participants import count_persons
+from insats.params import ParameterError, validate_parameters
 
 TODAY = date(2022, 1, 15)
 KEY = b"fictitious-test-key-0123456789ab"

@@ -21,8 +21,8 @@ from insats.outcomes import (
     fit_outcome_model,
     test_self_assessment,
 )
-from insats.report.figures import plot_shares, plot_survival, plot_trend
 from insats.report.context import RenderContext
+from insats.report.figures import plot_shares, plot_survival, plot_trend
 from test_outcomes_cohort import make_cohort
 
 CONTEXTS = {

@@ -22,9 +22,7 @@ def _cohort(n_persons: int, re_enrolled: int) -> pd.DataFrame:
             "project": ["Alfa"] * n,
             "group": ["1"] * n_persons + ["2"] * re_enrolled,
             "municipality": ["Klippan"] * n,
-            "start_date": pd.to_datetime(
-                ["2021-01-11"] * n_persons + ["2021-03-01"] * re_enrolled
-            ),
+            "start_date": pd.to_datetime(["2021-01-11"] * n_persons + ["2021-03-01"] * re_enrolled),
             "end_date": pd.to_datetime(["2021-02-26"] * re_enrolled + [pd.NaT] * (n - re_enrolled)),
             "exit_reason": ["completed"] * re_enrolled + [pd.NA] * (n - re_enrolled),
         }

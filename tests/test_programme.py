@@ -48,9 +48,7 @@ def test_activities_validation_lists_every_problem_with_rows(tmp_path: Path) -> 
 
 def test_product_goals_validation_and_swedish_status_words(tmp_path: Path) -> None:
     path = tmp_path / "mal.csv"
-    path.write_text(
-        GOALS + "Testprojekt;X;Delmål;klar;2016-13-31;;\n", encoding="utf-8"
-    )
+    path.write_text(GOALS + "Testprojekt;X;Delmål;klar;2016-13-31;;\n", encoding="utf-8")
     report = validate_file(path)
     assert report.kind == "product_goals"
     assert [p.row for p in report.problems] == [5, 5, 5]
@@ -96,7 +94,9 @@ def test_report_without_participants_known_answers(tmp_path: Path) -> None:
         "meeting": {"count": 1, "attendees": 3},
     }
     assert [g["status"] for g in figures["product_goals"]] == [
-        "achieved", "not_started", "in_progress",
+        "achieved",
+        "not_started",
+        "in_progress",
     ]
     assert figures["product_goals"][1]["target_date"] == "2016-05-31"
     # Seed 003: 302 000 + 171 000 = 473 000 used of 3 860 000; 334 of 731 days elapsed.
@@ -124,7 +124,11 @@ def test_report_with_participants_shows_product_goals(tmp_path: Path) -> None:
     assert figures["participants"]["enrolled"] > 0
     # parameters/forsta_steget.yaml lists three leveransmål: uppnått, pågår, ej påbörjat.
     assert figures["product_goal_status"] == {
-        "not_started": 1, "in_progress": 1, "achieved": 1, "not_achieved": 0, "total": 3,
+        "not_started": 1,
+        "in_progress": 1,
+        "achieved": 1,
+        "not_achieved": 0,
+        "total": 3,
     }
     assert {g["kind"] for g in figures["product_goals"]} == {"delivery"}
     assert "activities" not in figures

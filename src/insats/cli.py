@@ -185,8 +185,8 @@ def batch(
     Exits 0 when every report was made, 1 when any failed (each failure has an error
     page and a line below), 2 when the command itself is wrong.
     """
-    from insats.run.batch import run_batch
     from insats.periods import PeriodError
+    from insats.run.batch import run_batch
 
     try:
         result = run_batch(

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from insats.cohort.read import RawTable, parse_dates
 from insats.cohort.activity_schema import (
     ACTIVITIES,
     ACTIVITY_KIND,
@@ -28,19 +27,20 @@ from insats.cohort.activity_schema import (
     GOAL_STATUS,
     PRODUCT_GOALS,
 )
+from insats.cohort.read import RawTable, parse_dates
 from insats.cohort.schema import normalise_token
-from insats.cohort.words import ExportWords
 from insats.cohort.validate import (
     DATE_FORMS,
+    EARLIEST_DATE,
     PARTICIPANT_COLUMNS,
     Cohort,
-    EARLIEST_DATE,
     ValidationReport,
     _code_expectation,
     _load_simple,
     _lookup,
     _Table,
 )
+from insats.cohort.words import ExportWords
 
 __all__ = [
     "ACTIVITIES",
@@ -190,9 +190,7 @@ def _product_goals(
         indicator.append(name or None)
         comparator.append(parsed[0] if parsed else None)
         target.append(parsed[1] if parsed else None)
-    t.flag(
-        "indicator_target", bad_target, "a target like ≥ 100, > 5, ≤ 10 or a number (means ≥)"
-    )
+    t.flag("indicator_target", bad_target, "a target like ≥ 100, > 5, ≤ 10 or a number (means ≥)")
     out["indicator"] = pd.Series(indicator, index=t.index, dtype="object")
     out["indicator_comparator"] = pd.Series(comparator, index=t.index, dtype="object")
     out["indicator_target"] = pd.Series(target, index=t.index, dtype="float64")

@@ -81,9 +81,16 @@ PRODUCT_GOALS = TableSchema(
     columns=(
         Column("project", ("insats", "projekt"), required=True),
         Column("goal", ("mål", "måltext", "målet", "beskrivning"), required=True),
-        Column("kind", ("måltyp", "typ av mål", "typ"), kind="code", codes=GOAL_KIND, required=True),
-        Column("status", ("status", "läge", "måluppfyllelse"), kind="code", codes=GOAL_STATUS,
-               required=True),  # fmt: skip
+        Column(
+            "kind", ("måltyp", "typ av mål", "typ"), kind="code", codes=GOAL_KIND, required=True
+        ),
+        Column(
+            "status",
+            ("status", "läge", "måluppfyllelse"),
+            kind="code",
+            codes=GOAL_STATUS,
+            required=True,
+        ),  # fmt: skip
         Column(
             "target_date",
             ("måldatum", "klart senast", "slutdatum", "datum"),

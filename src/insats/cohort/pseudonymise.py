@@ -88,7 +88,7 @@ def resolve_pseudonym_key(key_path: str | os.PathLike[str] | None = None) -> byt
 
 #: How to make a good key, said by every refusal.
 HOW_TO_MAKE_A_KEY = (
-    "make one with `umask 077; python -c \"import secrets; print(secrets.token_hex(32))\" "
+    'make one with `umask 077; python -c "import secrets; print(secrets.token_hex(32))" '
     "> ~/.config/insats/pseudonym.key` (outside any repository, readable by you only: "
     "chmod 600), or set INSATS_PSEUDONYM_KEY to such a value"
 )
@@ -108,7 +108,9 @@ def check_key_file(path: Path) -> None:
     info = path.stat()
     name = path.name
     if not stat.S_ISREG(info.st_mode):
-        raise PseudonymKeyError(f"pseudonym key file {name!r} is not a regular file; {HOW_TO_MAKE_A_KEY}")
+        raise PseudonymKeyError(
+            f"pseudonym key file {name!r} is not a regular file; {HOW_TO_MAKE_A_KEY}"
+        )
     if info.st_mode & 0o077:
         raise PseudonymKeyError(
             f"pseudonym key file {name!r} can be read or changed by others (mode "

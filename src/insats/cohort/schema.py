@@ -367,6 +367,7 @@ def parse_work_extent(value: object) -> float | None:
         raise ValueError(text)
     return share
 
+
 FINANCE = TableSchema(
     name="finance",
     key=("project", "funder", "period"),

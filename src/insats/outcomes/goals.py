@@ -71,8 +71,8 @@ class GoalAssessment:
         }
 
     def render(self, ctx):
-        from insats.report.figures import plot_shares
         from insats.report.context import join
+        from insats.report.figures import plot_shares
 
         what = ctx.t(self.label_key)
         o = self.observed
@@ -287,8 +287,8 @@ class ReferenceComparison:
         }
 
     def render(self, ctx):
-        from insats.report.figures import plot_shares
         from insats.report.context import join
+        from insats.report.figures import plot_shares
 
         what = ctx.t(self.label_key)
         o = self.observed

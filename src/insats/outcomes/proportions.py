@@ -251,8 +251,8 @@ class OutcomeShares:
         return data
 
     def render(self, ctx):
-        from insats.report.figures import plot_shares
         from insats.report.context import join
+        from insats.report.figures import plot_shares
 
         what = _column_label(ctx, self.column)
         vocab = self._vocabulary()
@@ -611,8 +611,8 @@ class CompositeShares:
         return ctx.t(f"outcomes.composite.sentence.{self.kind}", proportion=self.overall.text(ctx))
 
     def render(self, ctx):
-        from insats.report.figures import plot_shares
         from insats.report.context import join
+        from insats.report.figures import plot_shares
 
         what = ctx.t(f"outcomes.composite.{self.kind}")
         text = self.sentence(ctx)

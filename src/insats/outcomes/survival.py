@@ -142,8 +142,8 @@ class SurvivalResult:
 
     def render(self, ctx):
         from insats.disclosure import SUPPRESSED
-        from insats.report.figures import plot_survival
         from insats.report.context import join
+        from insats.report.figures import plot_survival
 
         if self.n == 0:
             return ctx.paragraph(ctx.t("outcomes.survival.none"))

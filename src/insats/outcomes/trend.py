@@ -59,8 +59,8 @@ class TrendResult:
         return out
 
     def render(self, ctx):
-        from insats.report.figures import plot_trend
         from insats.report.context import join
+        from insats.report.figures import plot_trend
 
         what = ctx.t(f"outcomes.composite.{self.kind}")
         known = self.frame[self.frame["n"] > 0]

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from insats.periods import Period
-from insats.report.context import Html, RenderContext, escape
+from insats.report.context import Html, RenderContext
 
 __all__ = ["ActivitySummary", "summarise_activities"]
 
@@ -206,7 +206,8 @@ class ActivitySummary:
         if frame.empty:
             return None
         labels = [
-            f"{d.date().isoformat()} {a}" for d, a in zip(frame["date"], frame["activity"], strict=True)
+            f"{d.date().isoformat()} {a}"
+            for d, a in zip(frame["date"], frame["activity"], strict=True)
         ]
         counts = pd.DataFrame(
             {

@@ -26,8 +26,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from insats.programme.budget import deviation_share, needs_explanation
 from insats.periods import Period
+from insats.programme.budget import deviation_share, needs_explanation
 from insats.report.context import Html, RenderContext, escape
 
 __all__ = ["GrantSummary", "share_of_time_elapsed", "summarise_grant"]
@@ -159,7 +159,9 @@ class GrantSummary:
         parts.append(ctx.paragraph(self.summary_text(ctx)))
         rows = []
         for r in self.years.itertuples(index=False):
-            flag = t("programme.grant.flag.yes" if r.needs_explanation else "programme.grant.flag.no")
+            flag = t(
+                "programme.grant.flag.yes" if r.needs_explanation else "programme.grant.flag.no"
+            )
             if r.state == "current" and pd.isna(r.forecast_sek):
                 flag = t("programme.grant.flag.unknown")
             rows.append(
@@ -225,7 +227,12 @@ class GrantSummary:
 
 
 def plot_grant_use(
-    share_used: float, share_of_time: float, *, labels: tuple[str, str], language: str = "sv", ax=None
+    share_used: float,
+    share_of_time: float,
+    *,
+    labels: tuple[str, str],
+    language: str = "sv",
+    ax=None,
 ) -> Figure:
     """Two bars: the share of the grant used and the share of the project time elapsed."""
     from insats.report import fmt

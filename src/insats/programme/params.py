@@ -55,13 +55,18 @@ class ProductGoal(BaseModel):
     @field_validator("indicator_target", mode="before")
     @classmethod
     def _target(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
 
     @model_validator(mode="after")
     def _target_readable(self) -> ProductGoal:
         from insats.cohort.activities import parse_indicator_target
 
-        if self.indicator_target is not None and parse_indicator_target(self.indicator_target) is None:
+        if (
+            self.indicator_target is not None
+            and parse_indicator_target(self.indicator_target) is None
+        ):
             raise ValueError(
                 f"indicator_target {self.indicator_target!r}: expected a target like ≥ 100, "
                 "> 5, ≤ 10 or a number (means ≥)"

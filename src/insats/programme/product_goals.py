@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from insats.cohort.activity_schema import GOAL_STATUS
 from insats.cohort.activities import PRODUCT_GOAL_COLUMNS, parse_indicator_target, split_indicator
+from insats.cohort.activity_schema import GOAL_STATUS
 from insats.report.context import Html, RenderContext, escape
 
 __all__ = ["STATUSES", "ProductGoals", "collect_product_goals", "indicator_met"]
@@ -51,7 +51,9 @@ def _from_parameters(goals: list[Any] | None) -> pd.DataFrame:
     rows = []
     for goal in goals or []:
         data = goal if isinstance(goal, dict) else goal.model_dump()
-        indicator, inline = split_indicator(data["indicator"]) if data.get("indicator") else (None, None)
+        indicator, inline = (
+            split_indicator(data["indicator"]) if data.get("indicator") else (None, None)
+        )
         target = data.get("indicator_target") or inline
         parsed = parse_indicator_target(target) if target else None
         rows.append(
@@ -60,7 +62,9 @@ def _from_parameters(goals: list[Any] | None) -> pd.DataFrame:
                 "goal": data["goal"],
                 "kind": data["kind"],
                 "status": data["status"],
-                "target_date": pd.Timestamp(data["target_date"]) if data.get("target_date") else pd.NaT,
+                "target_date": pd.Timestamp(data["target_date"])
+                if data.get("target_date")
+                else pd.NaT,
                 "evidence": data.get("evidence"),
                 "indicator": indicator,
                 "indicator_comparator": parsed[0] if parsed else None,
@@ -72,7 +76,9 @@ def _from_parameters(goals: list[Any] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PRODUCT_GOAL_COLUMNS))
 
 
-def collect_product_goals(goals: list[Any] | None, table: pd.DataFrame | None) -> ProductGoals | None:
+def collect_product_goals(
+    goals: list[Any] | None, table: pd.DataFrame | None
+) -> ProductGoals | None:
     """The goals of a report: the parameters' list, then the table's rows (of the project).
 
     Returns:
@@ -84,7 +90,11 @@ def collect_product_goals(goals: list[Any] | None, table: pd.DataFrame | None) -
     frames = [f for f in frames if len(f)]
     if not frames:
         return None
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        if len(frames) > 1
+        else frames[0].reset_index(drop=True)
+    )
     frame["target_date"] = pd.to_datetime(frame["target_date"])
     return ProductGoals(frame)
 
@@ -109,7 +119,9 @@ class ProductGoals:
                 "goal": row.goal,
                 "kind": row.kind,
                 "status": row.status,
-                "target_date": row.target_date.date().isoformat() if pd.notna(row.target_date) else None,
+                "target_date": row.target_date.date().isoformat()
+                if pd.notna(row.target_date)
+                else None,
             }
             if _text(row.indicator):
                 item["indicator"] = {

@@ -78,7 +78,9 @@ class ProgrammeSections:
         if self.timeline_result is None:
             return Html("")
         return section(
-            "timeline", self.ctx.t("programme.section.timeline"), self.timeline_result.render(self.ctx)
+            "timeline",
+            self.ctx.t("programme.section.timeline"),
+            self.timeline_result.render(self.ctx),
         )
 
     def activities(self) -> Html:
@@ -112,7 +114,9 @@ class ProgrammeSections:
             kinds = a.by_kind()
             biggest = ", ".join(
                 f"{a._kind(ctx, k).lower()}: {ctx.number(r['count'])}"
-                for k, r in kinds.sort_values("count", ascending=False, kind="stable").head(3).iterrows()
+                for k, r in kinds.sort_values("count", ascending=False, kind="stable")
+                .head(3)
+                .iterrows()
             )
             items.append(
                 ctx.t(

@@ -267,10 +267,10 @@ class ReportModel(ProgrammeSections):
     """Every result of one report, computed once; one method per section."""
 
     def __init__(self, params: ReportParameters, inputs: Inputs, today: date | None = None) -> None:
-        from insats.programme import budget as budget_mod
-        from insats.outcomes import exits as exits_mod
         from insats import outcomes as oc
+        from insats.outcomes import exits as exits_mod
         from insats.outcomes import participants as part_mod
+        from insats.programme import budget as budget_mod
         from insats.programme import recruitment as rec_mod
         from insats.report import compose
 
@@ -479,15 +479,19 @@ class ReportModel(ProgrammeSections):
     def summary(self) -> Html:
         ctx = self.ctx
         totals = self.counts.total("period")
-        items = [] if not self.has_participants else [
-            self.t(
-                "build.summary.participants",
-                enrolled=ctx.count(totals["enrolled"]),
-                started=ctx.count(totals["started"]),
-                exited=ctx.count(totals["exited"]),
-                early=ctx.count(totals["early_exits"]),
-            ),
-        ]
+        items = (
+            []
+            if not self.has_participants
+            else [
+                self.t(
+                    "build.summary.participants",
+                    enrolled=ctx.count(totals["enrolled"]),
+                    started=ctx.count(totals["started"]),
+                    exited=ctx.count(totals["exited"]),
+                    early=ctx.count(totals["early_exits"]),
+                ),
+            ]
+        )
         items += self.programme_summary_items()
         w = self.work_or_studies_to_date.overall
         if w.n:
@@ -696,18 +700,22 @@ class ReportModel(ProgrammeSections):
 
     def method(self) -> Html:
         ctx = self.ctx
-        items = [
-            self.t(f"build.method.{k}")
-            for k in (
-                "population",
-                "intervals",
-                "small",
-                "survival",
-                "regression",
-                "self_assessment",
-                "follow_up",
-            )
-        ] if self.has_participants else []
+        items = (
+            [
+                self.t(f"build.method.{k}")
+                for k in (
+                    "population",
+                    "intervals",
+                    "small",
+                    "survival",
+                    "regression",
+                    "self_assessment",
+                    "follow_up",
+                )
+            ]
+            if self.has_participants
+            else []
+        )
         items += self.programme_method_items()
         body = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         extra = (

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insats.programme.budget import InvoicedToDate, invoiced_to_date
 from insats.periods import Period
+from insats.programme.budget import InvoicedToDate, invoiced_to_date
 
 __all__ = ["GOAL_KINDS", "Investment", "assess_goals", "investment_to_date", "known_at"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insats.disclosure import SUPPRESSED, DisclosureControl
-from insats.report.labels import Labels
 from insats.report import fmt
+from insats.report.labels import Labels
 
 
 class Html(str):

@@ -23,8 +23,8 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
-from insats.report.labels import Labels
 from insats.report.context import Html, escape, join, section  # noqa: F401 (re-exported)
+from insats.report.labels import Labels
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "insats"

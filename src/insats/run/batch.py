@@ -428,9 +428,9 @@ def _relative(path: Path, root: Path) -> str:
 def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
     """A small self-contained error page for failures before or outside the notebook."""
     from insats.cohort.personnummer import redact_personnummer
+    from insats.report.context import escape
     from insats.report.labels import Labels
     from insats.run.placement import place_report
-    from insats.report.context import escape
 
     language = options.language or "sv"
     t = Labels(language)
@@ -507,7 +507,9 @@ class KernelTemplate:
 
         self._dir = tempfile.mkdtemp(prefix="insats-kt-")
         self.socket_path = os.path.join(self._dir, "kernels.sock")
-        code = "import sys; from insats.run.batch import _template_main; _template_main(sys.argv[1:])"
+        code = (
+            "import sys; from insats.run.batch import _template_main; _template_main(sys.argv[1:])"
+        )
         self._proc = subprocess.Popen(
             [sys.executable, "-c", code, self.socket_path, *self.preload],
             stdin=subprocess.PIPE,
@@ -1087,10 +1089,10 @@ def write_index(
 
 def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:
     """The catalogue page: one row per report, key figures with the change in brackets."""
-    from insats.report.labels import Labels
     from insats.report import fmt
     from insats.report.context import escape
     from insats.report.fmt import MISSING
+    from insats.report.labels import Labels
 
     t = Labels(language)
     suppressed = ".."
@@ -1201,7 +1203,9 @@ def _page(*, title: str, language: str, body: str) -> str:
     """A self-contained page: the report stylesheet inlined, no scripts, no external URLs."""
     from insats.report.context import escape
 
-    css_path = Path(__file__).parent.parent / "report" / "templates" / "insats" / "static" / "report.css"
+    css_path = (
+        Path(__file__).parent.parent / "report" / "templates" / "insats" / "static" / "report.css"
+    )
     css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'

@@ -101,9 +101,9 @@ def shared_error_page(
     class), nothing of the data; it goes through the guard, and if even that finds
     something (a title with a personnummer), a page without the title is used.
     """
-    from insats.run.batch import _page
-    from insats.report.labels import Labels
     from insats.report.context import escape
+    from insats.report.labels import Labels
+    from insats.run.batch import _page
 
     t = Labels(language)
     cell, kind = _failing_cell(nb)

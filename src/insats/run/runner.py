@@ -24,10 +24,10 @@ from typing import Any
 
 import nbformat
 
-from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
 from insats.params import ReportParameters
 from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
+from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
 
 REPORT_NOTEBOOK = "report.ipynb"
 
