@@ -11,7 +11,7 @@ PERIOD ?=
 OUT    ?= reports/example
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab lint format lock bench sample chromium clean
+.PHONY: help report test test-unit test-e2e lab lint format lock bench sample chromium clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,8 +33,14 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 report: $(STAMP) ## Run the example report on the bundled sample data and print the HTML path
 	$(BIN)/insats run $(PARAMS) $(if $(PERIOD),--period $(PERIOD)) --out $(OUT)
 
-test: $(STAMP) chromium ## Run the whole test suite (unit, notebooks, end-to-end, browser)
+test: $(STAMP) chromium lint ## Lint, then the whole test suite (unit, notebooks, end-to-end, browser)
 	$(BIN)/python -m pytest
+
+test-unit: $(STAMP) ## The fast tests only (no kernels, nbconvert or browser; about 2 min)
+	$(BIN)/python -m pytest -m "not e2e"
+
+test-e2e: $(STAMP) chromium ## The end-to-end tests (real papermill, nbconvert, chromium)
+	$(BIN)/python -m pytest -m e2e
 
 # JupyterLab asks the internet for news and updates unless told not to: an evaluator's
 # machine with participant data has no business calling out (tests/test_lab_browser.py
@@ -46,9 +52,10 @@ LAB_FLAGS += $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP) ## Start JupyterLab in the project environment with the project kernel
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-lint: $(STAMP) ## Check formatting and lint with ruff
+lint: $(STAMP) ## ruff (lint + format), the layers contract (import-linter) and mypy on src/
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format src tests bench

@@ -14,12 +14,12 @@ from insats.disclosure import (
     collapse_categories,
     plan_collapse,
     protect_figures,
-    render_appendix,
     scan_figures,
     should_collapse,
     summary,
     table_to_records,
 )
+from insats.report.sections.disclosure import render_appendix
 from insats.report.context import RenderContext
 from test_disclosure_attack import recomputable
 

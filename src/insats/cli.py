@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import typer
+
+from insats.cohort import ValidationFailed, validate_file
+from insats.disclosure import DisclosureError
+from insats.errors import InsatsError
+from insats.params import ParameterError, load_parameters
+from insats.paths import slugify
+from insats.periods import PeriodError, parse_period
+from insats.run.batch import run_batch
+from insats.run.runner import RunFailed, run_report
+from insats.sample import generate_sample
 
 app = typer.Typer(
     name="insats",
@@ -15,16 +23,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def slugify(text: str) -> str:
-    """A folder-safe name: 'Första steget' -> 'forsta-steget'.
-
-    >>> slugify("Första steget")
-    'forsta-steget'
-    """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "report"
 
 
 def default_out_dir(project: str, period_label: str) -> Path:
@@ -53,13 +51,9 @@ def validate(
     name or word is suggested as a ready ``columns:`` / ``codes:`` block.
     Exits 0 when all files are clean, 1 otherwise, 2 for a broken parameters file.
     """
-    from insats.cohort import validate_file
-
     words, project = None, None
     todo: list[tuple[Path, str | None]] = [(f, kind) for f in files or []]
     if params is not None:
-        from insats.params import ParameterError, load_parameters
-
         try:
             p = load_parameters(params)
         except ParameterError as exc:
@@ -109,12 +103,6 @@ def run(
     audience: str | None = typer.Option(None, help="namnd (shared, default) or internal."),
 ) -> None:
     """Run one report and print the path of the HTML it wrote."""
-    from insats.cohort import ValidationFailed
-    from insats.disclosure import DisclosureError
-    from insats.params import ParameterError, load_parameters
-    from insats.periods import parse_period
-    from insats.run.runner import RunFailed, run_report
-
     try:
         params = load_parameters(params_file, period=period, language=language, audience=audience)
     except ParameterError as exc:
@@ -135,6 +123,9 @@ def run(
     except DisclosureError as exc:
         typer.echo(f"insats run: stopped before writing anything: {exc}", err=True)
         raise typer.Exit(code=1) from None
+    except InsatsError as exc:  # every other error insats raises for a user to read
+        typer.echo(f"insats run: {exc.user_message()}", err=True)
+        raise typer.Exit(code=exc.exit_code) from None
     except Exception as exc:  # a clear line instead of a traceback for known input errors
         if isinstance(exc, (ValueError, OSError)):  # OSError: disk full, read-only (issue 15)
             typer.echo(f"insats run: {exc}", err=True)
@@ -185,9 +176,6 @@ def batch(
     Exits 0 when every report was made, 1 when any failed (each failure has an error
     page and a line below), 2 when the command itself is wrong.
     """
-    from insats.periods import PeriodError
-    from insats.run.batch import run_batch
-
     try:
         result = run_batch(
             sources or [Path("parameters")],
@@ -228,8 +216,6 @@ def sample(
     seed: int = typer.Option(2021, help="Random seed (same seed, same bytes)."),
 ) -> None:
     """Write the fictitious sample data (Första steget, Etableringsspåret)."""
-    from insats.sample import generate_sample
-
     for path in generate_sample(out_dir, seed=seed):
         typer.echo(str(path))
 
@@ -239,8 +225,6 @@ def period(
     label: str = typer.Argument(..., help="e.g. 2021-T2, 2021, previous, 210501-210831."),
 ) -> None:
     """Show the dates a period label stands for."""
-    from insats.periods import PeriodError, parse_period
-
     try:
         p = parse_period(label)
     except PeriodError as exc:

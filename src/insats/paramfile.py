@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from insats.errors import InsatsError
+
 #: A parameters file is a page of keys; a megabyte is far beyond any real one.
 MAX_PARAMETERS_BYTES = 1_000_000
 #: Parameters are flat; ``funder_shares`` is one level below the top.
@@ -35,8 +37,10 @@ EXPECTED_SUFFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-class ParameterFileError(ValueError):
+class ParameterFileError(InsatsError, ValueError):
     """The parameters file cannot be read as flat YAML; the message says why."""
+
+    exit_code = 2  # the command was asked wrongly (see insats.errors)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -13,6 +13,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from insats.cohort.read import SCHEMAS
+from insats.cohort.schema import SUPPORT
+from insats.cohort.words import ExportWords, check_words
+from insats.errors import InsatsError
+from insats.paramfile import ParameterFileError, check_input_paths, read_parameters_file
+from insats.periods import parse_period
 from insats.programme.params import Phase, ProductGoal
 
 PATH_KEYS = (
@@ -28,12 +34,26 @@ PATH_KEYS = (
     "product_goals_path",
 )
 
+#: The path keys whose files are copied (the key file is a secret and is not).
+SNAPSHOT_KEYS = (
+    "participants_path",
+    "finance_path",
+    "funnel_path",
+    "narrative_path",
+    "unit_costs_path",
+    "price_index_path",
+    "activities_path",
+    "product_goals_path",
+)
+
 #: The smallest min_cell_count a shared (namnd) report accepts.
 MIN_SHARED_CELL_COUNT = 3
 
 
-class ParameterError(ValueError):
+class ParameterError(InsatsError, ValueError):
     """A parameters file that cannot be used; the message names file and keys."""
+
+    exit_code = 2  # the command was asked wrongly (see insats.errors)
 
 
 class ReportParameters(BaseModel):
@@ -188,9 +208,6 @@ class ReportParameters(BaseModel):
 
     @model_validator(mode="after")
     def _words_known(self) -> ReportParameters:
-        from insats.cohort.read import SCHEMAS
-        from insats.cohort.words import ExportWords, check_words
-
         problems = check_words(ExportWords(self.columns, self.codes), SCHEMAS)
         if problems:
             raise ValueError("; ".join(problems))
@@ -198,8 +215,6 @@ class ReportParameters(BaseModel):
 
     def export_words(self):
         """The ``columns:`` / ``codes:`` / ``allow_anonymous`` mappings for the readers."""
-        from insats.cohort.words import ExportWords
-
         return ExportWords(dict(self.columns), dict(self.codes), self.allow_anonymous)
 
     @field_validator("period", "project", mode="before")
@@ -222,8 +237,6 @@ class ReportParameters(BaseModel):
     @field_validator("fallback_support", "support_after_time_limit")
     @classmethod
     def _support_code(cls, value: str | None) -> str | None:
-        from insats.cohort.schema import SUPPORT
-
         if value is not None and value not in set(SUPPORT) - {"unknown"}:
             raise ValueError(
                 f"expected a support code ({', '.join(sorted(set(SUPPORT) - {'unknown'}))}), "
@@ -260,8 +273,6 @@ class ReportParameters(BaseModel):
 
     @model_validator(mode="after")
     def _period_parses(self) -> ReportParameters:
-        from insats.periods import parse_period
-
         parse_period(self.period)
         return self
 
@@ -276,8 +287,6 @@ def load_parameters(path: str | Path, **overrides: Any) -> ReportParameters:
     Raises:
         ParameterError: naming the file and every offending key at once.
     """
-    from insats.paramfile import ParameterFileError, check_input_paths, read_parameters_file
-
     path = Path(path)
     try:
         raw = read_parameters_file(path) or {}

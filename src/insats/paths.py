@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 
@@ -19,3 +21,13 @@ def repository_root() -> Path:
 
 def notebooks_dir() -> Path:
     return repository_root() / "notebooks"
+
+
+def slugify(text: str) -> str:
+    """A folder-safe name: 'Första steget' -> 'forsta-steget'.
+
+    >>> slugify("Första steget")
+    'forsta-steget'
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "report"

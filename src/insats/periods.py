@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from insats.errors import InsatsError
+
 __all__ = [
     "ACCEPTED_FORMS",
     "Period",
@@ -43,8 +45,10 @@ ACCEPTED_FORMS = (
 _KINDS = {"T": 4, "H": 6, "Q": 3}
 
 
-class PeriodError(ValueError):
+class PeriodError(InsatsError, ValueError):
     """A period label that cannot be understood; the message lists the accepted forms."""
+
+    exit_code = 2  # the command was asked wrongly (see insats.errors)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from io import BytesIO
 
 import numpy as np
 
+from insats.errors import InsatsError
+
 #: Any input file, in bytes (the benchmark's million-row CSV is 176 MB).
 MAX_INPUT_BYTES = 1 << 30
 #: Uncompressed size of all parts of a workbook together.
@@ -36,7 +38,7 @@ _DIMENSION = re.compile(
 )
 
 
-class LimitExceeded(ValueError):
+class LimitExceeded(InsatsError, ValueError):
     """An input asks for more than the limits allow; the message names the limit."""
 
 

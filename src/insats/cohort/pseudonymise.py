@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# The one personnummer module; re-exported here for the callers of this module.
 from insats.cohort.personnummer import check_personnummer, mask_personnummer
+
+# The one personnummer module; re-exported here for the callers of this module.
+from insats.errors import InsatsError
 
 __all__ = [
     "KEY_ENV_VAR",
@@ -41,7 +43,7 @@ MIN_KEY_BYTES = 16
 PSEUDONYM_LENGTH = 16  # 64 bits of HMAC: collisions need ~4 billion people
 
 
-class PseudonymKeyError(ValueError):
+class PseudonymKeyError(InsatsError, ValueError):
     """The pseudonymisation key cannot be used (missing file, empty, too short)."""
 
 

@@ -36,6 +36,7 @@ import pyarrow.csv as pacsv
 from insats.cohort import limits
 from insats.cohort.activity_schema import ACTIVITIES, PRODUCT_GOALS
 from insats.cohort.schema import FINANCE, FUNNEL, PARTICIPANTS, TableSchema, normalise_token
+from insats.errors import InsatsError
 
 __all__ = [
     "SCHEMAS",
@@ -90,7 +91,7 @@ _PARALLEL_BYTES = 4_000_000
 _PARALLEL_ROWS = 50_000
 
 
-class ReadError(ValueError):
+class ReadError(InsatsError, ValueError):
     """A file that cannot be read at all (missing, not a table, unknown format)."""
 
 

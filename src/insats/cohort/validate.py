@@ -75,6 +75,7 @@ from insats.cohort.schema import (
     normalise_token,
 )
 from insats.cohort.words import ExportWords, format_block, suggest_code, suggest_header
+from insats.errors import InsatsError
 from insats.periods import PeriodError, parse_period
 
 __all__ = [
@@ -252,7 +253,7 @@ def _listing(items: list[Problem], limit: int | None) -> list[str]:
     return lines
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(InsatsError):
     """A file broke the data contract; ``.report`` holds every problem."""
 
     def __init__(self, report: ValidationReport) -> None:

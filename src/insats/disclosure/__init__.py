@@ -6,7 +6,7 @@ breakdowns that would mostly be hidden are collapsed; an appendix tells the read
 rule; and a guard scans every artefact before it is written.
 """
 
-from insats.disclosure.appendix import DisclosureSummary, render_appendix, summary
+from insats.disclosure.appendix import DisclosureSummary, summary
 from insats.disclosure.collapse import collapse_categories, plan_collapse, should_collapse
 from insats.disclosure.control import (
     AUDIENCES,
@@ -58,7 +58,6 @@ __all__ = [
     "mask_personnummer",
     "plan_collapse",
     "protect_figures",
-    "render_appendix",
     "scan_artifact",
     "scan_figures",
     "should_collapse",

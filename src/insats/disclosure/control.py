@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from insats.disclosure import _solver
+from insats.errors import InsatsError
 
 SUPPRESSED = ".."
 AUDIENCES = ("namnd", "internal")
@@ -24,7 +25,7 @@ AUDIENCES = ("namnd", "internal")
 Key = frozenset
 
 
-class DisclosureError(RuntimeError):
+class DisclosureError(InsatsError, RuntimeError):
     """Something in a shared report could single out a participant."""
 
 

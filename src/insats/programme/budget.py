@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from insats.errors import InsatsError
 from insats.outcomes.participants import natural_key
 from insats.periods import Period, PeriodError, parse_period
 from insats.report.context import Html, RenderContext, join
@@ -48,7 +49,7 @@ AMOUNTS = ("granted_sek", "invoiced_sek", "forecast_sek")
 DEVIATION_LIMIT = 0.10
 
 
-class BudgetError(ValueError):
+class BudgetError(InsatsError, ValueError):
     """Finance rows that cannot be used; the message lists every problem."""
 
 

@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 
 from insats.cohort.schema import normalise_token
+from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
 from insats.programme.report import ProgrammeSections
 from insats.report.context import Html, RenderContext, escape, section
+from insats.report.manifest import restore_original_paths
 
 SECTIONS = (
     "summary",
@@ -111,8 +113,6 @@ class Inputs:
 
     def guard_personnummer(self, files: dict[str, bytes]) -> None:
         """Stop before writing an internal report that holds a personnummer anywhere."""
-        from insats.run.faults import guard_personnummer
-
         guard_personnummer(files)
 
 
@@ -727,7 +727,7 @@ class ReportModel(ProgrammeSections):
         return _section("method", self.t("report.section.method"), body, extra)
 
     def disclosure(self) -> Html:
-        from insats.disclosure import render_appendix
+        from insats.report.sections.disclosure import render_appendix
 
         return _section(
             "disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx)
@@ -751,8 +751,6 @@ class ReportModel(ProgrammeSections):
                 rows_used=self.inputs.rows_for_manifest(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
-            from insats.run.snapshot import restore_original_paths
-
             restore_original_paths(self._manifest, self.inputs.files, repository_root())
         return _section(
             "provenance",

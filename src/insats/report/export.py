@@ -23,6 +23,7 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from insats.errors import InsatsError
 from insats.report.context import Html, escape, join, section  # noqa: F401 (re-exported)
 from insats.report.labels import Labels
 
@@ -38,7 +39,7 @@ SUMMARY_ID = "summary"
 TOC_MARKER = "<!--insats:toc-->"
 
 
-class ExportError(RuntimeError):
+class ExportError(InsatsError, RuntimeError):
     """The notebook cannot be exported (e.g. a malformed notebook)."""
 
 

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from insats.params import PATH_KEYS, ReportParameters
+from insats.params import PATH_KEYS, SNAPSHOT_KEYS, ReportParameters
 from insats.report.context import Html, RenderContext, escape
 
 MANIFEST_VERSION = 1
@@ -389,3 +389,61 @@ def _table(caption: str, head: list[str] | None, rows: list[list[str]]) -> Html:
         f'<div class="table-wrap"><table class="table text"><caption>{escape(caption)}</caption>'
         f"{thead}<tbody>{body}</tbody></table></div>"
     )
+
+
+# Snapshot copies (insats.run.snapshot) sit in ``insats-inputs-*/<role>/`` beside a sidecar
+# that names each copy's original; the manifest names the originals, never the copies.
+SIDECAR = "snapshot.json"
+
+
+def original_of(path: str | Path) -> str | None:
+    """The original path of a snapshot copy (from the folder's sidecar), else ``None``."""
+    path = Path(path)
+    sidecar = path.parent.parent / SIDECAR
+    if not path.parent.parent.name.startswith("insats-inputs-") or not sidecar.is_file():
+        return None
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8")).get(str(path))
+    except (OSError, ValueError):
+        return None
+
+
+def restore_original_paths(
+    manifest: dict[str, Any], files: Mapping[str, Path | str], base_dir: Path | str
+) -> dict[str, Any]:
+    """Name the original files in a manifest built from snapshot copies (in place).
+
+    Args:
+        manifest: from :func:`insats.report.manifest.build_manifest`.
+        files: role -> the path the manifest was built from (copies or originals).
+        base_dir: the folder paths are written relative to.
+    """
+    base = Path(base_dir).resolve()
+    for role, path in files.items():
+        original = original_of(path)
+        entry = manifest.get("inputs", {}).get(role)
+        if original is None or entry is None:
+            continue
+        entry.pop("outside_base_dir", None)
+        entry.update(relative_path(original, base))
+    parameters = manifest.get("parameters", {})
+    for key in SNAPSHOT_KEYS:
+        value = parameters.get(key)
+        if not value:
+            continue
+        for copy, original in _sidecar_entries(files).items():
+            if Path(copy).name == value and Path(copy).parent.name == key:
+                parameters[key] = relative_path(original, base)["path"]
+    return manifest
+
+
+def _sidecar_entries(files: Mapping[str, Path | str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in files.values():
+        sidecar = Path(path).parent.parent / SIDECAR
+        if Path(path).parent.parent.name.startswith("insats-inputs-") and sidecar.is_file():
+            try:
+                found.update(json.loads(sidecar.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass
+    return found

@@ -30,6 +30,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from insats.cohort.schema import normalise_token
+from insats.errors import InsatsError
 from insats.report.context import Html, escape
 
 SECTION_KEYS = (
@@ -78,7 +79,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-class NarrativeError(ValueError):
+class NarrativeError(InsatsError, ValueError):
     """A narrative file that was named but cannot be read."""
 
 

@@ -33,6 +33,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from insats.paths import slugify  # standard library only: cheap in the template
+
 if TYPE_CHECKING:  # insats.periods imports pandas: kept out of the template's start
     from insats.periods import Period
 
@@ -169,12 +171,6 @@ class BatchResult:
         return not self.failed
 
 
-def _slugify(text: str) -> str:
-    from insats.cli import slugify
-
-    return slugify(text)
-
-
 def collect_parameter_files(sources: Iterable[str | Path]) -> list[Path]:
     """Expand folders to their ``*.yaml``/``*.yml`` files (sorted); keep files as given.
 
@@ -249,9 +245,9 @@ def plan_jobs(
             problem = f"{path}: {type(exc).__name__}: {exc}"
         if not labels:  # no --period and the file's own could not be read
             labels = [_declared_period(path)]
-        folder = _slugify(project) if project else _slugify(path.stem)
+        folder = slugify(project) if project else slugify(path.stem)
         for label in labels:
-            out_dir = out_root / folder / _slugify(label)
+            out_dir = out_root / folder / slugify(label)
             key = str(out_dir)
             job_problem = problem
             if job_problem is None and key in taken:
@@ -993,7 +989,7 @@ def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[
             except ValueError:
                 prev = None
             if prev is not None:
-                prev_dir = Path(entry.out_dir).parent / _slugify(prev.label)
+                prev_dir = Path(entry.out_dir).parent / slugify(prev.label)
                 prev_path = out_root / prev_dir / "figures.json"
                 if prev_path.exists():
                     before = key_figures(json.loads(prev_path.read_text(encoding="utf-8")))

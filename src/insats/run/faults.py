@@ -19,7 +19,8 @@ import sys
 import traceback
 from typing import Any
 
-from insats.cohort.personnummer import find_personnummer, mask_strict, redact_personnummer
+from insats.cohort.personnummer import redact_personnummer
+from insats.disclosure.personnummer_guard import guard_personnummer
 
 logger = logging.getLogger("insats")
 
@@ -47,25 +48,6 @@ def die_with_parent(sig: int = signal.SIGTERM) -> bool:
     if parent == 1 or os.getppid() != parent:  # the parent died before the request
         os.kill(os.getpid(), sig)
     return True
-
-
-def guard_personnummer(files: dict[str, bytes]) -> None:
-    """Stop when any artefact holds a personnummer (any audience, any file).
-
-    Raises:
-        insats.disclosure.DisclosureError: listing each hit, masked.
-    """
-    from insats.disclosure import DisclosureError
-
-    hits = []
-    for name, content in files.items():
-        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-        for offset, match in find_personnummer(text):
-            hits.append(f"{name}, line {text.count(chr(10), 0, offset) + 1}: {mask_strict(match)}")
-    if hits:
-        raise DisclosureError(
-            f"the report was not written: {len(hits)} personnummer found:\n  " + "\n  ".join(hits)
-        )
 
 
 def _failing_cell(nb: Any) -> tuple[int | None, str | None]:

@@ -23,6 +23,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from insats.errors import InsatsError
+
 #: The files a report folder may hold (a plain folder of other files is never replaced).
 REPORT_FILES = frozenset(
     {"report.html", "figures.json", "manifest.json", "report.ipynb", "error.html", "error.ipynb"}
@@ -31,7 +33,7 @@ REPORT_FILES = frozenset(
 STALE_SECONDS = 6 * 3600
 
 
-class PlacementError(OSError):
+class PlacementError(InsatsError, OSError):
     """The report could not be written; the previous report (if any) is kept."""
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 import nbformat
 
+from insats.errors import InsatsError
 from insats.params import ReportParameters
 from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
@@ -32,7 +33,7 @@ from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
 REPORT_NOTEBOOK = "report.ipynb"
 
 
-class RunFailed(RuntimeError):
+class RunFailed(InsatsError, RuntimeError):
     """The report notebook failed; ``error_page`` shows where and why."""
 
     def __init__(self, message: str, *, error_page: Path | None = None) -> None:

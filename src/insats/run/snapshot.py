@@ -17,25 +17,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from insats.params import ReportParameters
-
-#: The path keys whose files are copied (the key file is a secret and is not).
-SNAPSHOT_KEYS = (
-    "participants_path",
-    "finance_path",
-    "funnel_path",
-    "narrative_path",
-    "unit_costs_path",
-    "price_index_path",
-    "activities_path",
-    "product_goals_path",
-)
-SIDECAR = "snapshot.json"
+from insats.params import SNAPSHOT_KEYS, ReportParameters  # noqa: F401
+from insats.report.manifest import SIDECAR, original_of, restore_original_paths  # noqa: F401
 
 
 @dataclass
@@ -105,58 +91,3 @@ def is_snapshot(params: ReportParameters) -> bool:
     values = [getattr(params, key, None) for key in SNAPSHOT_KEYS]
     existing = [v for v in values if v and Path(v).is_file()]
     return not existing or all(original_of(v) is not None for v in existing)
-
-
-def original_of(path: str | Path) -> str | None:
-    """The original path of a snapshot copy (from the folder's sidecar), else ``None``."""
-    path = Path(path)
-    sidecar = path.parent.parent / SIDECAR
-    if not path.parent.parent.name.startswith("insats-inputs-") or not sidecar.is_file():
-        return None
-    try:
-        return json.loads(sidecar.read_text(encoding="utf-8")).get(str(path))
-    except (OSError, ValueError):
-        return None
-
-
-def restore_original_paths(
-    manifest: dict[str, Any], files: Mapping[str, Path | str], base_dir: Path | str
-) -> dict[str, Any]:
-    """Name the original files in a manifest built from snapshot copies (in place).
-
-    Args:
-        manifest: from :func:`insats.report.manifest.build_manifest`.
-        files: role -> the path the manifest was built from (copies or originals).
-        base_dir: the folder paths are written relative to.
-    """
-    from insats.report.manifest import relative_path
-
-    base = Path(base_dir).resolve()
-    for role, path in files.items():
-        original = original_of(path)
-        entry = manifest.get("inputs", {}).get(role)
-        if original is None or entry is None:
-            continue
-        entry.pop("outside_base_dir", None)
-        entry.update(relative_path(original, base))
-    parameters = manifest.get("parameters", {})
-    for key in SNAPSHOT_KEYS:
-        value = parameters.get(key)
-        if not value:
-            continue
-        for copy, original in _sidecar_entries(files).items():
-            if Path(copy).name == value and Path(copy).parent.name == key:
-                parameters[key] = relative_path(original, base)["path"]
-    return manifest
-
-
-def _sidecar_entries(files: Mapping[str, Path | str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for path in files.values():
-        sidecar = Path(path).parent.parent / SIDECAR
-        if Path(path).parent.parent.name.startswith("insats-inputs-") and sidecar.is_file():
-            try:
-                found.update(json.loads(sidecar.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                pass
-    return found

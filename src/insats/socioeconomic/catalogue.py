@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from insats.cohort.schema import OUTCOME, SUPPORT
+from insats.errors import InsatsError
 
 DAYS_PER_YEAR = 260  # five days a week, as Arbetsförmedlingen and FK pay day rates
 PER_FACTOR = {"year": 1.0, "month": 12.0, "day": float(DAYS_PER_YEAR)}
@@ -60,7 +61,7 @@ PRICE_INDEX_FILE = "kpi.csv"
 STATUS_CODES = (set(SUPPORT) | set(OUTCOME)) - {"unknown"}
 
 
-class CatalogueError(ValueError):
+class CatalogueError(InsatsError, ValueError):
     """A unit-cost catalogue or price index that cannot be used; lists every problem."""
 
 

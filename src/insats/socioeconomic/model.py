@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from insats.errors import InsatsError
 from insats.params import ReportParameters
 from insats.report.context import Html, RenderContext, join
 from insats.report.figures import socioeconomic as plots
@@ -47,7 +48,7 @@ INTERVAL_LEVEL = 0.90
 NO_AFTER_STATUS = "no_after_status"  # column of the transitions table (not a support code)
 
 
-class AccountError(ValueError):
+class AccountError(InsatsError, ValueError):
     """Inputs the account cannot use (the message says which and why)."""
 
 

@@ -12,10 +12,12 @@ from importlib import resources
 
 import yaml
 
+from insats.errors import InsatsError
+
 LANGUAGES = ("sv", "en")
 
 
-class LabelError(KeyError):
+class LabelError(InsatsError, KeyError):
     """A label key that is missing from the catalogue, or missing a language."""
 
 

@@ -1,0 +1,1 @@
+"""The report's sections: each module renders one section from pure results."""
