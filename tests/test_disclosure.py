@@ -19,8 +19,8 @@ from insats.disclosure import (
     summary,
     table_to_records,
 )
-from insats.report.sections.disclosure import render_appendix
 from insats.report.context import RenderContext
+from insats.report.sections.disclosure import render_appendix
 from test_disclosure_attack import recomputable
 
 
