@@ -285,27 +285,7 @@ class ReportModel(ProgrammeSections):
         today = today or date.today()
         self.as_of = min(self.period.end, today)
 
-        data = inputs.participants
-        data = data.loc[data["start_date"] <= pd.Timestamp(self.period.end)].copy()
-        # Status known at the period end: later exits are still ongoing as of then.
-        later = data["end_date"] > pd.Timestamp(self.period.end)
-        if later.any():
-            for column in (
-                "end_date",
-                "exit_reason",
-                "outcome_at_exit",
-                "support_at_exit",
-                "outcome_6m",
-                "outcome_12m",
-                "support_6m",
-                "support_12m",
-                "self_assessment_end",
-            ):
-                if column in data:
-                    data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
-        # A 6- or 12-month status dated after the period's end was not known then.
-        data = compose.known_at(data, self.period.end)
-        data = oc.add_age_band(data, self.period.end)
+        data = compose.as_known_at_period_end(inputs.participants, self.period)
         self.data = data
         self.exited_period = data.loc[exited_mask(data, self.period)]
         self.exited_to_date = data.loc[data["end_date"].notna()]
@@ -351,16 +331,7 @@ class ReportModel(ProgrammeSections):
             params, self.self_sufficient_to_date.overall, self.work_or_studies_to_date.overall
         )
         self.goal = self.goal_assessments[0] if self.goal_assessments else None
-        self.reference = None
-        if params.reference_work_or_studies_share is not None:
-            c = self.work_or_studies_to_date.overall
-            self.reference = oc.compare_with_reference(
-                c.count,
-                c.n,
-                params.reference_work_or_studies_share,
-                params.reference_n,
-                source=params.reference_source,
-            )
+        self.reference = compose.reference_comparison(params, self.work_or_studies_to_date)
         self.funnel = (
             rec_mod.summarise_funnel(inputs.funnel)
             if inputs.funnel is not None and len(inputs.funnel)

@@ -9,6 +9,9 @@ numbers the summary and ``figures.json`` print are tested functions:
 - :func:`assess_goals`: every goal the parameters set, in a fixed order.
 - :func:`known_at`: the participants as they were known at the period's end (no
   follow-up status from after it).
+- :func:`as_known_at_period_end`: the cohort a report of a period describes: who had
+  started by its end, exits after it still ongoing, follow-ups not yet due unknown.
+- :func:`reference_comparison`: the work-or-studies share against the reference rate.
 """
 
 from __future__ import annotations
@@ -19,10 +22,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insats.outcomes import add_age_band, compare_with_reference
 from insats.periods import Period
 from insats.programme.budget import InvoicedToDate, invoiced_to_date
 
-__all__ = ["GOAL_KINDS", "Investment", "assess_goals", "investment_to_date", "known_at"]
+__all__ = [
+    "EXIT_COLUMNS",
+    "GOAL_KINDS",
+    "Investment",
+    "as_known_at_period_end",
+    "assess_goals",
+    "investment_to_date",
+    "known_at",
+    "reference_comparison",
+]
+
+#: What is known only once a participation ends: blank for an exit after the period.
+EXIT_COLUMNS = (
+    "end_date",
+    "exit_reason",
+    "outcome_at_exit",
+    "support_at_exit",
+    "outcome_6m",
+    "outcome_12m",
+    "support_6m",
+    "support_12m",
+    "self_assessment_end",
+)
 
 FOLLOW_UP_COLUMNS = {6: ("outcome_6m", "support_6m"), 12: ("outcome_12m", "support_12m")}
 
@@ -137,3 +163,58 @@ def known_at(df: pd.DataFrame, end: Any) -> pd.DataFrame:
             if column in out and unknown.any():
                 out[column] = out[column].astype(object).where(~unknown, np.nan)
     return out
+
+
+def as_known_at_period_end(participants: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The cohort as a report of ``period`` must describe it, known at its last day.
+
+    - Participations that start after the period's end are left out.
+    - An exit dated after the period's end had not happened yet: the participation is
+      ongoing as of the period (its exit columns, :data:`EXIT_COLUMNS`, are blank).
+    - A 6- or 12-month follow-up due after the period's end is unknown (:func:`known_at`).
+    - ``age_band`` is the age at the period's end.
+
+    The input is not changed.
+
+    >>> from insats.periods import parse_period
+    >>> frame = pd.DataFrame({
+    ...     "start_date": pd.to_datetime(["2021-01-04", "2021-02-01", "2021-09-06"]),
+    ...     "end_date": pd.to_datetime(["2021-03-31", "2021-10-29", pd.NaT]),
+    ...     "outcome_at_exit": ["employment", "studies", None],
+    ...     "birth_year": [1990, 1985, 2000]})
+    >>> known = as_known_at_period_end(frame, parse_period("2021-T2"))
+    >>> known["outcome_at_exit"].tolist()  # the October exit is not known in August
+    ['employment', nan]
+    """
+    end = pd.Timestamp(period.end)
+    data = participants.loc[participants["start_date"] <= end].copy()
+    later = data["end_date"] > end
+    if later.any():
+        for column in EXIT_COLUMNS:
+            if column in data:
+                data.loc[later, column] = pd.NaT if column == "end_date" else pd.NA
+    data = known_at(data, period.end)
+    return add_age_band(data, period.end)
+
+
+def reference_comparison(params: Any, work_or_studies: Any) -> Any:
+    """The work-or-studies share to date against the reference rate, when one is given.
+
+    Args:
+        params: The report's parameters (``reference_work_or_studies_share``,
+            ``reference_n``, ``reference_source``).
+        work_or_studies: The composite estimate to date (its ``overall`` count and n).
+
+    Returns:
+        :func:`insats.outcomes.compare_with_reference`'s result, or ``None``.
+    """
+    if params.reference_work_or_studies_share is None:
+        return None
+    c = work_or_studies.overall
+    return compare_with_reference(
+        c.count,
+        c.n,
+        params.reference_work_or_studies_share,
+        params.reference_n,
+        source=params.reference_source,
+    )
