@@ -66,3 +66,23 @@ def test_notebook_runs_with_papermill_on_sample_data(path, tmp_path):
     assert not errors
     shown = [o for c in executed.cells for o in c.get("outputs", [])]
     assert shown, "the notebook showed nothing"
+
+
+def test_report_notebook_reads_as_a_story_one_markdown_cell_per_section():
+    """Issue 13: an evaluator opening report.ipynb sees what each section shows and where
+    to add their own analysis; the markdown cells stay out of the nämnd's HTML."""
+    raw = json.loads((REPO / "notebooks" / "report.ipynb").read_text(encoding="utf-8"))
+    cells = raw["cells"]
+    sections = [
+        i
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "code"
+        and "".join(cell["source"]).strip().startswith("#")
+        and "report." in "".join(cell["source"])
+    ]
+    assert len(sections) >= 15
+    for i in sections:
+        before = cells[i - 1]
+        assert before["cell_type"] == "markdown", f"cell {i} has no markdown cell before it"
+        assert "remove-cell" in before["metadata"].get("tags", []), f"cell {i - 1} is exported"
+        assert "".join(before["source"]).strip(), f"cell {i - 1} is empty"
