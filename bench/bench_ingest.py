@@ -4,7 +4,8 @@
 canonical frame) against plain `pandas.read_csv(engine="pyarrow")` of the same file,
 both in this run. Aims (issue 14): time ratio <= 2, and peak memory <= 2 x the raw
 read's, each measured as the peak resident set of a fresh interpreter that imports
-pandas and insats and does one read (``resource.getrusage``). The file is generated once into a temp folder from
+pandas and insats and does one read (``VmHWM`` of /proc/self/status). The file is
+generated once into a temp folder from
 the fictitious sample (rows repeated with new participant ids). ``--profile`` prints
 the 25 most expensive functions of the ingestion (cProfile, cumulative time).
 
@@ -43,16 +44,18 @@ def make_file(path: Path, rows: int) -> Path:
 
 AIM_RATIO = 2.0
 
-# One read in a fresh interpreter; prints the peak resident set in bytes (Linux: KiB).
+# One read in a fresh interpreter; prints its peak resident set in bytes. VmHWM, not
+# getrusage's ru_maxrss: the latter keeps the parent's peak across fork + exec.
 _PEAK = """
-import resource, sys
+import re, sys
 import pandas as pd
 import insats.cohort
 if sys.argv[1] == "plain":
     pd.read_csv(sys.argv[2], sep=";", engine="pyarrow")
 else:
     insats.cohort.load_participants(sys.argv[2], key=None)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+status = open("/proc/self/status").read()
+print(int(re.search(r"VmHWM:\\s*(\\d+) kB", status).group(1)) * 1024)
 """
 
 
