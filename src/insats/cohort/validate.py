@@ -954,8 +954,9 @@ def _work_extent(t: _Table) -> pd.Series:
     """Extent of work as a share of full time (NaN = blank or unreadable, flagged)."""
     from insats.cohort.schema import parse_work_extent
 
+    coded = t.coded("work_extent")
     values, bad = [], []
-    for text in t.text("work_extent"):
+    for text in coded.uniques.to_pylist():  # distinct values only
         try:
             share = parse_work_extent(text)
         except ValueError:
@@ -966,10 +967,10 @@ def _work_extent(t: _Table) -> pd.Series:
         bad.append(is_bad)
     t.flag(
         "work_extent",
-        np.array(bad, dtype=bool),
+        np.array(bad, dtype=bool)[coded.codes],
         "heltid, deltid, or a share of full time like 75 %, 75 or 0,75",
     )
-    return pd.Series(values, index=t.index, dtype="float64")
+    return pd.Series(np.array(values, dtype="float64")[coded.codes], index=t.index)
 
 
 def _check_overlaps(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from insats.cohort import schema
@@ -94,7 +95,15 @@ def natural_key(value: object) -> tuple:
 def fill_unknown(values: pd.Series) -> pd.Series:
     """Missing or blank values as the code ``unknown`` (object dtype, never dropped)."""
     out = values.astype(object).where(values.notna(), UNKNOWN)
-    return out.map(lambda v: UNKNOWN if isinstance(v, str) and not v.strip() else v)
+    if not len(out):
+        return out
+    # Blank check on the distinct values only, spread back by position.
+    codes, uniques = pd.factorize(out, use_na_sentinel=True)
+    fixed = np.array(
+        [UNKNOWN if isinstance(v, str) and not v.strip() else v for v in uniques] + [UNKNOWN],
+        dtype=object,
+    )
+    return pd.Series(fixed[codes], index=out.index, dtype=object, name=out.name)
 
 
 def order_categories(variable: str, present: Iterable[object]) -> list[str]:
@@ -134,16 +143,22 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
     Returns:
         (keys aligned with ``df``, {key: (municipality or None, group)}).
     """
-    group = df["group"].astype(object).map(lambda v: UNKNOWN if pd.isna(v) else str(v).strip())
+    # Per-value work on the distinct (group, municipality) pairs only, spread back.
+    raw_group = df["group"].astype(object)
+    g_codes, g_uniques = pd.factorize(raw_group, use_na_sentinel=True)
+    g_names = np.array([str(v).strip() for v in g_uniques] + [UNKNOWN], dtype=object)
+    group = pd.Series(g_names[g_codes], index=df.index, dtype=object)  # -1: the last, unknown
     if "municipality" in df.columns:
         municipality = df["municipality"].astype(object)
     else:
         municipality = pd.Series(pd.NA, index=df.index, dtype=object)
-    known = pd.DataFrame({"g": group, "m": municipality}).dropna()
+    pairs = pd.DataFrame({"g": group, "m": municipality})
+    known = pairs.dropna()
     per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
     split = any(len(ms) > 1 for ms in per_group.values())
+    p_codes, distinct = _factorize_pairs(pairs)
     keys, names = [], {}
-    for g, m in zip(group, municipality, strict=True):
+    for g, m in distinct:
         if not split:
             key, name = g, (None, g)
         else:
@@ -153,7 +168,23 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
             key, name = f"{m}: {g}", (str(m), g)
         keys.append(key)
         names[key] = name
-    return pd.Series(keys, index=df.index, dtype=object), names
+    per_row = np.array(keys, dtype=object)[p_codes] if keys else np.array([], dtype=object)
+    return pd.Series(per_row, index=df.index, dtype=object), names
+
+
+def _factorize_pairs(pairs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[object, object]]]:
+    """Per row the index of its (g, m) pair, and the distinct pairs in order of appearance
+    (missing municipalities kept as missing)."""
+    m_codes, m_uniques = pd.factorize(pairs["m"], use_na_sentinel=True)
+    g_codes, g_uniques = pd.factorize(pairs["g"], use_na_sentinel=True)
+    combined = g_codes.astype(np.int64) * (len(m_uniques) + 1) + (m_codes + 1)
+    p_codes, p_uniques = pd.factorize(combined)
+    distinct = []
+    for c in p_uniques:
+        gi, mi = divmod(int(c), len(m_uniques) + 1)
+        m = m_uniques[mi - 1] if mi > 0 else pd.NA
+        distinct.append((g_uniques[gi], m))
+    return p_codes, distinct
 
 
 def group_label(ctx: RenderContext, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:

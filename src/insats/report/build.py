@@ -136,7 +136,9 @@ class InputsReport:
 
 def _select_project(frame: pd.DataFrame, project: str) -> pd.DataFrame:
     wanted = normalise_token(project)
-    mask = frame["project"].astype(str).map(normalise_token) == wanted
+    projects = frame["project"].astype(str)
+    same = {v: normalise_token(v) == wanted for v in projects.unique()}  # distinct values
+    mask = projects.map(same).astype(bool)
     return frame.loc[mask].copy()
 
 
