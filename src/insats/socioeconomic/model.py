@@ -829,7 +829,9 @@ def build_account(
     )
     statuses = assign_statuses(df)
     effective = statuses[statuses["has_effect"]] if len(statuses) else statuses
-    used = set(effective.get("start_support", [])) | set(effective.get("after_support", []))
+    used = set(effective.get("start_support", []))
+    for column in ("exit_stage_support", "m6_stage_support", "after_support"):
+        used |= set(effective.get(column, []))
     if params.fallback_support:
         used.add(params.fallback_support)
     durations = catalogue.durations() if hasattr(catalogue, "durations") else {}
