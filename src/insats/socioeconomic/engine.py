@@ -69,12 +69,13 @@ they fall in (year 0 undiscounted).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT
+from insats.socioeconomic.catalogue import IncomeTaxRules
 
 FULL_ACTORS = (
     "municipality",
@@ -280,6 +281,33 @@ class Rates:
     employer_contribution: float
     municipal_tax: float
     regional_tax: float
+    #: grundavdrag and jobbskatteavdrag of the price year; None = tax on the gross wage
+    income_tax: IncomeTaxRules | None = None
+
+
+def wage_tax_shares(wage: float, rates: Rates) -> tuple[float, float, float]:
+    """Municipal tax, regional tax and jobbskatteavdrag per krona of an annual wage.
+
+    The municipal and regional income tax are levied on the taxable income, the wage
+    less the grundavdrag (inkomstskattelagen 63 kap.), so the deduction costs the
+    municipality and the region; the jobbskatteavdrag (67 kap. 7 §) is credited against
+    the local tax but financed by the state, which compensates the municipalities and
+    regions (they lose nothing on it), so it is booked as less state tax. Without
+    rules (``rates.income_tax`` None) the tax is the rates on the gross wage.
+
+    >>> from insats.socioeconomic.catalogue import income_tax_rules
+    >>> rates = Rates(0.3142, 0.2070, 0.1167, income_tax_rules(2024))
+    >>> [round(x * 258_840, 2) for x in wage_tax_shares(258_840, rates)]
+    [46098.9, 25989.09, 25832.0]
+    """
+    m, r = rates.municipal_tax, rates.regional_tax
+    rules = rates.income_tax
+    if rules is None or wage <= 0:
+        return m, r, 0.0
+    deduction = rules.grundavdrag(wage)
+    taxable = max(float(int(wage // 100) * 100) - deduction, 0.0)
+    credit = rules.jobbskatteavdrag(wage, m + r)
+    return taxable * m / wage, taxable * r / wage, credit / wage
 
 
 EMPLOYER_TARGET = {
@@ -295,12 +323,16 @@ def status_coefficients(
     items: pd.DataFrame,
     rates: Rates,
     employer_actor: str = "employer",
+    extent: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flows per krona of each catalogue item, for each status.
 
     Args:
         employer_actor: who receives a wage subsidy (``subsidised_employer_actor``:
             municipality, region, state or employer).
+        extent: the extent of work the taxes of a wage are computed at (the wage is
+            the item's ``amount_sek_per_year`` × extent; with ``rates.income_tax`` the
+            tax per krona depends on it).
 
     Returns:
         ``(coef, displaceable)``, arrays [status, item, full actor, flow kind]: the flow
@@ -313,8 +345,17 @@ def status_coefficients(
     shape = (len(statuses), len(items), len(FULL_ACTORS), len(FLOW_KINDS))
     coef = np.zeros(shape)
     displaceable = np.zeros(shape)
-    e, m, r = rates.employer_contribution, rates.municipal_tax, rates.regional_tax
+    e = rates.employer_contribution
     receiver = a[EMPLOYER_TARGET.get(employer_actor, "employer")]
+    amounts = (
+        items["amount_sek_per_year"].to_numpy(dtype=float)
+        if "amount_sek_per_year" in items
+        else np.zeros(len(items))
+    )
+    shares = [
+        wage_tax_shares(amount * extent, rates) if kind == "wage" else (0.0, 0.0, 0.0)
+        for amount, kind in zip(amounts, items["kind"], strict=True)
+    ]
     for s, (outcome, support) in enumerate(statuses):
         for k, item in enumerate(items.itertuples(index=False)):
             if item.status not in (outcome, support):
@@ -323,13 +364,14 @@ def status_coefficients(
             if item.kind == "wage":
                 if outcome not in PRODUCING_OUTCOMES:
                     continue
+                m, r, credit = shares[k]
                 coef[s, k, a["individual"], j["production"]] += 1 + e
                 if outcome == "subsidised_employment":
                     # displacement: part of this work would have been done by someone else
                     # anyway; the loss is booked against the subsidised employer
                     displaceable[s, k, receiver, j["production"]] += 1 + e
-                coef[s, k, a["individual"], j["tax"]] -= e + m + r
-                coef[s, k, a["other_state"], j["tax"]] += e
+                coef[s, k, a["individual"], j["tax"]] -= e + m + r - credit
+                coef[s, k, a["other_state"], j["tax"]] += e - credit
                 coef[s, k, a["municipality"], j["tax"]] += m
                 coef[s, k, a["region"], j["tax"]] += r
             elif item.kind == "transfer":
@@ -522,6 +564,9 @@ class Engine:
     split_state: bool
     extent_items: np.ndarray  # [item] bool: scaled by the extent of work
     months: int  # length of the account in months
+    rates: Rates | None = None  # for the taxes of part-time wages (grundavdrag, jobbskatteavdrag)
+    employer_actor: str = "employer"
+    _by_extent: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_statuses(
@@ -599,6 +644,8 @@ class Engine:
             split_state=split_state,
             extent_items=extent_items,
             months=max(months, 12 * timing.horizon_years),
+            rates=rates,
+            employer_actor=employer_actor,
         )
 
     @property
@@ -612,6 +659,17 @@ class Engine:
 
     def _status(self, status: tuple[str, str]) -> int:
         return self.statuses.index(status)
+
+    def coefficients(self, extent: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(coef, displaceable)`` with the taxes of a wage at this extent of work (the
+        grundavdrag and jobbskatteavdrag make the tax per krona depend on the wage)."""
+        if self.rates is None or self.rates.income_tax is None or extent == 1.0:
+            return self.coef, self.displaceable
+        if extent not in self._by_extent:
+            self._by_extent[extent] = status_coefficients(
+                self.statuses, self.items, self.rates, self.employer_actor, extent
+            )
+        return self._by_extent[extent]
 
     def _accumulate(
         self,
@@ -628,13 +686,12 @@ class Engine:
             after = SUCCESS_STATUS if success else g.after
             extent = 1.0 if success else float(g.extent)
             scale = np.where(self.extent_items, extent, 1.0)[:, None, None]
+            coef, displaceable = self.coefficients(extent)
             for m0, m1, a_status, cf_status in person_path(
                 g.exit, g.start, after, g.cf, self.timing
             ):
                 ia, ic = self._status(a_status), self._status(cf_status)
-                delta = (self.coef[ia] - displacement * self.displaceable[ia]) * scale - self.coef[
-                    ic
-                ]
+                delta = (coef[ia] - displacement * displaceable[ia]) * scale - self.coef[ic]
                 m = months[m0:m1]
                 weights = w * attribution * (1.0 - drop_off_rate) ** ((m - g.exit) // 12) / 12.0
                 out[m0:m1] += weights[:, None, None, None] * delta[None]

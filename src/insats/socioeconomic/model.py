@@ -20,7 +20,12 @@ import pandas as pd
 from insats.params import ReportParameters
 from insats.report.context import Html, RenderContext, join
 from insats.report.figures import socioeconomic as plots
-from insats.socioeconomic.catalogue import CatalogueError, UnitCostCatalogue, load_catalogue
+from insats.socioeconomic.catalogue import (
+    CatalogueError,
+    UnitCostCatalogue,
+    income_tax_rules,
+    load_catalogue,
+)
 from insats.socioeconomic.engine import (
     FLOW_KINDS,
     PRODUCING_OUTCOMES,
@@ -825,7 +830,10 @@ def build_account(
     if "item" not in items:
         items = items.assign(item=items["status"] + ":" + items["actor"] + ":" + items["kind"])
     rates = Rates(
-        params.employer_contribution_rate, params.municipal_tax_rate, params.regional_tax_rate
+        params.employer_contribution_rate,
+        params.municipal_tax_rate,
+        params.regional_tax_rate,
+        income_tax_rules(params.price_year),  # grundavdrag, jobbskatteavdrag (issue 10, 15)
     )
     statuses = assign_statuses(df)
     effective = statuses[statuses["has_effect"]] if len(statuses) else statuses
