@@ -36,7 +36,7 @@ P = W * (1 + E)  # production at labour cost: 258 840 × 1.3142 = 340 167.528
 FBS = 75_045  # ekonomiskt bistånd per household and year 2024 (Socialstyrelsen)
 ETABL = 308 * 260  # etableringsersättning 308 kr/day × 260 days = 80 080 (Arbetsförmedlingen)
 SUBSIDY = 28_347.29 * 12  # extratjänst: 21 570 × 1.3142 a month × 12 = 340 167.48
-SICK = 13_275.05 * 12  # garantinivå sjuk-/aktivitetsersättning 2024: 159 300.60 (FK)
+SICK = 2.78 * 57_300  # garantinivå sjuk-/aktivitetsersättning 2024: 2.78 pbb = 159 294 (FK)
 AKASSA = 510 * 260  # a-kassa grundbelopp 510 kr/day × 260 = 132 600 (IAF rules 2024)
 CSN = 997 * 40  # studiemedel, bidrag 997 kr/week × 40 weeks = 39 880 (CSN 2024)
 # Income tax with the 2024 rules (data/unit_costs/income_tax_rules.csv, prisbasbelopp
@@ -279,8 +279,8 @@ def test_new_supports_work_extent_and_explicit_deadweight(tmp_path):
     # sjukersättning, a-kassa, studiemedel) and 15 (work_extent). Horizon 1, no
     # discounting, deadweight 25 % set explicitly, the state pays 200 000.
     #   A: sjuk-/aktivitetsersättning → job at 75 % ("75 %"): production 0.75 P;
-    #      state +0.75 W e − J75 + 159 300.60; municipality +T75;
-    #      individual +0.75 P − (0.75 W e + T75 − J75) − 159 300.60
+    #      state +0.75 W e − J75 + 159 294; municipality +T75;
+    #      individual +0.75 P − (0.75 W e + T75 − J75) − 159 294
     #   B: a-kassa → studies on studiemedel: state +132 600 − 39 880;
     #      individual −132 600 + 39 880; society 0
     #   C: försörjningsstöd → job "deltid" (an assumed 50 %): production 0.5 P;
