@@ -18,12 +18,14 @@ SCRIPTS = {
     "bench_ingest.py": [],
     "bench_large.py": [],
     "bench_montecarlo.py": [],  # written by another helper; run when present
+    "bench_engine.py": [],
 }
 QUICK = {
     "bench_report.py": ["--repeats", "1"],
     "bench_batch.py": ["--projects", "2", "--naive-limit", "2"],
     "bench_ingest.py": ["--rows", "100000", "--repeats", "1"],
     "bench_large.py": ["--participants", "10000"],
+    "bench_engine.py": ["--persons", "5000", "--repeats", "1"],
 }
 
 

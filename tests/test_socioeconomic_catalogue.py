@@ -161,7 +161,7 @@ def test_catalogue_location_env_var_and_project_files(tmp_path, monkeypatch):
 
 def test_packaged_copy_is_identical_to_the_repository_catalogue():
     # data/unit_costs/ is the source of truth; the package ships a copy for wheels
-    for name in ("unit_costs_2024.csv", "kpi.csv"):
+    for name in ("unit_costs_2024.csv", "kpi.csv", "income_tax_rules.csv"):
         assert (packaged_unit_costs_dir() / name).read_bytes() == (REPO_DATA / name).read_bytes(), (
             f"copy data/unit_costs/{name} to src/insats/resources/unit_costs/"
         )

@@ -101,9 +101,15 @@ def test_subsidy_moves_with_the_wage_in_the_monte_carlo():
     actors = list(acc.monte_carlo.actors)
     state, muni = npv[:, actors.index("state")], npv[:, actors.index("municipality")]
     individual = npv[:, actors.index("individual")]
-    # individual = W(1+e) − W(e+m) = W(1 − m); state + municipality = W·e − S + W·m + S
+    # individual = W(1+e) − W·e − T + J; state + municipality = W·e − J − S + T + S, with
+    # W = 258 840, T = (258 800 − grundavdrag 36 100) × 0.3237 = 72 087.99 (the tax on
+    # the taxable income: the wage rounded down to hundreds less the deduction) and J = jobbskatteavdrag 25 832 (2024 rules, IL 63:3 and 67:7);
+    # the tax shares are fixed at the catalogue wage, so the ratio is the same in
+    # every draw: (81 327.53 − 25 832 + 72 087.99) / (258 840 − 72 087.99 + 25 832)
     ratio = (state + muni) / individual
-    assert np.allclose(ratio, (0.3142 + 0.3237) / (1 - 0.3237))
+    w, e = 258_840, 0.3142
+    t, j = (258_800 - 36_100) * 0.3237, 25_832
+    assert np.allclose(ratio, (w * e - j + t) / (w - t + j))
 
 
 @pytest.mark.parametrize(

@@ -35,18 +35,27 @@ TAX = 0.3237  # municipal + regional income tax 2024, all to the municipality he
 FBS = 75_045  # försörjningsstöd per household and year 2024 (Socialstyrelsen)
 PRODUCTION = WAGE_YEAR * (1 + EC)  # 258 840 × 1.3142 = 340 167.528
 EMPLOYER_CONTRIBUTIONS = WAGE_YEAR * EC  # 258 840 × 0.3142 = 81 327.528
-INCOME_TAX = WAGE_YEAR * TAX  # 258 840 × 0.3237 = 83 786.508
-MUNICIPALITY = INCOME_TAX + FBS  # 83 786.508 + 75 045 = 158 831.508
-STATE = EMPLOYER_CONTRIBUTIONS  # 81 327.528
-INDIVIDUAL = WAGE_YEAR - INCOME_TAX - FBS  # 258 840 − 83 786.508 − 75 045 = 100 008.492
+# Income tax with the 2024 rules (data/unit_costs/income_tax_rules.csv; prisbasbelopp
+# 57 300): the income rounded down to hundreds is 258 800 = 4.517 pbb, so
+# grundavdrag (IL 63 kap. 3 §) = 0.77 × 57 300 − 0.10 × (258 800 − 3.11 × 57 300)
+#   = 44 121 − 8 059.7 = 36 061.3 → rounded up to 36 100;
+# jobbskatteavdrag (IL 67 kap. 7 §) = (1.813 × 57 300 + 0.1643 × (258 800 − 3.24 × 57 300)
+#   − 36 100) × 0.3237 = (103 884.9 + 12 018.22 − 36 100) × 0.3237 = 25 832.32 → 25 832.
+GRUNDAVDRAG = 36_100
+JOBBSKATTEAVDRAG = 25_832  # financed by the state: the municipality loses nothing on it
+INCOME_TAX = (258_800 - GRUNDAVDRAG) * TAX  # 222 700 × 0.3237 = 72 087.99
+MUNICIPALITY = INCOME_TAX + FBS  # 72 087.99 + 75 045 = 147 132.99
+STATE = EMPLOYER_CONTRIBUTIONS - JOBBSKATTEAVDRAG  # 81 327.528 − 25 832 = 55 495.528
+# 258 840 − 72 087.99 + 25 832 − 75 045 = 137 539.01
+INDIVIDUAL = WAGE_YEAR - INCOME_TAX + JOBBSKATTEAVDRAG - FBS
 
 
 def test_hand_calculation_constants():
     # the published rounding of the hand calculation
     assert round(PRODUCTION, 2) == 340_167.53
-    assert round(MUNICIPALITY, 2) == 158_831.51
-    assert round(STATE, 2) == 81_327.53
-    assert round(INDIVIDUAL, 2) == 100_008.49
+    assert round(MUNICIPALITY, 2) == 147_132.99
+    assert round(STATE, 2) == 55_495.53
+    assert round(INDIVIDUAL, 2) == 137_539.01
     assert math.isclose(MUNICIPALITY + STATE + INDIVIDUAL, PRODUCTION)
 
 
@@ -132,13 +141,13 @@ def test_twenty_participants_five_successes_one_year():
     s = summary(account)
     # society: 5 × 340 167.528 − 1 200 000 = 1 700 837.64 − 1 200 000 = 500 837.64
     assert round(s.loc["society", "npv_sek"]) == 500_838
-    # municipality: 5 × 158 831.508 − 1 200 000 = 794 157.54 − 1 200 000 = −405 842.46
-    assert round(s.loc["municipality", "npv_sek"]) == -405_842
+    # municipality: 5 × 147 132.99 − 1 200 000 = 735 664.95 − 1 200 000 = −464 335.05
+    assert round(s.loc["municipality", "npv_sek"]) == -464_335
     be = account.break_even.set_index(["actor", "within_years"])["participants"]
     # society: 1 200 000 / 340 167.528 = 3.53 → 4 successes
     assert be.loc[("society", 1)] == 4
-    # municipality: 1 200 000 / 158 831.508 = 7.56 → 8 successes
-    assert be.loc[("municipality", 1)] == 8
+    # municipality: 1 200 000 / 147 132.99 = 8.16 → 9 successes
+    assert be.loc[("municipality", 1)] == 9
     share = account.break_even.set_index(["actor", "within_years"])["share_of_cohort"]
     assert share.loc[("society", 1)] == pytest.approx(4 / 20)
     assert account.n_successes == 5

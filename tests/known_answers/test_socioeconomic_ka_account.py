@@ -36,9 +36,26 @@ P = W * (1 + E)  # production at labour cost: 258 840 × 1.3142 = 340 167.528
 FBS = 75_045  # ekonomiskt bistånd per household and year 2024 (Socialstyrelsen)
 ETABL = 308 * 260  # etableringsersättning 308 kr/day × 260 days = 80 080 (Arbetsförmedlingen)
 SUBSIDY = 28_347.29 * 12  # extratjänst: 21 570 × 1.3142 a month × 12 = 340 167.48
-SICK = 13_275.05 * 12  # garantinivå sjuk-/aktivitetsersättning 2024: 159 300.60 (FK)
+SICK = 2.78 * 57_300  # garantinivå sjuk-/aktivitetsersättning 2024: 2.78 pbb = 159 294 (FK)
 AKASSA = 510 * 260  # a-kassa grundbelopp 510 kr/day × 260 = 132 600 (IAF rules 2024)
 CSN = 997 * 40  # studiemedel, bidrag 997 kr/week × 40 weeks = 39 880 (CSN 2024)
+# Income tax with the 2024 rules (data/unit_costs/income_tax_rules.csv, prisbasbelopp
+# pbb 57 300; the income is rounded down to hundreds). At full time, 258 800 = 4.517 pbb:
+#   grundavdrag (IL 63:3) 0.77 pbb − 0.10 (258 800 − 3.11 pbb) = 36 061.3 → 36 100 (up);
+#   jobbskatteavdrag (IL 67:7) (1.813 pbb + 0.1643 (258 800 − 3.24 pbb) − 36 100) × M
+#   = 79 803.12 × 0.3237 = 25 832.27 → 25 832 (whole kronor).
+# The municipality taxes the income after the grundavdrag; the state finances the
+# jobbskatteavdrag (it compensates the municipalities), so it is less state tax.
+T = (258_800 - 36_100) * M  # municipal tax at full time: 72 087.99
+J = 25_832  # jobbskatteavdrag at full time
+# 75 % (194 130 → 194 100 = 3.387 pbb): grundavdrag 0.77 pbb − 0.10 (194 100 − 3.11 pbb)
+#   = 42 531.3 → 42 600; tax (194 100 − 42 600) × M = 49 040.55; jobbskatteavdrag
+#   (1.813 pbb + 0.1643 (194 100 − 3.24 pbb) − 42 600) × M = 62 672.91 × M → 20 287.
+T75, J75 = (194_100 - 42_600) * M, 20_287
+# 50 % (129 420 → 129 400 = 2.258 pbb): grundavdrag 0.423 pbb + 0.20 (129 400 − 0.99 pbb)
+#   = 38 772.5 → 38 800; tax (129 400 − 38 800) × M = 29 327.22; jobbskatteavdrag
+#   (0.91 pbb + 0.3874 (129 400 − 0.91 pbb) − 38 800) × M = 43 272.36 × M → 14 007.
+T50, J50 = (129_400 - 38_800) * M, 14_007
 
 BASE_PARAMS: dict[str, Any] = {
     "project": PROJECT,
@@ -141,10 +158,10 @@ def test_own_clock_two_cohorts_two_years_apart_and_monthly_payback(tmp_path):
     # P/12 a month from month 3; 0.5 P is repaid after 6 more months → 9 months = 0.75
     # years (spreading year 1's 9/12 P evenly over the year would give 0.667)
     assert socio["payback_years"]["society"] == pytest.approx(0.75, abs=1e-9)
-    # the municipality's own flow is W·m + FBS = 158 831.508 a year from month 3: its
-    # 0.5 P = 170 083.764 is repaid 170 083.764 / (158 831.508 / 12) = 12.85 months later
+    # the municipality's own flow is T + FBS = 147 132.99 a year from month 3: its
+    # 0.5 P = 170 083.764 is repaid 170 083.764 / (147 132.99 / 12) = 13.87 months later
     assert socio["payback_years"]["municipality"] == pytest.approx(
-        (3 + investment / ((W * M + FBS) / 12)) / 12, abs=1e-9
+        (3 + investment / ((T + FBS) / 12)) / 12, abs=1e-9
     )
     # the individual invested nothing: no payback time (issue item 16), not 0.0
     assert socio["payback_years"]["individual"] is None
@@ -156,15 +173,18 @@ def test_time_limits_displacement_and_the_municipality_as_employer(tmp_path):
     # funds 100 000 kr. Both start and leave in January 2021 (account month 0).
     #
     # X: etableringsersättning → extratjänst (12 months, catalogue duration_months).
-    #   months 0–11, per year: individual production +P, tax −W(e+m) = −165 114.036,
-    #     allowance −80 080; municipality (the employer) tax +W·m = 83 786.508, subsidy
-    #     +340 167.48, displacement −0.5 P = −170 083.764; state contributions
-    #     +W·e = 81 327.528, subsidy −340 167.48, allowance saved +80 080.
+    #   months 0–11, per year: individual production +P, tax −(W·e + T − J)
+    #     = −127 583.518, allowance −80 080; municipality (the employer) tax +T =
+    #     72 087.99, subsidy +340 167.48, displacement −0.5 P = −170 083.764; state
+    #     contributions less jobbskatteavdrag +W·e − J = 55 495.528, subsidy
+    #     −340 167.48, allowance saved +80 080.
     #   months 12–35: back to the counterfactual → no effect.
     # Y: etableringsersättning → unsubsidised job, 3 years; the counterfactual
     #   allowance ends after 24 months and becomes försörjningsstöd.
-    #   years 1–2: state +W·e + 80 080, municipality +W·m, individual +P − W(e+m) − 80 080
-    #   year 3:    state +W·e, municipality +W·m + 75 045, individual +P − W(e+m) − 75 045
+    #   years 1–2: state +W·e − J + 80 080, municipality +T,
+    #              individual +P − (W·e + T − J) − 80 080
+    #   year 3:    state +W·e − J, municipality +T + 75 045,
+    #              individual +P − (W·e + T − J) − 75 045
     rows = [
         person("X1", support_at_start="Etableringsersättning",
                outcome_at_exit="Extratjänst", support_at_exit="Lön"),
@@ -181,12 +201,12 @@ def test_time_limits_displacement_and_the_municipality_as_employer(tmp_path):
         investment_sek=100_000,
         funder_shares={"state": 1.0},
     )
-    x_state = W * E - SUBSIDY + ETABL  # −178 759.952
-    x_municipality = W * M + SUBSIDY - 0.5 * P  # 253 870.224
-    x_individual = P - W * (E + M) - ETABL  # 94 973.492
-    y_state = 3 * W * E + 2 * ETABL  # 404 142.584
-    y_municipality = 3 * W * M + FBS  # 326 404.524
-    y_individual = 3 * (P - W * (E + M)) - 2 * ETABL - FBS  # 289 955.476
+    x_state = W * E - J - SUBSIDY + ETABL  # −204 591.952
+    x_municipality = T + SUBSIDY - 0.5 * P  # 242 171.706
+    x_individual = P - (W * E + T - J) - ETABL  # 132 504.01
+    y_state = 3 * (W * E - J) + 2 * ETABL  # 326 646.584
+    y_municipality = 3 * T + FBS  # 291 308.97
+    y_individual = 3 * (P - (W * E + T - J)) - 2 * ETABL - FBS  # 402 547.03
     npv = socio["npv_sek"]
     assert npv["state"] == pytest.approx(x_state + y_state - 100_000, abs=1e-3)
     assert npv["municipality"] == pytest.approx(x_municipality + y_municipality, abs=1e-3)
@@ -195,10 +215,11 @@ def test_time_limits_displacement_and_the_municipality_as_employer(tmp_path):
     assert npv["society"] == pytest.approx(3.5 * P - 100_000, abs=1e-3)
     assert "employer" not in npv  # booked to the municipality (subsidised_employer_actor)
     assert socio["subsidised_employer_actor"] == "municipality"
-    # who gains, largest first: municipality 580 274.75, individual 384 928.97,
-    # state 225 382.63 − 100 000 = 125 382.63
-    assert socio["who_gains"] == ["municipality", "individual", "state"]
-    assert "störst vinst gör Kommunen" in html
+    # who gains, largest first: individual 535 051.04, municipality 533 480.68,
+    # state 122 054.63 − 100 000 = 22 054.63 (with the jobbskatteavdrag the individual
+    # keeps more of the wage than the municipality, the employer, gains)
+    assert socio["who_gains"] == ["individual", "municipality", "state"]
+    assert "störst vinst gör Individen" in html
     # actors without investment have no payback time (item 16)
     assert socio["payback_years"]["municipality"] is None
     assert_identity(socio)
@@ -232,7 +253,7 @@ def test_deadweight_from_the_reference_and_the_jeffreys_share(tmp_path):
     assert socio["npv_sek"]["society"] == pytest.approx(0.5 * 4 * P - 500_000, abs=1e-3)
     # break-even on the NPV's timing and deadweight: one more success is worth
     # (1 − 0.5) × P = 170 083.764 to society → ⌈500 000 / 170 083.764⌉ = ⌈2.94⌉ = 3;
-    # to the municipality (1 − 0.5) × (W·m + FBS) = 79 415.754 → ⌈6.30⌉ = 7
+    # to the municipality (1 − 0.5) × (T + FBS) = 73 566.495 → ⌈6.80⌉ = 7
     assert socio["break_even_participants"]["society"] == 3
     assert socio["break_even_participants"]["municipality"] == 7
     # the account's own share 4/10 with its Wilson interval 16.8 %–68.7 %
@@ -258,12 +279,14 @@ def test_new_supports_work_extent_and_explicit_deadweight(tmp_path):
     # sjukersättning, a-kassa, studiemedel) and 15 (work_extent). Horizon 1, no
     # discounting, deadweight 25 % set explicitly, the state pays 200 000.
     #   A: sjuk-/aktivitetsersättning → job at 75 % ("75 %"): production 0.75 P;
-    #      state +0.75 W e + 159 300.60; municipality +0.75 W m;
-    #      individual +0.75 (P − W(e+m)) − 159 300.60
+    #      state +0.75 W e − J75 + 159 294; municipality +T75;
+    #      individual +0.75 P − (0.75 W e + T75 − J75) − 159 294
     #   B: a-kassa → studies on studiemedel: state +132 600 − 39 880;
     #      individual −132 600 + 39 880; society 0
     #   C: försörjningsstöd → job "deltid" (an assumed 50 %): production 0.5 P;
-    #      state +0.5 W e; municipality +0.5 W m + 75 045; individual +0.5 (P − W(e+m)) − 75 045
+    #      state +0.5 W e − J50; municipality +T50 + 75 045;
+    #      individual +0.5 P − (0.5 W e + T50 − J50) − 75 045
+    #   (the grundavdrag and jobbskatteavdrag at the part-time wages, see T75 and T50)
     rows = [
         person("A1", support_at_start="Sjukersättning", outcome_at_exit="Arbete",
                support_at_exit="Lön", omfattning="75 %"),
@@ -283,18 +306,19 @@ def test_new_supports_work_extent_and_explicit_deadweight(tmp_path):
         funder_shares={"state": 1.0},
     )
     k = 0.75  # 1 − deadweight
-    state = k * (0.75 * W * E + SICK + AKASSA - CSN + 0.5 * W * E)
-    municipality = k * (0.75 * W * M + 0.5 * W * M + FBS)
+    state = k * (0.75 * W * E - J75 + SICK + AKASSA - CSN + 0.5 * W * E - J50)
+    municipality = k * (T75 + T50 + FBS)
     individual = k * (
-        0.75 * (P - W * (E + M)) - SICK - AKASSA + CSN + 0.5 * (P - W * (E + M)) - FBS
-    )
+        0.75 * P - (0.75 * W * E + T75 - J75) - SICK - AKASSA + CSN
+        + 0.5 * P - (0.5 * W * E + T50 - J50) - FBS
+    )  # fmt: skip
     npv = socio["npv_sek"]
     assert socio["deadweight"] == 0.25 and socio["deadweight_source"] == "parameter"
     assert npv["state"] == pytest.approx(state - 200_000, abs=1e-3)
     assert npv["municipality"] == pytest.approx(municipality, abs=1e-3)
     assert npv["individual"] == pytest.approx(individual, abs=1e-3)
     assert npv["society"] == pytest.approx(k * 1.25 * P - 200_000, abs=1e-3)  # 318 907.06 − 200 000
-    assert "utan grundavdrag och jobbskatteavdrag" in html
+    assert "kommunal- och regionskatt på lönen efter grundavdrag" in html
     assert "per hushåll men bokförs per deltagare" in html
     assert "Dödviktsförlusten 25 % är angiven som parameter" in html
     assert_identity(socio)

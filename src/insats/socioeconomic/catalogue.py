@@ -30,6 +30,7 @@ parameters with a stated estimate and enter the catalogue here, marked as estima
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -477,3 +478,160 @@ def load_catalogue(params) -> UnitCostCatalogue:
         unit_costs_path=str(unit_path),
         price_index_path=str(index_path),
     )
+
+
+INCOME_TAX_RULES_FILE = "income_tax_rules.csv"
+INCOME_TAX_COLUMNS = ("year", "rule", "from_pbb", "base_pbb", "rate", "amount_sek", "source")
+INCOME_TAX_RULES = (
+    "prisbasbelopp",
+    "grundavdrag",
+    "jobbskatteavdrag",
+    "jobbskatteavdrag_avtrappning",
+)
+
+
+@dataclass(frozen=True)
+class IncomeTaxRules:
+    """Grundavdrag and jobbskatteavdrag of one income year (persons under 66 at the
+    start of the year), from ``data/unit_costs/income_tax_rules.csv``.
+
+    Each rule is a list of brackets ``(from_pbb, base_pbb, rate)``: in the bracket that
+    starts at ``from_pbb`` price base amounts the value is ``base_pbb`` × pbb + ``rate`` ×
+    (income − ``from_pbb`` × pbb).
+
+    Attributes:
+        year: the income year the rules are for.
+        prisbasbelopp: the price base amount of that year (kronor).
+        basic_deduction: the grundavdrag brackets (inkomstskattelagen 63 kap. 3 §).
+        work_credit: the brackets of the jobbskatteavdrag's base (67 kap. 7 §), before
+            the grundavdrag is subtracted and the municipal tax rate applied.
+        work_credit_phase_out: ``(from_pbb, rate)`` of the reduction at high incomes.
+        source: the file the rules were read from.
+    """
+
+    year: int
+    prisbasbelopp: float
+    basic_deduction: tuple[tuple[float, float, float], ...]
+    work_credit: tuple[tuple[float, float, float], ...]
+    work_credit_phase_out: tuple[float, float] | None
+    source: str
+
+    @staticmethod
+    def _bracket(brackets, income: float, pbb: float) -> float:
+        chosen = brackets[0]
+        for bracket in brackets:
+            if income > bracket[0] * pbb or bracket[0] == 0:
+                chosen = bracket
+        start, base, rate = chosen
+        return base * pbb + rate * (income - start * pbb)
+
+    def grundavdrag(self, income: float) -> float:
+        """The grundavdrag on a fastställd förvärvsinkomst (rounded down to hundreds);
+        the deduction is rounded up to hundreds and never exceeds the income.
+
+        >>> rules = income_tax_rules(2024)
+        >>> rules.grundavdrag(258_840)  # 0,77 × 57 300 − 0,1 × (258 800 − 3,11 × 57 300)
+        36100.0
+        >>> rules.grundavdrag(30_000)  # 0,423 × 57 300 = 24 237,9 → 24 300
+        24300.0
+        """
+        income = math.floor(max(float(income), 0.0) / 100) * 100
+        value = self._bracket(self.basic_deduction, income, self.prisbasbelopp)
+        return float(min(math.ceil(round(value, 6) / 100) * 100, income))
+
+    def jobbskatteavdrag(self, work_income: float, local_tax_rate: float) -> float:
+        """The jobbskatteavdrag (skattereduktion för arbetsinkomst) in whole kronor, at
+        most the local income tax (it is credited against it only).
+
+        >>> rules = income_tax_rules(2024)
+        >>> rules.jobbskatteavdrag(258_840, 0.3237)  # (103 884,9 + 12 018,2 − 36 100) × 0,3237
+        25832.0
+        """
+        income = math.floor(max(float(work_income), 0.0) / 100) * 100
+        if income <= 0:
+            return 0.0
+        pbb = self.prisbasbelopp
+        deduction = self.grundavdrag(income)
+        base = self._bracket(self.work_credit, income, pbb) - deduction
+        credit = max(base, 0.0) * local_tax_rate
+        if self.work_credit_phase_out is not None:
+            start, rate = self.work_credit_phase_out
+            credit -= rate * max(income - start * pbb, 0.0)
+        local_tax = max(income - deduction, 0.0) * local_tax_rate
+        return float(math.floor(min(max(credit, 0.0), local_tax) + 1e-9))
+
+
+def read_income_tax_rules(path: str | Path, year: int) -> IncomeTaxRules:
+    """Read the rules of ``year`` from an income tax rules CSV (see the README).
+
+    The rules of the nearest year in the file are used when ``year`` has none, with
+    that year's prisbasbelopp (the report says which year's rules it used).
+
+    Raises:
+        CatalogueError: naming file, row and column of every problem.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{path}: income tax rules file not found") from exc
+    missing = [c for c in INCOME_TAX_COLUMNS if c not in raw.columns]
+    if missing:
+        raise CatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
+    problems: list[str] = []
+    rows: list[tuple[int, str, float, float, float, float]] = []
+    for i, row in raw.iterrows():
+        line = int(i) + 2
+        if row["rule"] not in INCOME_TAX_RULES:
+            problems.append(
+                f"{path}, row {line}, column rule: {row['rule']!r} is not one of "
+                f"{', '.join(INCOME_TAX_RULES)}"
+            )
+            continue
+        values = []
+        for column in ("year", "from_pbb", "base_pbb", "rate", "amount_sek"):
+            text = row[column].strip()
+            try:
+                values.append(float(text) if text else float("nan"))
+            except ValueError:
+                problems.append(f"{path}, row {line}, column {column}: {text!r} is not a number")
+                values.append(float("nan"))
+        if math.isnan(values[0]):
+            problems.append(f"{path}, row {line}, column year: a year is required")
+            continue
+        rows.append((int(values[0]), row["rule"], *values[1:]))  # type: ignore[arg-type]
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    years = sorted({r[0] for r in rows})
+    if not years:
+        raise CatalogueError(f"{path}: no income tax rules")
+    chosen = min(years, key=lambda y: (abs(y - year), -y))
+    of_year = [r for r in rows if r[0] == chosen]
+    pbb = [r[5] for r in of_year if r[1] == "prisbasbelopp"]
+    if len(pbb) != 1 or math.isnan(pbb[0]) or pbb[0] <= 0:
+        raise CatalogueError(f"{path}: year {chosen} needs one prisbasbelopp row with amount_sek")
+
+    def brackets(rule: str) -> tuple[tuple[float, float, float], ...]:
+        found = sorted((r[2], r[3], r[4]) for r in of_year if r[1] == rule)
+        if not found or found[0][0] != 0 or any(math.isnan(v) for b in found for v in b):
+            raise CatalogueError(
+                f"{path}: year {chosen}, rule {rule}: brackets need from_pbb, base_pbb and "
+                "rate, the first from 0"
+            )
+        return tuple(found)
+
+    phase = [(r[2], r[4]) for r in of_year if r[1] == "jobbskatteavdrag_avtrappning"]
+    return IncomeTaxRules(
+        year=chosen,
+        prisbasbelopp=pbb[0],
+        basic_deduction=brackets("grundavdrag"),
+        work_credit=brackets("jobbskatteavdrag"),
+        work_credit_phase_out=phase[0] if phase else None,
+        source=str(path),
+    )
+
+
+def income_tax_rules(year: int, folder: str | Path | None = None) -> IncomeTaxRules:
+    """The shipped income tax rules for ``year`` (the folder of the unit costs)."""
+    folder = Path(folder) if folder is not None else default_unit_costs_dir()
+    return read_income_tax_rules(folder / INCOME_TAX_RULES_FILE, year)

@@ -20,8 +20,13 @@ outcome code.
   in the entry status: support = ``support_at_start`` and outcome = SUS's sysselsättning
   före (``activity_before``) when registered, else ``employment`` if
   that support is ``wage``, ``studies`` if ``student_aid``, else ``job_seeking``.
-- **After** status: the latest known of the 12-month follow-up, else the 6-month one,
-  else the status at exit. A point is known when its outcome or support is. A missing
+- **After** statuses, staged on the person's clock (no look-ahead): the status at exit
+  applies in months 0–5 after the exit, the 6-month follow-up status in months 6–11 and
+  the 12-month status from month 12 on; a stage whose point is not known keeps the stage
+  before it (the latest status known by then), and a stage before the first known point
+  keeps the entry status. The *after status* of the transitions table and of the success
+  share is the last stage (the latest known point). A point is known when its outcome or
+  support is. A missing
   support is inferred from the outcome (work → ``wage``, studies → ``student_aid``,
   otherwise unchanged from the start); a missing outcome from the support (``wage`` →
   ``employment``, ``student_aid`` → ``studies``, otherwise ``job_seeking``).
@@ -64,12 +69,13 @@ they fall in (year 0 undiscounted).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT
+from insats.socioeconomic.catalogue import IncomeTaxRules
 
 FULL_ACTORS = (
     "municipality",
@@ -113,16 +119,56 @@ def aggregation_matrix(split_state: bool) -> np.ndarray:
     return matrix
 
 
-def _known(value: object) -> bool:
-    return value is not None and not pd.isna(value) and str(value) not in MISSING_CODES
+#: The follow-up points in the order they become known, with the months after the exit
+#: from which each one's status applies (item 8 of issue 10: the status at exit applies
+#: in months 0–5 after the exit, the 6-month status in months 6–11, the 12-month status
+#: from month 12 on).
+FOLLOW_UPS = (
+    ("exit", "outcome_at_exit", "support_at_exit", 0),
+    ("6m", "outcome_6m", "support_6m", 6),
+    ("12m", "outcome_12m", "support_12m", 12),
+)
+STAGE_STARTS = tuple(first for *_rest, first in FOLLOW_UPS)
+#: The staged status columns of :func:`assign_statuses` (the last stage is ``after_*``).
+STAGE_COLUMNS = (
+    ("exit_stage_outcome", "exit_stage_support"),
+    ("m6_stage_outcome", "m6_stage_support"),
+    ("after_outcome", "after_support"),
+)
+STATUS_COLUMNS = [
+    "start_outcome",
+    "start_support",
+    "exit_stage_outcome",
+    "exit_stage_support",
+    "m6_stage_outcome",
+    "m6_stage_support",
+    "after_outcome",
+    "after_support",
+    "after_source",
+    "has_effect",
+    "effect_month",
+    "start_month",
+    "work_extent",
+    "is_success",
+]
 
 
-def _code(value: object, default: str = "unknown") -> str:
-    return str(value) if _known(value) else default
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    """A column as strings with missing values (NA, blank, ``unknown``) as None."""
+    if name not in df:
+        return pd.Series(None, index=df.index, dtype=object)
+    raw = df[name]
+    text = raw.astype(str).astype(object).where(raw.notna(), None)
+    return text.where(text.notna() & ~text.isin(MISSING_CODES), None)
+
+
+def _months_between(later: pd.Series, first: pd.Timestamp) -> np.ndarray:
+    return ((later.dt.year - first.year) * 12 + (later.dt.month - first.month)).to_numpy()
 
 
 def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
-    """Give every participant a counterfactual and an after status (module docstring).
+    """Give every participant a counterfactual and staged after statuses (module
+    docstring), column-wise (no per-row Python loop).
 
     Args:
         df: canonical participants (support_at_start, end_date, exit_reason,
@@ -130,105 +176,102 @@ def assign_statuses(df: pd.DataFrame) -> pd.DataFrame:
             start_date).
 
     Returns:
-        One row per participant (same index) with ``start_outcome``, ``start_support``,
-        ``after_outcome``, ``after_support``, ``after_source`` (12m, 6m, exit, none),
-        ``has_effect`` (bool), ``effect_month`` (months from the account's first month
-        to the month of exit; -1 without effect), ``start_month`` (months from the
-        account's first month to the person's start), ``work_extent`` (share of full
-        time after the insats; NaN = unknown) and ``is_success`` (counterfactual not
-        self-sufficient, after status self-sufficient). A participant whose support at
-        start is unknown has no counterfactual and so no effect (``after_source``
-        ``unknown_start``).
+        One row per participant (same index) with ``start_outcome``, ``start_support``;
+        the staged after statuses ``exit_stage_outcome``/``exit_stage_support`` (months
+        0–5 after the exit), ``m6_stage_outcome``/``m6_stage_support`` (months 6–11) and
+        ``after_outcome``/``after_support`` (from month 12 on: the latest known status);
+        ``after_source`` (12m, 6m, exit, none), ``has_effect`` (bool),
+        ``effect_month`` (months from the account's first month to the month of exit;
+        -1 without effect), ``start_month`` (months from the account's first month to
+        the person's start), ``work_extent`` (share of full time after the insats; NaN =
+        unknown) and ``is_success`` (counterfactual not self-sufficient, after status
+        self-sufficient). A participant whose support at start is unknown has no
+        counterfactual and so no effect (``after_source`` ``unknown_start``).
+
+        A stage takes the status of its follow-up point when that point is known, else
+        the stage before it (the latest status known by then); a stage before the first
+        known point, and a point of an early exit whose outcome is unknown (never an
+        improvement), take the entry status. Whether a person has an effect is decided by
+        the latest known point, as before the stages: an early exit whose latest known
+        point has no outcome has none.
     """
     if df.empty:
-        return pd.DataFrame(
-            columns=[
-                "start_outcome",
-                "start_support",
-                "after_outcome",
-                "after_support",
-                "after_source",
-                "has_effect",
-                "effect_month",
-                "start_month",
-                "work_extent",
-                "is_success",
-            ]
-        )
+        return pd.DataFrame(columns=STATUS_COLUMNS)
+    index = df.index
     start = pd.to_datetime(df["start_date"])
     first = start.min()
     end = pd.to_datetime(df["end_date"])
-    records = []
-    for idx, row in df.iterrows():
-        start_support = _code(row.get("support_at_start"))
-        start_outcome = START_OUTCOME.get(start_support, "job_seeking")
-        activity = row.get("activity_before")
-        if _known(activity) and str(activity) in ACTIVITY_OUTCOME:
-            start_outcome = ACTIVITY_OUTCOME[str(activity)]
-        after_outcome, after_support, source = start_outcome, start_support, "none"
-        has_effect = False
-        is_ongoing = pd.isna(end.loc[idx])
-        is_early = _known(row.get("exit_reason")) and row.get("exit_reason") != "completed"
-        if not is_ongoing:
-            for label, o_col, s_col in (
-                ("12m", "outcome_12m", "support_12m"),
-                ("6m", "outcome_6m", "support_6m"),
-                ("exit", "outcome_at_exit", "support_at_exit"),
-            ):
-                outcome, support = row.get(o_col), row.get(s_col)
-                if not (_known(outcome) or _known(support)):
-                    continue
-                if is_early and not _known(outcome):
-                    break  # an early exit with unknown outcome is never an improvement
-                if _known(outcome):
-                    after_outcome = str(outcome)
-                else:
-                    after_outcome = {"wage": "employment", "student_aid": "studies"}.get(
-                        str(support), "job_seeking"
-                    )
-                if _known(support):
-                    after_support = str(support)
-                elif after_outcome in PRODUCING_OUTCOMES:
-                    after_support = "wage"
-                elif after_outcome == "studies":
-                    after_support = "student_aid"
-                else:
-                    after_support = start_support
-                source, has_effect = label, True
-                break
-        if not has_effect:
-            after_outcome, after_support = start_outcome, start_support
-        elif start_support == "unknown":
-            # no counterfactual to compare with: the after status is kept for the
-            # transitions table, but no effect and no success are booked
-            source, has_effect = "unknown_start", False
-        month = -1
-        if has_effect:
-            month = (end.loc[idx].year - first.year) * 12 + (end.loc[idx].month - first.month)
-            month = max(int(month), 0)
-        extent = row.get("work_extent")
-        extent = float(extent) if _known(extent) else float("nan")
-        begin = start.loc[idx]
-        start_month = (begin.year - first.year) * 12 + (begin.month - first.month)
-        records.append(
-            {
-                "start_outcome": start_outcome,
-                "start_support": start_support,
-                "after_outcome": after_outcome,
-                "after_support": after_support,
-                "after_source": source,
-                "has_effect": has_effect,
-                "effect_month": month,
-                "start_month": int(start_month),
-                "work_extent": extent,
-                "is_success": bool(
-                    has_effect
-                    and after_support in SELF_SUFFICIENT_SUPPORT
-                    and start_support not in SELF_SUFFICIENT_SUPPORT
-                ),
-            }
+
+    start_support = _column(df, "support_at_start").fillna("unknown")
+    start_outcome = start_support.map(START_OUTCOME).fillna("job_seeking")
+    activity = _column(df, "activity_before").map(ACTIVITY_OUTCOME)
+    start_outcome = activity.where(activity.notna(), start_outcome).astype(object)
+
+    ongoing = end.isna().to_numpy()
+    reason = _column(df, "exit_reason")
+    early = (reason.notna() & (reason != "completed")).to_numpy()
+
+    stage_outcome = start_outcome.to_numpy(dtype=object).copy()
+    stage_support = start_support.to_numpy(dtype=object).copy()
+    stages: list[tuple[np.ndarray, np.ndarray]] = []
+    source = np.full(len(df), "none", dtype=object)
+    latest_usable = np.zeros(len(df), dtype=bool)
+    for label, o_col, s_col, _first in FOLLOW_UPS:
+        outcome, support = _column(df, o_col), _column(df, s_col)
+        ko = outcome.notna().to_numpy()
+        ks = support.notna().to_numpy()
+        point = (ko | ks) & ~ongoing
+        usable = point & ~(early & ~ko)
+        from_support = support.map(START_OUTCOME).fillna("job_seeking").to_numpy(dtype=object)
+        resolved_outcome = np.where(ko, outcome.to_numpy(dtype=object), from_support)
+        inferred = np.where(
+            np.isin(resolved_outcome, PRODUCING_OUTCOMES),
+            "wage",
+            np.where(resolved_outcome == "studies", "student_aid", start_support.to_numpy()),
         )
-    return pd.DataFrame.from_records(records, index=df.index)
+        resolved_support = np.where(ks, support.to_numpy(dtype=object), inferred)
+        unusable = point & ~usable
+        stage_outcome = np.where(
+            usable, resolved_outcome, np.where(unusable, start_outcome.to_numpy(), stage_outcome)
+        )
+        stage_support = np.where(
+            usable, resolved_support, np.where(unusable, start_support.to_numpy(), stage_support)
+        )
+        stages.append((stage_outcome, stage_support))
+        source = np.where(point, label, source)
+        latest_usable = np.where(point, usable, latest_usable)
+
+    has_effect = latest_usable & ~ongoing
+    source = np.where(has_effect, source, "none")
+    unknown_start = has_effect & (start_support.to_numpy() == "unknown")
+    # no counterfactual to compare with: the after status is kept for the transitions
+    # table, but no effect and no success are booked
+    source = np.where(unknown_start, "unknown_start", source)
+    has_effect = has_effect & ~unknown_start
+    shown = latest_usable & ~ongoing  # the after status is kept (also for unknown_start)
+
+    out = pd.DataFrame(
+        {"start_outcome": start_outcome.to_numpy(), "start_support": start_support.to_numpy()},
+        index=index,
+    )
+    for (o_name, s_name), (o_stage, s_stage) in zip(STAGE_COLUMNS, stages, strict=True):
+        out[o_name] = np.where(shown, o_stage, out["start_outcome"].to_numpy())
+        out[s_name] = np.where(shown, s_stage, out["start_support"].to_numpy())
+    out["after_source"] = source
+    out["has_effect"] = has_effect.astype(bool)
+    exit_month = np.maximum(_months_between(end.fillna(first), first), 0)
+    out["effect_month"] = np.where(has_effect, exit_month, -1).astype(int)
+    out["start_month"] = _months_between(start, first).astype(int)
+    if "work_extent" in df:
+        out["work_extent"] = pd.to_numeric(df["work_extent"], errors="coerce").astype(float)
+    else:
+        out["work_extent"] = float("nan")
+    out["is_success"] = (
+        has_effect
+        & out["after_support"].isin(SELF_SUFFICIENT_SUPPORT).to_numpy()
+        & ~out["start_support"].isin(SELF_SUFFICIENT_SUPPORT).to_numpy()
+    )
+    return out[STATUS_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -238,6 +281,33 @@ class Rates:
     employer_contribution: float
     municipal_tax: float
     regional_tax: float
+    #: grundavdrag and jobbskatteavdrag of the price year; None = tax on the gross wage
+    income_tax: IncomeTaxRules | None = None
+
+
+def wage_tax_shares(wage: float, rates: Rates) -> tuple[float, float, float]:
+    """Municipal tax, regional tax and jobbskatteavdrag per krona of an annual wage.
+
+    The municipal and regional income tax are levied on the taxable income, the wage
+    less the grundavdrag (inkomstskattelagen 63 kap.), so the deduction costs the
+    municipality and the region; the jobbskatteavdrag (67 kap. 7 §) is credited against
+    the local tax but financed by the state, which compensates the municipalities and
+    regions (they lose nothing on it), so it is booked as less state tax. Without
+    rules (``rates.income_tax`` None) the tax is the rates on the gross wage.
+
+    >>> from insats.socioeconomic.catalogue import income_tax_rules
+    >>> rates = Rates(0.3142, 0.2070, 0.1167, income_tax_rules(2024))
+    >>> [round(x * 258_840, 2) for x in wage_tax_shares(258_840, rates)]
+    [46098.9, 25989.09, 25832.0]
+    """
+    m, r = rates.municipal_tax, rates.regional_tax
+    rules = rates.income_tax
+    if rules is None or wage <= 0:
+        return m, r, 0.0
+    deduction = rules.grundavdrag(wage)
+    taxable = max(float(int(wage // 100) * 100) - deduction, 0.0)
+    credit = rules.jobbskatteavdrag(wage, m + r)
+    return taxable * m / wage, taxable * r / wage, credit / wage
 
 
 EMPLOYER_TARGET = {
@@ -253,12 +323,16 @@ def status_coefficients(
     items: pd.DataFrame,
     rates: Rates,
     employer_actor: str = "employer",
+    extent: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flows per krona of each catalogue item, for each status.
 
     Args:
         employer_actor: who receives a wage subsidy (``subsidised_employer_actor``:
             municipality, region, state or employer).
+        extent: the extent of work the taxes of a wage are computed at (the wage is
+            the item's ``amount_sek_per_year`` × extent; with ``rates.income_tax`` the
+            tax per krona depends on it).
 
     Returns:
         ``(coef, displaceable)``, arrays [status, item, full actor, flow kind]: the flow
@@ -271,8 +345,17 @@ def status_coefficients(
     shape = (len(statuses), len(items), len(FULL_ACTORS), len(FLOW_KINDS))
     coef = np.zeros(shape)
     displaceable = np.zeros(shape)
-    e, m, r = rates.employer_contribution, rates.municipal_tax, rates.regional_tax
+    e = rates.employer_contribution
     receiver = a[EMPLOYER_TARGET.get(employer_actor, "employer")]
+    amounts = (
+        items["amount_sek_per_year"].to_numpy(dtype=float)
+        if "amount_sek_per_year" in items
+        else np.zeros(len(items))
+    )
+    shares = [
+        wage_tax_shares(amount * extent, rates) if kind == "wage" else (0.0, 0.0, 0.0)
+        for amount, kind in zip(amounts, items["kind"], strict=True)
+    ]
     for s, (outcome, support) in enumerate(statuses):
         for k, item in enumerate(items.itertuples(index=False)):
             if item.status not in (outcome, support):
@@ -281,13 +364,14 @@ def status_coefficients(
             if item.kind == "wage":
                 if outcome not in PRODUCING_OUTCOMES:
                     continue
+                m, r, credit = shares[k]
                 coef[s, k, a["individual"], j["production"]] += 1 + e
                 if outcome == "subsidised_employment":
                     # displacement: part of this work would have been done by someone else
                     # anyway; the loss is booked against the subsidised employer
                     displaceable[s, k, receiver, j["production"]] += 1 + e
-                coef[s, k, a["individual"], j["tax"]] -= e + m + r
-                coef[s, k, a["other_state"], j["tax"]] += e
+                coef[s, k, a["individual"], j["tax"]] -= e + m + r - credit
+                coef[s, k, a["other_state"], j["tax"]] += e - credit
                 coef[s, k, a["municipality"], j["tax"]] += m
                 coef[s, k, a["region"], j["tax"]] += r
             elif item.kind == "transfer":
@@ -339,17 +423,44 @@ def counterfactual_status(
     return outcome, support
 
 
+Status = tuple[str, str]
+#: The staged after statuses of one person: months 0–5, 6–11 and 12 on after the exit.
+Stages = tuple[Status, Status, Status]
+
+
+def as_stages(after: Status | Stages) -> Stages:
+    """A single after status applies in every stage; staged statuses are kept.
+
+    >>> as_stages(("employment", "wage"))[2]
+    ('employment', 'wage')
+    """
+    if isinstance(after[0], tuple):
+        return after  # type: ignore[return-value]
+    return (after, after, after)  # type: ignore[return-value]
+
+
+def stage_index(months_since_exit: int) -> int:
+    """The stage a month after the exit falls in (0: months 0–5, 1: 6–11, 2: 12 on).
+
+    >>> [stage_index(m) for m in (0, 5, 6, 11, 12, 40)]
+    [0, 0, 1, 1, 2, 2]
+    """
+    return sum(months_since_exit >= first for first in STAGE_STARTS[1:])
+
+
 def after_status(
     month: int,
     exit_month: int,
     start_month: int,
-    after: tuple[str, str],
-    start: tuple[str, str],
+    after: Status | Stages,
+    start: Status,
     timing: Timing,
-) -> tuple[str, str]:
-    """The actual status in an account month after the exit: the after status until a
-    time-limited outcome ends (extratjänst: 12 months from the exit), then the fallback
-    (the counterfactual status, or job seeking on ``fallback_support``); a time-limited
+) -> Status:
+    """The actual status in an account month after the exit: the stage's after status
+    (the status at exit in months 0–5 after the exit, the 6-month one in months 6–11,
+    the 12-month one from month 12 on) until a time-limited outcome ends (extratjänst:
+    12 months from the first month of the stages it is held in), then the fallback (the
+    counterfactual status, or job seeking on ``fallback_support``); a time-limited
     support ends as in :func:`counterfactual_status`.
 
     >>> t = Timing(5, {"subsidised_employment": 12})
@@ -357,13 +468,24 @@ def after_status(
     ('subsidised_employment', 'wage')
     >>> after_status(12, 0, 0, ("subsidised_employment", "wage"), ("job_seeking", "social_assistance"), t)
     ('job_seeking', 'social_assistance')
+    >>> staged = (("job_seeking", "social_assistance"), ("subsidised_employment", "wage"), ("subsidised_employment", "wage"))
+    >>> after_status(17, 0, 0, staged, ("job_seeking", "social_assistance"), t)
+    ('subsidised_employment', 'wage')
+    >>> after_status(18, 0, 0, staged, ("job_seeking", "social_assistance"), t)
+    ('job_seeking', 'social_assistance')
     """
-    outcome, support = after
+    stages = as_stages(after)
+    k = stage_index(month - exit_month)
+    outcome, support = stages[k]
     limit = timing.durations.get(outcome)
-    if limit is not None and month - exit_month >= limit:
-        if timing.fallback_support is None:
-            return counterfactual_status(month, start_month, start, timing)
-        outcome, support = "job_seeking", timing.fallback_support
+    if limit is not None:
+        first = k
+        while first > 0 and stages[first - 1][0] == outcome:
+            first -= 1
+        if month - exit_month - STAGE_STARTS[first] >= limit:
+            if timing.fallback_support is None:
+                return counterfactual_status(month, start_month, start, timing)
+            outcome, support = "job_seeking", timing.fallback_support
     limit = timing.durations.get(support)
     if limit is not None and month - start_month >= limit:
         support = timing.support_after_time_limit
@@ -373,31 +495,43 @@ def after_status(
 def person_path(
     exit_month: int,
     start_month: int,
-    after: tuple[str, str],
-    start: tuple[str, str],
+    after: Status | Stages,
+    start: Status,
     timing: Timing,
-) -> list[tuple[int, int, tuple[str, str], tuple[str, str]]]:
+) -> list[tuple[int, int, Status, Status]]:
     """A person's effect as segments ``(first month, end month, after, counterfactual)``
     in account months, from the month of exit for ``horizon_years`` × 12 months.
 
     >>> t = Timing(2, {"subsidised_employment": 12})
     >>> person_path(3, 0, ("subsidised_employment", "wage"), ("job_seeking", "none"), t)
     [(3, 15, ('subsidised_employment', 'wage'), ('job_seeking', 'none')), (15, 27, ('job_seeking', 'none'), ('job_seeking', 'none'))]
+    >>> js, work = ("job_seeking", "none"), ("employment", "wage")
+    >>> person_path(0, 0, (js, work, work), js, Timing(2, {}))
+    [(0, 6, ('job_seeking', 'none'), ('job_seeking', 'none')), (6, 24, ('employment', 'wage'), ('job_seeking', 'none'))]
     """
+    stages = as_stages(after)
     end = exit_month + 12 * timing.horizon_years
     cuts = {exit_month, end}
-    for limit_of in (after[0], after[1], start[1], timing.fallback_support):
-        limit = timing.durations.get(limit_of) if limit_of else None
+    bases = {start_month}
+    for first in STAGE_STARTS:
+        bases.add(exit_month + first)
+        if exit_month < exit_month + first < end:
+            cuts.add(exit_month + first)
+    limited = {code for status in stages for code in status} | {start[1]}
+    if timing.fallback_support:
+        limited.add(timing.fallback_support)
+    for code in limited:
+        limit = timing.durations.get(code)
         if limit is None:
             continue
-        for base in (exit_month, start_month):
+        for base in bases:
             if exit_month < base + limit < end:
                 cuts.add(base + limit)
     bounds = sorted(cuts)
-    segments = []
+    segments: list[tuple[int, int, Status, Status]] = []
     for m0, m1 in zip(bounds[:-1], bounds[1:], strict=True):
         seg = (
-            after_status(m0, exit_month, start_month, after, start, timing),
+            after_status(m0, exit_month, start_month, stages, start, timing),
             counterfactual_status(m0, start_month, start, timing),
         )
         if segments and segments[-1][2:] == seg:
@@ -416,18 +550,23 @@ class Engine:
     leave, pro-rated by whole months, with drop-off counted in years since their own
     exit; the account runs until the last effect ends (:attr:`months`). Persons are
     grouped by (after status, counterfactual status, exit month, start month, extent of
-    work), so the cost depends on the number of distinct groups, not on persons.
+    work), so the cost depends on the number of distinct groups, not on persons. The
+    after status is staged (:data:`STAGE_COLUMNS`: exit, 6 and 12 months); a statuses
+    frame without the stage columns uses its after status in every stage.
     """
 
     items: pd.DataFrame
     statuses: list[tuple[str, str]]
     coef: np.ndarray  # [status, item, full actor, kind]
     displaceable: np.ndarray  # [status, item, full actor, kind]
-    groups: pd.DataFrame  # after, cf (status tuples), exit, start, extent, count
+    groups: pd.DataFrame  # after (staged), cf (status tuples), exit, start, extent, count
     timing: Timing
     split_state: bool
     extent_items: np.ndarray  # [item] bool: scaled by the extent of work
     months: int  # length of the account in months
+    rates: Rates | None = None  # for the taxes of part-time wages (grundavdrag, jobbskatteavdrag)
+    employer_actor: str = "employer"
+    _by_extent: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_statuses(
@@ -453,16 +592,20 @@ class Engine:
         )
         # the start month only matters for a time-limited support (it is that support's
         # clock); elsewhere it is set to 0 so that persons share groups
-        limited = effective["start_support"].isin(list(timing.durations)) | effective[
-            "after_support"
-        ].isin(list(timing.durations))
+        stage_columns = [
+            (o if o in effective else "after_outcome", s if s in effective else "after_support")
+            for o, s in STAGE_COLUMNS
+        ]
+        limited_codes = list(timing.durations)
+        limited = effective["start_support"].isin(limited_codes)
+        for _o, s_col in stage_columns:
+            limited = limited | effective[s_col].isin(limited_codes)
         if timing.fallback_support not in timing.durations:
             start_month = start_month.where(limited.to_numpy(), 0)
+        staged = [list(zip(effective[o], effective[s], strict=True)) for o, s in stage_columns]
         frame = pd.DataFrame(
             {
-                "after": list(
-                    zip(effective["after_outcome"], effective["after_support"], strict=True)
-                ),
+                "after": list(zip(*staged, strict=True)) if len(effective) else [],
                 "cf": list(
                     zip(effective["start_outcome"], effective["start_support"], strict=True)
                 ),
@@ -501,6 +644,8 @@ class Engine:
             split_state=split_state,
             extent_items=extent_items,
             months=max(months, 12 * timing.horizon_years),
+            rates=rates,
+            employer_actor=employer_actor,
         )
 
     @property
@@ -514,6 +659,17 @@ class Engine:
 
     def _status(self, status: tuple[str, str]) -> int:
         return self.statuses.index(status)
+
+    def coefficients(self, extent: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(coef, displaceable)`` with the taxes of a wage at this extent of work (the
+        grundavdrag and jobbskatteavdrag make the tax per krona depend on the wage)."""
+        if self.rates is None or self.rates.income_tax is None or extent == 1.0:
+            return self.coef, self.displaceable
+        if extent not in self._by_extent:
+            self._by_extent[extent] = status_coefficients(
+                self.statuses, self.items, self.rates, self.employer_actor, extent
+            )
+        return self._by_extent[extent]
 
     def _accumulate(
         self,
@@ -530,13 +686,12 @@ class Engine:
             after = SUCCESS_STATUS if success else g.after
             extent = 1.0 if success else float(g.extent)
             scale = np.where(self.extent_items, extent, 1.0)[:, None, None]
+            coef, displaceable = self.coefficients(extent)
             for m0, m1, a_status, cf_status in person_path(
                 g.exit, g.start, after, g.cf, self.timing
             ):
                 ia, ic = self._status(a_status), self._status(cf_status)
-                delta = (self.coef[ia] - displacement * self.displaceable[ia]) * scale - self.coef[
-                    ic
-                ]
+                delta = (coef[ia] - displacement * displaceable[ia]) * scale - self.coef[ic]
                 m = months[m0:m1]
                 weights = w * attribution * (1.0 - drop_off_rate) ** ((m - g.exit) // 12) / 12.0
                 out[m0:m1] += weights[:, None, None, None] * delta[None]

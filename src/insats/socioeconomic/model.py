@@ -21,7 +21,12 @@ from insats.errors import InsatsError
 from insats.params import ReportParameters
 from insats.report.context import Html, RenderContext, join
 from insats.report.figures import socioeconomic as plots
-from insats.socioeconomic.catalogue import CatalogueError, UnitCostCatalogue, load_catalogue
+from insats.socioeconomic.catalogue import (
+    CatalogueError,
+    UnitCostCatalogue,
+    income_tax_rules,
+    load_catalogue,
+)
 from insats.socioeconomic.engine import (
     FLOW_KINDS,
     PRODUCING_OUTCOMES,
@@ -826,11 +831,16 @@ def build_account(
     if "item" not in items:
         items = items.assign(item=items["status"] + ":" + items["actor"] + ":" + items["kind"])
     rates = Rates(
-        params.employer_contribution_rate, params.municipal_tax_rate, params.regional_tax_rate
+        params.employer_contribution_rate,
+        params.municipal_tax_rate,
+        params.regional_tax_rate,
+        income_tax_rules(params.price_year),  # grundavdrag, jobbskatteavdrag (issue 10, 15)
     )
     statuses = assign_statuses(df)
     effective = statuses[statuses["has_effect"]] if len(statuses) else statuses
-    used = set(effective.get("start_support", [])) | set(effective.get("after_support", []))
+    used = set(effective.get("start_support", []))
+    for column in ("exit_stage_support", "m6_stage_support", "after_support"):
+        used |= set(effective.get(column, []))
     if params.fallback_support:
         used.add(params.fallback_support)
     durations = catalogue.durations() if hasattr(catalogue, "durations") else {}
