@@ -46,7 +46,12 @@ AIMS: dict[str, tuple[str, str, float, str]] = {
     "batch_speedup": ("batch of 24 reports vs the naive loop (speed-up)", ">=", 8.0, "x"),
     "batch_marginal_s": ("batch: marginal wall per extra report", "<=", 1.0, "s"),
     "ingest_time_ratio": ("ingest + validate 1 M rows / pyarrow read (time)", "<=", 2.0, "x"),
-    "ingest_memory_ratio": ("ingest + validate 1 M rows / pyarrow read (peak memory)", "<=", 2.0, "x"),
+    "ingest_memory_ratio": (
+        "ingest + validate 1 M rows / pyarrow read (peak memory)",
+        "<=",
+        2.0,
+        "x",
+    ),
     "report_100k_s": ("one report on 100 000 participants, end to end", "<", 60.0, "s"),
 }
 

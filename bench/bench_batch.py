@@ -106,9 +106,7 @@ def main() -> None:
     small_files = files[: args.small_projects]
     small_n = len(small_files) * len(PERIODS)
     small_s, small_ok = (
-        batch(subset("small", small_files), "batch_small")
-        if small_n < len(jobs)
-        else (None, False)
+        batch(subset("small", small_files), "batch_small") if small_n < len(jobs) else (None, False)
     )
     namnd_s, namnd_ok = (
         batch(subset("namnd", files, "namnd"), "batch_namnd") if args.namnd else (None, False)

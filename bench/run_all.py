@@ -70,10 +70,14 @@ def main() -> int:
         if proc.returncode != 0:
             failed.append(name)
     results = parse_results(collected)
-    print("\n=== Aims of issue 14" + (" (--quick: small sizes, not the quoted run)" if quick else ""))
+    print(
+        "\n=== Aims of issue 14" + (" (--quick: small sizes, not the quoted run)" if quick else "")
+    )
     print(f"machine: {machine()}")
-    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC;"
-          f" make bench took {time.perf_counter() - started:.0f} s")
+    print(
+        f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC;"
+        f" make bench took {time.perf_counter() - started:.0f} s"
+    )
     for aim in AIMS:
         print("  " + judge(aim, results.get(aim)))
     if failed:
