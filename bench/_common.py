@@ -2,10 +2,25 @@
 
 Benchmarks are scripts, never timed unit tests: each prints its measurements and the
 ratios between commands measured in the same run, on the same machine.
+
+Result lines (the protocol `bench/run_all.py` reads to print the aims of issue 14)
+-------------------------------------------------------------------------------
+Besides its human-readable table, a script reports each measured aim as one line on
+stdout, written by :func:`emit_result`::
+
+    BENCH-RESULT {"aim": "report_vs_floor", "value": 0.93, "floor_s": 8.4, "ours_s": 7.8}
+
+i.e. the prefix ``BENCH-RESULT `` and one JSON object on one line with at least ``aim``
+(a key of :data:`AIMS`) and ``value`` (the measured figure the aim is judged on, a number,
+or null when the measurement failed); any other keys are details printed beside it.
+A script may emit several aims, and several lines of one aim (the last one counts).
+An aim no script emitted is shown as "not measured". The aims and their thresholds live
+here, in :data:`AIMS`, so that every script and run_all agree on them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
@@ -20,6 +35,64 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
+
+
+RESULT_PREFIX = "BENCH-RESULT "
+
+# aim key -> (what is measured, comparison, threshold, unit). "<=" / ">=" / "<": the
+# measured value meets the aim when `value <comparison> threshold`.
+AIMS: dict[str, tuple[str, str, float, str]] = {
+    "report_vs_floor": ("one report / floor (papermill + nbconvert, imports only)", "<=", 1.0, "x"),
+    "batch_speedup": ("batch of 24 reports vs the naive loop (speed-up)", ">=", 8.0, "x"),
+    "batch_marginal_s": ("batch: marginal wall per extra report", "<=", 1.0, "s"),
+    "ingest_time_ratio": ("ingest + validate 1 M rows / pyarrow read (time)", "<=", 2.0, "x"),
+    "ingest_memory_ratio": (
+        "ingest + validate 1 M rows / pyarrow read (peak memory)",
+        "<=",
+        2.0,
+        "x",
+    ),
+    "report_100k_seconds": ("one report on 100 000 participants, end to end", "<", 60.0, "s"),
+}
+
+
+def emit_result(aim: str, value: float | None, **details: object) -> None:
+    """Print one machine-readable result line (see the module docstring)."""
+    if aim not in AIMS:
+        raise ValueError(f"unknown aim {aim!r}; known: {', '.join(AIMS)}")
+    record = {"aim": aim, "value": None if value is None else float(value), **details}
+    print(RESULT_PREFIX + json.dumps(record, ensure_ascii=False, default=str), flush=True)
+
+
+def parse_results(text: str) -> dict[str, dict]:
+    """The result lines in ``text``, by aim (the last line of an aim wins)."""
+    results: dict[str, dict] = {}
+    for line in text.splitlines():
+        if not line.startswith(RESULT_PREFIX):
+            continue
+        try:
+            record = json.loads(line[len(RESULT_PREFIX) :])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and record.get("aim") in AIMS:
+            results[record["aim"]] = record
+    return results
+
+
+def judge(aim: str, record: dict | None) -> str:
+    """'aim: measured 0.93x — met' / 'not met (measured 1.21x)' / 'not measured'."""
+    what, op, threshold, unit = AIMS[aim]
+    goal = f"{op} {threshold:g}{unit}"
+    if record is None or record.get("value") is None:
+        why = f" ({record['note']})" if record and record.get("note") else ""
+        return f"{what} ({goal}): not measured{why}"
+    value = float(record["value"])
+    met = {"<=": value <= threshold, ">=": value >= threshold, "<": value < threshold}[op]
+    shown = f"{value:.2f}{unit}"
+    extra = [f"{k} {v}" for k, v in record.items() if k not in ("aim", "value")]
+    detail = f" [{', '.join(extra)}]" if extra else ""
+    verdict = "met" if met else f"not met (measured {shown})"
+    return f"{what} ({goal}): {shown} — {verdict}{detail}"
 
 
 def machine() -> str:

@@ -15,4 +15,16 @@ The library does every computation; notebooks in ``notebooks/`` tell the story;
 - :mod:`insats.cli` — the ``insats`` console command
 """
 
+import sys
+
 __version__ = "0.1.0"
+
+# Speed (issue 14): nbformat -> jsonschema -> jsonschema._format imports the optional
+# `rfc3987_syntax` (a Lark grammar built at import, ~1.4 s of every runner, batch worker and
+# export) only to check the "iri"/"iri-reference" string formats. No notebook schema uses
+# string formats, and nothing else in our processes validates them, so its import is made
+# to fail here, before anything imports jsonschema: jsonschema then just lacks those two
+# format checkers (it catches the ImportError). Notebook validation is unchanged
+# (tests/test_import_cost.py). The package stays installed for JupyterLab's jupyter_events,
+# which run in their own processes.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]

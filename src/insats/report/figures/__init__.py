@@ -29,9 +29,12 @@ TARGET_COLOUR = "#c0392b"
 
 
 def _axes(ax, size):
-    # a pyplot-free Figure: no global backend state, nothing left open in a kernel
+    # a pyplot-free Figure: no global backend state, nothing left open in a kernel.
+    # Constrained layout lays the figure out once, when it is saved (issue 14: cheaper than
+    # tight_layout() at construction plus bbox_inches="tight" at save, which draws twice;
+    # and nothing is laid out for the disclosure dry run, which does not save figures).
     if ax is None:
-        fig = Figure(figsize=size)
+        fig = Figure(figsize=size, layout="constrained")
         return fig, fig.subplots()
     return ax.figure, ax
 
@@ -129,7 +132,6 @@ def plot_shares(
     if xlabel:
         ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
@@ -193,7 +195,6 @@ def plot_survival(
         fontsize=9,
         style="italic",
     )
-    fig.subplots_adjust(bottom=0.3)
     return fig
 
 
@@ -282,5 +283,4 @@ def plot_trend(
     if ylabel:
         ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig

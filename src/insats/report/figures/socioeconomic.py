@@ -21,7 +21,7 @@ NET_COLOUR = "#1a1a1a"
 
 def _axes(ax, size=(7.0, 3.6)):
     if ax is None:
-        fig, ax = plt.subplots(figsize=size)
+        fig, ax = plt.subplots(figsize=size, layout="constrained")  # see figures._axes
         return fig, ax
     return ax.figure, ax
 
@@ -66,7 +66,6 @@ def plot_who_pays_who_gains(
         frameon=False,
     )
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
@@ -105,7 +104,6 @@ def plot_cumulative_cash_flow(
     _money_axis(ax.yaxis, money_format)
     ax.legend(fontsize="small", frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
@@ -158,5 +156,4 @@ def plot_tornado(
         ncol=2,
     )
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
