@@ -8,12 +8,12 @@ import json
 import sqlite3
 
 import pytest
+from tests.conftest import SAMPLE_PARAMS
 from typer.testing import CliRunner
 
 from insats.cli import app
 from insats.disclosure.attack import exposures
 from insats.run.batch import BatchJob, period_waves
-from tests.conftest import SAMPLE_PARAMS
 
 
 def test_waves_put_each_projects_periods_in_period_order():
