@@ -66,3 +66,62 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
         ytd = figures["2021-T2"]["participants"]["year_to_date"][m]
         if t1 is not None and ytd is not None:
             assert not 0 < ytd - t1 < 5, (m, t1, ytd)
+
+
+def test_register_keys_are_codes_so_swedish_and_english_reports_share_releases(tmp_path):
+    register = PublicationRegister(tmp_path / "publication_register.sqlite")
+    sv = count_key({"period": "2021-T1", "measure": "profile"}, gender="Kvinnor")
+    en = count_key({"period": "2021-T1", "measure": "profile"}, gender="Women")
+    assert encode_key(sv, "sv") == encode_key(en, "en")
+    assert "@code.gender.woman" in encode_key(sv, "sv")
+    register.record("Första steget", "2021-T1", {sv: 20}, language="sv")
+    # The English T2 report sees the Swedish T1 release under its own labels.
+    assert register.released("Första steget", language="en") == {en: 20}
+    assert register.released("Första steget", language="sv") == {sv: 20}
+    # Values that are not labels (municipalities, groups, periods) stay as they are.
+    klippan = count_key({"period": "2021-T1"}, municipality="Klippan")
+    assert decode_key(encode_key(klippan, "en"), "sv") == klippan
+
+
+def test_a_register_keyed_by_labels_is_migrated_to_codes(tmp_path):
+    import sqlite3
+
+    from insats.disclosure.register import _SCHEMA, SCHEMA_VERSION
+
+    path = tmp_path / "publication_register.sqlite"
+    with sqlite3.connect(path) as connection:  # the format before codes (user_version 0)
+        connection.execute(_SCHEMA)
+        rows = [
+            ("P", "2021-T1", '[["filter:period", "2021-T1"], ["gender", "Kvinnor"]]', 20),
+            ("P", "2021-T1", '[["filter:period", "2021-T1"], ["gender", "Men"]]', 9),
+            ("P", "2021-T1", '[["filter:period", "2021-T1"], ["municipality", "Klippan"]]', 29),
+        ]
+        connection.executemany("INSERT INTO released VALUES (?, ?, ?, ?, 'x')", rows)
+    register = PublicationRegister(path)
+    assert register.released("P", language="en") == {
+        count_key({"period": "2021-T1"}, gender="Women"): 20,
+        count_key({"period": "2021-T1"}, gender="Men"): 9,
+        count_key({"period": "2021-T1"}, municipality="Klippan"): 29,
+    }
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        cells = sorted(r[0] for r in connection.execute("SELECT cell FROM released"))
+    assert cells == [
+        '[["filter:period", "2021-T1"], ["gender", "@code.gender.man"]]',
+        '[["filter:period", "2021-T1"], ["gender", "@code.gender.woman"]]',
+        '[["filter:period", "2021-T1"], ["municipality", "Klippan"]]',
+    ]
+
+
+def test_a_register_of_a_newer_format_is_a_clear_error(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from insats.disclosure.register import RegisterError
+
+    path = tmp_path / "publication_register.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    with pytest.raises(RegisterError, match="format 99 is newer.*publication_register_path"):
+        PublicationRegister(path).released("P")

@@ -9,7 +9,11 @@ It is one SQLite file (the standard library's :mod:`sqlite3`), by default
 ``publication_register.sqlite`` in the reports folder (beside the report folders), or
 the parameter ``publication_register_path``. It holds counts only, never persons: a
 row is (project, period, cell, count), where the cell names the population counted
-(e.g. ``period=2021-T1, measure=exited, municipality=Klippan``), as the report shows it.
+(e.g. ``period=2021-T1, measure=exited, municipality=Klippan``). A value that is a
+reader-facing label of the label catalogue is stored as its code (``@code.gender.woman``,
+not ``Kvinnor``/``Women``), so a Swedish and an English report of the same project see
+each other's releases. A register written before codes (labels, ``user_version`` 0) is
+migrated in place when opened.
 
 Only cells of a named period (a ``period`` filter) are taken over by later reports: they
 count the same people in every report. A count of "everyone so far" is a different
@@ -22,6 +26,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 REGISTER_NAME = "publication_register.sqlite"
@@ -40,17 +45,79 @@ CREATE TABLE IF NOT EXISTS released (
 """
 
 
-def encode_key(key) -> str:
-    """A cell key as stable text: sorted [dimension, label] pairs as JSON.
+#: The register's format: 1 = label values stored as catalogue codes (0: display labels).
+SCHEMA_VERSION = 1
+_CODE = "@"  # marks a value stored as a label catalogue code
 
-    >>> encode_key(frozenset({("filter:period", "2021-T1"), ("measure", "x")}))
-    '[["filter:period", "2021-T1"], ["measure", "x"]]'
+
+@lru_cache(maxsize=2)
+def _label_codes(language: str) -> dict[str, list[str]]:
+    """{display label in ``language``: catalogue keys with that text} (sorted)."""
+    from insats.report.labels import load_catalogue
+
+    out: dict[str, list[str]] = {}
+    for key, texts in sorted(load_catalogue().items()):
+        out.setdefault(texts[language], []).append(key)
+    return out
+
+
+def _fitting(dimension: str, value: str, language: str) -> list[str]:
+    candidates = _label_codes(language).get(value, [])
+    name = dimension.removeprefix("filter:")
+    return [k for k in candidates if f".{name}." in f".{k}"] or candidates
+
+
+def _code_of(dimension: str, value: str, language: str) -> str:
+    """A display label as its catalogue code; any other value (a municipality, a group,
+    a period, a number) as it is.
+
+    The code must be the same from either language: among the catalogue keys with this
+    text, those of the dimension's vocabulary are preferred; they must all mean one
+    (sv, en) pair, and so must the other language's text of that pair; the first key is
+    the code. A label that is ambiguous in either language is kept as text.
     """
-    return json.dumps(sorted([str(d), str(v)] for d, v in key), ensure_ascii=False)
+    from insats.report.labels import LANGUAGES, load_catalogue
+
+    fitting = _fitting(dimension, value, language)
+    if not fitting:
+        return value
+    catalogue = load_catalogue()
+    pairs = {tuple(catalogue[k][lang] for lang in LANGUAGES) for k in fitting}
+    if len(pairs) != 1:
+        return value
+    (pair,) = pairs
+    for lang, text in zip(LANGUAGES, pair, strict=True):
+        other = _fitting(dimension, text, lang)
+        if sorted(other) != sorted(fitting):
+            return value
+    return _CODE + min(fitting)
 
 
-def decode_key(text: str) -> frozenset:
-    return frozenset((d, v) for d, v in json.loads(text))
+def _label_of(value: str, language: str) -> str:
+    if not value.startswith(_CODE):
+        return value
+    from insats.report.labels import load_catalogue
+
+    texts = load_catalogue().get(value[len(_CODE) :])
+    return texts[language] if texts else value
+
+
+def encode_key(key, language: str = "sv") -> str:
+    """A cell key as stable, language-free text: sorted [dimension, value] pairs as JSON,
+    display labels of ``language`` replaced by their catalogue codes.
+
+    >>> encode_key(frozenset({("filter:period", "2021-T1"), ("gender", "Kvinnor")}))
+    '[["filter:period", "2021-T1"], ["gender", "@code.gender.woman"]]'
+    >>> encode_key(frozenset({("gender", "Women")}), "en")
+    '[["gender", "@code.gender.woman"]]'
+    """
+    pairs = sorted([str(d), _code_of(str(d), str(v), language)] for d, v in key)
+    return json.dumps(pairs, ensure_ascii=False)
+
+
+def decode_key(text: str, language: str = "sv") -> frozenset:
+    """The cell key of :func:`encode_key`'s text, with the labels of ``language``."""
+    return frozenset((d, _label_of(v, language)) for d, v in json.loads(text))
 
 
 def _period_scoped(key) -> bool:
@@ -72,14 +139,27 @@ class PublicationRegister:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute(_SCHEMA)
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            _migrate_labels_to_codes(connection)
+        elif version > SCHEMA_VERSION:
+            connection.close()
+            raise RegisterError(
+                f"{self.path}: publication register format {version} is newer than this "
+                f"insats understands ({SCHEMA_VERSION}); update insats or configure another "
+                "publication_register_path"
+            )
         return connection
 
-    def released(self, project: str, *, except_period: str | None = None) -> dict:
+    def released(
+        self, project: str, *, except_period: str | None = None, language: str = "sv"
+    ) -> dict:
         """{cell key: count} released for ``project`` in other reports (period cells).
 
         Args:
             project: the project's name as in the parameters.
             except_period: the report's own period (a re-run replaces its own release).
+            language: the report's language: keys come back with its labels.
         """
         if not self.path.is_file():
             return {}
@@ -92,23 +172,24 @@ class PublicationRegister:
         for period, cell, count in rows:
             if period == except_period:
                 continue
-            key = decode_key(cell)
+            key = decode_key(cell, language)
             if _period_scoped(key):
                 out[key] = int(count)
         return out
 
-    def record(self, project: str, period: str, cells: Mapping) -> int:
+    def record(self, project: str, period: str, cells: Mapping, language: str = "sv") -> int:
         """Record what one report released (replacing an earlier run of the same period).
 
         Args:
-            cells: {cell key or its encoded text: count}: the shown counts only.
+            cells: {cell key or its :func:`encode_key` text: count}: the shown counts only.
+            language: the language of the keys' labels (encoded text is language-free).
 
         Returns:
             The number of cells recorded.
         """
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [
-            (project, period, c if isinstance(c, str) else encode_key(c), int(n), now)
+            (project, period, c if isinstance(c, str) else encode_key(c, language), int(n), now)
             for c, n in cells.items()
             if n is not None and int(n) >= 0
         ]
@@ -120,10 +201,36 @@ class PublicationRegister:
         return len(rows)
 
 
+class RegisterError(RuntimeError):
+    """A publication register file this version cannot use."""
+
+
+def _migrate_labels_to_codes(connection: sqlite3.Connection) -> None:
+    """Re-key rows written with display labels (format 0) by their codes, in place.
+
+    An old row's labels are Swedish or English: a row is read as Swedish unless one of its
+    values is an English label and none a Swedish one.
+    """
+    rows = connection.execute("SELECT rowid, cell FROM released").fetchall()
+    for rowid, cell in rows:
+        pairs = json.loads(cell)
+        if any(str(v).startswith(_CODE) for _, v in pairs):
+            continue
+        sv = sum(v in _label_codes("sv") for _, v in pairs)
+        en = sum(v in _label_codes("en") for _, v in pairs)
+        language = "en" if en > sv else "sv"
+        new = encode_key(frozenset((d, v) for d, v in pairs), language)
+        connection.execute("UPDATE OR REPLACE released SET cell = ? WHERE rowid = ?", (new, rowid))
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.commit()
+
+
 __all__ = [
     "REGISTER_NAME",
     "RELEASED_KEY",
+    "SCHEMA_VERSION",
     "PublicationRegister",
+    "RegisterError",
     "decode_key",
     "default_register_path",
     "encode_key",

@@ -363,7 +363,7 @@ class ReportModel(ProgrammeSections):
         from insats.disclosure.register import PublicationRegister
 
         released = PublicationRegister(path).released(
-            self.params.project, except_period=self.period.label
+            self.params.project, except_period=self.period.label, language=self.params.language
         )
         self.ctx.disclosure.load_released(released)
 
@@ -798,7 +798,8 @@ class ReportModel(ProgrammeSections):
 
             # For the runner's publication register (taken out before figures.json).
             data[RELEASED_KEY] = [
-                [encode_key(k), v] for k, v in self.ctx.disclosure.released_cells().items()
+                [encode_key(k, self.params.language), v]
+                for k, v in self.ctx.disclosure.released_cells().items()
             ]
         return _Figures(data)
 

@@ -840,13 +840,13 @@ def run_batch(
 
     bar = _progress_bar(len(plan), progress)
     bar.update(len(plan) - len(runnable))
-    if runnable:
+    for wave in period_waves(plan, runnable):  # T1 is released before T2 is planned
         if dask_scheduler:
-            _run_on_dask(plan, runnable, options, dask_scheduler, entries, bar)
+            _run_on_dask(plan, wave, options, dask_scheduler, entries, bar)
         else:
             # Longest first: a long job started last would leave the other workers idle.
-            runnable.sort(key=lambda i: _estimated_cost(plan[i], options), reverse=True)
-            _run_locally(plan, runnable, options, jobs, entries, bar)
+            wave = sorted(wave, key=lambda i: _estimated_cost(plan[i], options), reverse=True)
+            _run_locally(plan, wave, options, jobs, entries, bar)
     bar.close()
 
     done = [e for e in entries if e is not None]
@@ -1053,6 +1053,30 @@ def _last_good_report(out_root: Path, out_dir: str) -> str | None:
     """The report still in a folder whose latest run failed (the index keeps linking it)."""
     path = out_root / out_dir / "report.html"
     return (Path(out_dir) / "report.html").as_posix() if path.is_file() else None
+
+
+def period_waves(plan: Sequence[BatchJob], runnable: Sequence[int]) -> list[list[int]]:
+    """The runnable jobs in waves: wave k holds each project's k-th period (in period order).
+
+    A later period of a project is planned against what the earlier ones released to the
+    nämnd (the publication register, issue 15), so it runs only after they are done;
+    different projects still run side by side.
+
+    >>> jobs = [BatchJob("a.yaml", p, f"out/{p}", "A") for p in ("2021-T2", "2021-T1")]
+    >>> period_waves(jobs + [BatchJob("b.yaml", "2021-T2", "o", "B")], [0, 1, 2])
+    [[1, 2], [0]]
+    """
+    by_project: dict[str, list[int]] = {}
+    for i in runnable:
+        by_project.setdefault(plan[i].project or plan[i].params_path, []).append(i)
+    waves: list[list[int]] = []
+    for indices in by_project.values():
+        indices.sort(key=lambda i: _period_sort_key(plan[i].period))
+        for k, i in enumerate(indices):
+            if k == len(waves):
+                waves.append([])
+            waves[k].append(i)
+    return [sorted(w) for w in waves]
 
 
 def _period_sort_key(label: str) -> tuple[str, str]:

@@ -1,0 +1,72 @@
+"""``insats batch`` over several periods of one project plans them in period order
+(issue 15): T1 is released and registered before T2 is planned, so T2's year to date
+cannot give T2's own counts by difference with the T1 report."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from tests.conftest import SAMPLE_PARAMS
+from typer.testing import CliRunner
+
+from insats.cli import app
+from insats.disclosure.attack import exposures
+from insats.run.batch import BatchJob, period_waves
+
+
+def test_waves_put_each_projects_periods_in_period_order():
+    plan = [
+        BatchJob("a.yaml", "2021-T3", "o/a3", "A"),
+        BatchJob("a.yaml", "2021-T1", "o/a1", "A"),
+        BatchJob("b.yaml", "2021-T3", "o/b3", "B"),
+        BatchJob("a.yaml", "2021-T2", "o/a2", "A"),
+    ]
+    # A: T1 (1), then T2 (3), then T3 (0); B's only period runs in the first wave.
+    assert period_waves(plan, [0, 1, 2, 3]) == [[1, 2], [3], [0]]
+    assert period_waves(plan, [0, 2]) == [[0, 2]]
+    assert period_waves(plan, []) == []
+
+
+@pytest.mark.e2e
+def test_batch_of_two_periods_registers_t1_before_planning_t2(tmp_path):
+    out = tmp_path / "reports"
+    # T2 named first on purpose: the batch must still run T1 first.
+    args = ["batch", str(SAMPLE_PARAMS), "--period", "2021-T2", "--period", "2021-T1"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--no-progress", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    project_dir = out / "forsta-steget"
+    register = project_dir / "publication_register.sqlite"
+    assert register.is_file(), sorted(p.name for p in project_dir.iterdir())
+    with sqlite3.connect(register) as connection:
+        rows = connection.execute(
+            "SELECT period, COUNT(*), MIN(released_at) FROM released GROUP BY period"
+        ).fetchall()
+    periods = {period: (n, at) for period, n, at in rows}
+    assert set(periods) == {"2021-T1", "2021-T2"}, rows
+    assert periods["2021-T1"][1] <= periods["2021-T2"][1]  # T1 released no later than T2
+
+    figures = {
+        p: json.loads((project_dir / p.lower() / "figures.json").read_text(encoding="utf-8"))
+        for p in ("2021-T1", "2021-T2")
+    }
+    # The attacker over both reports' published participant counts together: T2's year
+    # to date (Jan–Aug) = T1 (Jan–Apr) + T2 (May–Aug), for every additive count.
+    shown, hidden, lines = {}, [], []
+    for m in ("started", "exited", "early_exits", "completed"):
+        cells = {
+            ("T1", m): figures["2021-T1"]["participants"].get(m),
+            ("T2", m): figures["2021-T2"]["participants"].get(m),
+            ("YTD", m): figures["2021-T2"]["participants"]["year_to_date"].get(m),
+        }
+        for key, value in cells.items():
+            if value is None:
+                hidden.append(key)
+            else:
+                shown[key] = value
+        lines.append((("YTD", m), (("T1", m), ("T2", m))))
+    # The sample: T1 shows 5 early exits, T2's own are 1 (hidden): the year to date (6)
+    # must be hidden too, else 6 - 5 = 1.
+    assert ("T2", "early_exits") in hidden
+    assert exposures(shown, hidden, lines) == []
