@@ -18,8 +18,8 @@ import pandas as pd
 from insats.cohort.schema import normalise_token
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
-from insats.programme.report import ProgrammeSections
 from insats.report.context import Html, RenderContext, escape, section
+from insats.report.sections.programme import ProgrammeSections
 
 SECTIONS = (
     "summary",

@@ -1,0 +1,1 @@
+"""One module per report section: the presentation of the computation packages' results."""
