@@ -12,13 +12,13 @@ with :mod:`insats.outcomes.exits`, :mod:`insats.programme.budget` and :mod:`insa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from insats.cohort import schema
+from insats.cohort.categories import UNKNOWN, group_keys, natural_key
 from insats.disclosure import SUPPRESSED
 from insats.periods import Period, enrolled_mask, exited_mask, started_mask, year_to_date
 from insats.report.context import Html, RenderContext, join
@@ -37,7 +37,6 @@ __all__ = [
     "wilson_interval",
 ]
 
-UNKNOWN = "unknown"
 
 # Code vocabularies of the contract, by column, in the order tables show them.
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -81,16 +80,6 @@ PROFILE_VARIABLES = (
 
 
 # --- shared helpers ----------------------------------------------------------------
-def natural_key(value: object) -> tuple:
-    """Sort key that puts "Grupp 2" before "Grupp 10".
-
-    >>> sorted(["10", "2", "b", "1"], key=natural_key)
-    ['1', '2', '10', 'b']
-    """
-    parts = re.split(r"(\d+)", str(value))
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
-
-
 def fill_unknown(values: pd.Series) -> pd.Series:
     """Missing or blank values as the code ``unknown`` (object dtype, never dropped)."""
     out = values.astype(object).where(values.notna(), UNKNOWN)
@@ -121,39 +110,6 @@ def category_label(ctx: RenderContext, variable: str, code: object) -> str:
         return ctx.t(f"participants.age_band.{code}")
     vocabulary = LABEL_VOCABULARY.get(variable)
     return ctx.code(vocabulary, code) if vocabulary else str(code)
-
-
-def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None, str]]]:
-    """One key per intake group, and the (municipality, group) behind each key.
-
-    Groups are numbered per municipality in some projects (Perstorp and Klippan both have
-    a group 5). When any group label is found in more than one municipality, every group
-    is named with its municipality ("Klippan: 5"), so that the names read alike; a group
-    whose rows name one municipality keeps it for rows where it is missing.
-
-    Returns:
-        (keys aligned with ``df``, {key: (municipality or None, group)}).
-    """
-    group = df["group"].astype(object).map(lambda v: UNKNOWN if pd.isna(v) else str(v).strip())
-    if "municipality" in df.columns:
-        municipality = df["municipality"].astype(object)
-    else:
-        municipality = pd.Series(pd.NA, index=df.index, dtype=object)
-    known = pd.DataFrame({"g": group, "m": municipality}).dropna()
-    per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
-    split = any(len(ms) > 1 for ms in per_group.values())
-    keys, names = [], {}
-    for g, m in zip(group, municipality, strict=True):
-        if not split:
-            key, name = g, (None, g)
-        else:
-            ms = per_group.get(g, [])
-            if pd.isna(m):
-                m = ms[0] if len(ms) == 1 else UNKNOWN
-            key, name = f"{m}: {g}", (str(m), g)
-        keys.append(key)
-        names[key] = name
-    return pd.Series(keys, index=df.index, dtype=object), names
 
 
 def group_label(ctx: RenderContext, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:

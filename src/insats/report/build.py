@@ -19,7 +19,9 @@ from insats.cohort.schema import normalise_token
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
 from insats.report.context import Html, RenderContext, escape, section
+from insats.report.sections.budget import render_budget
 from insats.report.sections.programme import ProgrammeSections
+from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
 
 SECTIONS = (
     "summary",
@@ -652,7 +654,9 @@ class ReportModel(ProgrammeSections):
         if self.funnel is None:
             return Html("")
         return _section(
-            "recruitment", self.t("report.section.recruitment"), self.funnel.render(self.ctx)
+            "recruitment",
+            self.t("report.section.recruitment"),
+            render_recruitment(self.funnel, self.ctx),
         )
 
     def budget(self) -> Html:
@@ -670,7 +674,7 @@ class ReportModel(ProgrammeSections):
         return _section(
             "budget",
             self.t("report.section.budget"),
-            self.budget_result.render(ctx),
+            render_budget(self.budget_result, ctx),
             self.grant_html(),
             self._narrative("budget_deviation"),
         )
@@ -798,7 +802,7 @@ class ReportModel(ProgrammeSections):
         if self.budget_result is not None:
             data["budget"] = self.budget_result.figure_data(ctx)
         if self.funnel is not None:
-            data["recruitment"] = self.funnel.figure_data(ctx)
+            data["recruitment"] = funnel_figure_data(self.funnel, ctx)
         if self.socioeconomic_result is not None:
             data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
         if self.investment is not None:
