@@ -22,6 +22,7 @@ from insats.report.context import Html, RenderContext, escape, section
 from insats.report.sections.budget import render_budget
 from insats.report.sections.programme import ProgrammeSections
 from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
+from insats.report.sections.socioeconomic import render_socioeconomic, socioeconomic_figure_data
 
 SECTIONS = (
     "summary",
@@ -544,7 +545,7 @@ class ReportModel(ProgrammeSections):
             items.append(text)
         items += self.grant_summary_item()
         if self.socioeconomic_result is not None:
-            s = self.socioeconomic_result.figure_data(ctx)
+            s = socioeconomic_figure_data(self.socioeconomic_result, ctx)
             payback = s["payback_years"].get("society")
             items.append(
                 self.t(
@@ -693,7 +694,7 @@ class ReportModel(ProgrammeSections):
             "socioeconomic",
             self.t("report.section.socioeconomic"),
             self._investment_text(),
-            self.socioeconomic_result.render(ctx),
+            render_socioeconomic(self.socioeconomic_result, ctx),
         )
 
     def other(self) -> Html:
@@ -804,7 +805,7 @@ class ReportModel(ProgrammeSections):
         if self.funnel is not None:
             data["recruitment"] = funnel_figure_data(self.funnel, ctx)
         if self.socioeconomic_result is not None:
-            data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
+            data["socioeconomic"] = socioeconomic_figure_data(self.socioeconomic_result, ctx)
         if self.investment is not None:
             data["investment"] = self.investment.figure_data()
         if not self.has_participants:  # no register: no participant figures at all
