@@ -13,6 +13,7 @@ from insats.programme.budget import (
     summarise_budget,
 )
 from insats.report.context import RenderContext
+from insats.report.sections.budget import render_budget
 
 
 def plain(html: str) -> str:
@@ -47,7 +48,7 @@ def test_seed_000_deviation():
     assert data["deviation_share"] == pytest.approx(494 / 246)
     assert round(100 * data["deviation_share"], 1) == 200.8
     assert data["needs_explanation"] is True
-    html = plain(summary.render(RenderContext()))
+    html = plain(render_budget(summary, RenderContext()))
     assert "200,8 % över beviljade medel" in html
     assert "någon förklaring har inte lämnats" in html
 
@@ -64,8 +65,8 @@ def test_seed_001_invoiced_share():
     # No forecast: the deviation cannot be judged, so no explanation is demanded.
     assert data["forecast_sek"] is None and data["deviation_share"] is None
     assert data["needs_explanation"] is False
-    assert "1 460 000 kr" in plain(summary.render(RenderContext()))
-    assert "Det finns ingen prognos" in summary.render(RenderContext())
+    assert "1 460 000 kr" in plain(render_budget(summary, RenderContext()))
+    assert "Det finns ingen prognos" in render_budget(summary, RenderContext())
 
 
 def test_ten_percent_is_not_more_than_ten_percent():
@@ -130,13 +131,13 @@ def test_no_rows_for_the_year():
     summary = summarise_budget(cumulative_rows(), parse_period("2019-T1"))
     assert summary.by_funder.empty
     assert summary.figure_data(RenderContext())["granted_sek"] is None
-    assert "inga ekonomiuppgifter" in summary.render(RenderContext())
+    assert "inga ekonomiuppgifter" in render_budget(summary, RenderContext())
 
 
 def test_reason_is_shown_escaped():
     reason = "Rekryteringen i Klippan <script>alert(1)</script> gick trögt"
     summary = summarise_budget(cumulative_rows(), parse_period("2021-T2"), reason=reason)
-    html = summary.render(RenderContext())
+    html = render_budget(summary, RenderContext())
     assert "<script>" not in html
     assert "Orsak till avvikelsen: Rekryteringen i Klippan &lt;script&gt;" in html
     assert "förklaring har inte lämnats" not in html
@@ -160,7 +161,7 @@ def test_bad_period_labels_are_all_listed():
 
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=IDS)
 def test_budget_render(ctx):
-    html = plain(summarise_budget(cumulative_rows(), parse_period("2021-T2")).render(ctx))
+    html = plain(render_budget(summarise_budget(cumulative_rows(), parse_period("2021-T2")), ctx))
     assert html.count("<table") == 2 and "<img" in html and 'alt="' in html
     # Amounts are not person counts: never hidden, not even for the nämnd.
     if ctx.language == "sv":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from insats.disclosure import DisclosureControl, count_key
 from insats.disclosure.attack import audit_publication
-from insats.disclosure.register import PublicationRegister, decode_key, encode_key
+from insats.report.register import PublicationRegister, decode_key, encode_key
 
 
 def test_register_round_trip_holds_counts_only(tmp_path):
@@ -86,7 +86,7 @@ def test_register_keys_are_codes_so_swedish_and_english_reports_share_releases(t
 def test_a_register_keyed_by_labels_is_migrated_to_codes(tmp_path):
     import sqlite3
 
-    from insats.disclosure.register import _SCHEMA, SCHEMA_VERSION
+    from insats.report.register import _SCHEMA, SCHEMA_VERSION
 
     path = tmp_path / "publication_register.sqlite"
     with sqlite3.connect(path) as connection:  # the format before codes (user_version 0)
@@ -118,7 +118,7 @@ def test_a_register_of_a_newer_format_is_a_clear_error(tmp_path):
 
     import pytest
 
-    from insats.disclosure.register import RegisterError
+    from insats.report.register import RegisterError
 
     path = tmp_path / "publication_register.sqlite"
     with sqlite3.connect(path) as connection:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from insats.programme.recruitment import conversion_share, summarise_funnel
+from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
 
 CONTEXTS_IDS = ["sv", "en", "namnd"]
 
@@ -74,7 +75,7 @@ def test_conversion_share_doctest_values():
 def test_figure_data():
     from insats.report.context import RenderContext
 
-    data = summarise_funnel(seed_003()).figure_data(RenderContext())
+    data = funnel_figure_data(summarise_funnel(seed_003()), RenderContext())
     assert data["by_group"]["1"]["invited"] == 12
     assert data["by_group"]["1"]["overall"] == 0.5
     assert data["by_group"]["1"]["conversion"]["booked_interview"] == 1.25
@@ -117,7 +118,7 @@ def test_duplicate_group_is_an_error():
 @pytest.mark.parametrize("index", range(3), ids=CONTEXTS_IDS)
 def test_render(index):
     ctx = contexts()[index]
-    html = summarise_funnel(seed_003()).render(ctx)
+    html = render_recruitment(summarise_funnel(seed_003()), ctx)
     assert html.count("<table") == 2 and "<img" in html
     assert "125" in html  # shown as it is, not clipped ...
     assert ("över 100" in html) or ("above 100" in html)  # ... with a footnote
@@ -131,7 +132,7 @@ def test_render(index):
 @pytest.mark.parametrize("index", range(3), ids=CONTEXTS_IDS)
 def test_render_messy(index):
     ctx = contexts()[index]
-    html = summarise_funnel(messy()).render(ctx)
+    html = render_recruitment(summarise_funnel(messy()), ctx)
     html = re.sub(r"base64,[^\"]+", "", html)  # the PNG's text is not prose
     assert "Sala, grupp 1" in html or "Sala, group 1" in html
     if ctx.is_shared:

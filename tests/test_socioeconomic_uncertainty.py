@@ -12,6 +12,10 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).parent))
 from insats.report.context import RenderContext  # noqa: E402
+from insats.report.sections.socioeconomic import (  # noqa: E402
+    render_socioeconomic,
+    socioeconomic_figure_data,
+)
 from insats.socioeconomic import build_account  # noqa: E402
 from insats.socioeconomic.uncertainty import triangular_ppf  # noqa: E402
 from test_socioeconomic_model import PRODUCTION, cohort, make_params  # noqa: E402
@@ -97,7 +101,7 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
         funder_shares={"state": 0.5, "region": 0.25, "municipality": 0.25}, horizon_years=5
     )
     acc = build_account(cohort(20, 5), params, investment_sek=1_200_000)
-    data = acc.figure_data(RenderContext(audience="namnd"))
+    data = socioeconomic_figure_data(acc, RenderContext(audience="namnd"))
     assert set(data) == {
         "horizon_years",
         "discount_rate",
@@ -125,7 +129,7 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
 
 def test_render_shows_account_assumptions_and_suppresses_small_counts():
     acc = build_account(cohort(20, 3), make_params(horizon_years=5), investment_sek=1_200_000)
-    html = acc.render(RenderContext(audience="namnd", min_cell_count=5))
+    html = render_socioeconomic(acc, RenderContext(audience="namnd", min_cell_count=5))
     assert "Samhället totalt" in html and "Kommunen" in html
     assert "<img" in html and 'alt="' in html
     assert "Diskonteringsränta" in html and "Socialstyrelsen" in html
@@ -133,6 +137,6 @@ def test_render_shows_account_assumptions_and_suppresses_small_counts():
     # 3 successes: below the threshold, so the person count is suppressed
     assert "3 av 20" not in html
     assert ".." in html
-    english = acc.render(RenderContext(language="en"))
+    english = render_socioeconomic(acc, RenderContext(language="en"))
     assert "Society as a whole" in english
     assert "<table" in acc._repr_html_()

@@ -12,7 +12,6 @@ with :mod:`insats.outcomes.exits`, :mod:`insats.programme.budget` and :mod:`insa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from insats.cohort import schema
+from insats.cohort.categories import UNKNOWN, group_keys, natural_key
 from insats.disclosure import SUPPRESSED
 from insats.periods import Period, enrolled_mask, exited_mask, started_mask, year_to_date
 from insats.report.context import Html, RenderContext, join
@@ -38,7 +38,6 @@ __all__ = [
     "wilson_interval",
 ]
 
-UNKNOWN = "unknown"
 
 # Code vocabularies of the contract, by column, in the order tables show them.
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -82,16 +81,6 @@ PROFILE_VARIABLES = (
 
 
 # --- shared helpers ----------------------------------------------------------------
-def natural_key(value: object) -> tuple:
-    """Sort key that puts "Grupp 2" before "Grupp 10".
-
-    >>> sorted(["10", "2", "b", "1"], key=natural_key)
-    ['1', '2', '10', 'b']
-    """
-    parts = re.split(r"(\d+)", str(value))
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
-
-
 def fill_unknown(values: pd.Series) -> pd.Series:
     """Missing or blank values as the code ``unknown`` (object dtype, never dropped)."""
     out = values.astype(object).where(values.notna(), UNKNOWN)
@@ -130,61 +119,6 @@ def category_label(ctx: RenderContext, variable: str, code: object) -> str:
         return ctx.t(f"participants.age_band.{code}")
     vocabulary = LABEL_VOCABULARY.get(variable)
     return ctx.code(vocabulary, code) if vocabulary else str(code)
-
-
-def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None, str]]]:
-    """One key per intake group, and the (municipality, group) behind each key.
-
-    Groups are numbered per municipality in some projects (Perstorp and Klippan both have
-    a group 5). When any group label is found in more than one municipality, every group
-    is named with its municipality ("Klippan: 5"), so that the names read alike; a group
-    whose rows name one municipality keeps it for rows where it is missing.
-
-    Returns:
-        (keys aligned with ``df``, {key: (municipality or None, group)}).
-    """
-    # Per-value work on the distinct (group, municipality) pairs only, spread back.
-    raw_group = df["group"].astype(object)
-    g_codes, g_uniques = pd.factorize(raw_group, use_na_sentinel=True)
-    g_names = np.array([str(v).strip() for v in g_uniques] + [UNKNOWN], dtype=object)
-    group = pd.Series(g_names[g_codes], index=df.index, dtype=object)  # -1: the last, unknown
-    if "municipality" in df.columns:
-        municipality = df["municipality"].astype(object)
-    else:
-        municipality = pd.Series(pd.NA, index=df.index, dtype=object)
-    pairs = pd.DataFrame({"g": group, "m": municipality})
-    known = pairs.dropna()
-    per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
-    split = any(len(ms) > 1 for ms in per_group.values())
-    p_codes, distinct = _factorize_pairs(pairs)
-    keys, names = [], {}
-    for g, m in distinct:
-        if not split:
-            key, name = g, (None, g)
-        else:
-            ms = per_group.get(g, [])
-            if pd.isna(m):
-                m = ms[0] if len(ms) == 1 else UNKNOWN
-            key, name = f"{m}: {g}", (str(m), g)
-        keys.append(key)
-        names[key] = name
-    per_row = np.array(keys, dtype=object)[p_codes] if keys else np.array([], dtype=object)
-    return pd.Series(per_row, index=df.index, dtype=object), names
-
-
-def _factorize_pairs(pairs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[object, object]]]:
-    """Per row the index of its (g, m) pair, and the distinct pairs in order of appearance
-    (missing municipalities kept as missing)."""
-    m_codes, m_uniques = pd.factorize(pairs["m"], use_na_sentinel=True)
-    g_codes, g_uniques = pd.factorize(pairs["g"], use_na_sentinel=True)
-    combined = g_codes.astype(np.int64) * (len(m_uniques) + 1) + (m_codes + 1)
-    p_codes, p_uniques = pd.factorize(combined)
-    distinct = []
-    for c in p_uniques:
-        gi, mi = divmod(int(c), len(m_uniques) + 1)
-        m = m_uniques[mi - 1] if mi > 0 else pd.NA
-        distinct.append((g_uniques[gi], m))
-    return p_codes, distinct
 
 
 def group_label(ctx: RenderContext, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:

@@ -7,7 +7,8 @@ status) and how the money over the whole project was used. Ny i Västerås (seed
 the example. Product goals are available to every insats.
 
 Modules: :mod:`~insats.programme.activities`, :mod:`~insats.programme.product_goals`,
-:mod:`~insats.programme.timeline`, :mod:`~insats.programme.grant` and the report sections
-in :mod:`~insats.programme.report`. (Nothing is imported here: :mod:`insats.params` imports
-:mod:`insats.programme.params`, which must not pull in the report code.)
+:mod:`~insats.programme.timeline` and :mod:`~insats.programme.grant` (pure results); their
+report sections are in :mod:`insats.report.sections.programme`. The product goals and
+phases of the parameters are :class:`insats.params.ProductGoal` and
+:class:`insats.params.Phase`.
 """

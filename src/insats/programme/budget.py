@@ -3,7 +3,8 @@
 Seed 000's form asks: "om prognosen visar en avvikelse på > 10 % ska anledningen anges"
 — when the year's forecast deviates more than 10 % from the grant, the report must give
 the reason. :func:`summarise_budget` computes the deviation per funder and in total,
-flags it, and renders the reason from the parameters, or says plainly that it is missing.
+flags it and keeps the reason from the parameters; :mod:`insats.report.sections.budget`
+renders it (or says plainly that it is missing).
 
 Which finance rows a report uses: each row of the finance table is the position at the
 end of its period (granted and forecast for the whole year, invoiced accumulated so far;
@@ -25,10 +26,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from insats.cohort.categories import natural_key
 from insats.errors import InsatsError
-from insats.outcomes.participants import natural_key
 from insats.periods import Period, PeriodError, parse_period
-from insats.report.context import Html, RenderContext, join
 
 __all__ = [
     "AMOUNTS",
@@ -40,7 +40,6 @@ __all__ = [
     "invoiced_to_date",
     "latest_rows",
     "needs_explanation",
-    "plot_budget",
     "summarise_budget",
 ]
 
@@ -109,15 +108,6 @@ def _parse_periods(finance_df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _signed_pct(ctx: RenderContext, value: float | None) -> str:
-    if value is None or pd.isna(value):
-        return ctx.pct(None)
-    text = ctx.pct(abs(value), 1)
-    if value > 0:
-        return "+" + text
-    return ("\u2212" + text) if value < 0 else text
-
-
 @dataclass(frozen=True)
 class BudgetSummary:
     """Granted, invoiced and forecast per funder for the report year.
@@ -181,7 +171,7 @@ class BudgetSummary:
         }
         return pd.concat([self.by_funder, pd.DataFrame([total])], ignore_index=True)
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx: object = None) -> dict:
         t = self.totals
         return {
             "granted_sek": t["granted_sek"],
@@ -207,113 +197,11 @@ class BudgetSummary:
             },
         }
 
-    def _summary_table(self, ctx: RenderContext) -> Html:
-        total_label = ctx.t("budget.total")
-        columns = {str(r.funder): r for r in self.by_funder.itertuples(index=False)}
-        data: dict[str, list[str]] = {}
-        for funder, r in columns.items():
-            data[funder] = [
-                ctx.sek(r.granted_sek),
-                ctx.sek(r.invoiced_sek),
-                ctx.sek(r.forecast_sek),
-                _signed_pct(ctx, r.deviation_share),
-            ]
-        if len(columns) > 1:
-            t = self.totals
-            data[total_label] = [
-                ctx.sek(t["granted_sek"]),
-                ctx.sek(t["invoiced_sek"]),
-                ctx.sek(t["forecast_sek"]),
-                _signed_pct(ctx, self.deviation_share),
-            ]
-        index = [ctx.t(f"budget.measure.{m}") for m in (*AMOUNTS, "deviation_share")]
-        frame = pd.DataFrame(data, index=index)
-        caption = ctx.t("budget.caption_summary", year=self.year, period=self._latest_label())
-        return ctx.table(frame, caption)
-
-    def _rows_table(self, ctx: RenderContext) -> Html:
-        rows = self.rows.sort_values(["period_end", "period_start", "funder"])
-        frame = pd.DataFrame(
-            {
-                ctx.t("budget.column.period"): rows["period"].astype(str).to_numpy(),
-                ctx.t("budget.column.funder"): rows["funder"].astype(str).to_numpy(),
-                **{ctx.t(f"budget.measure.{c}"): [ctx.sek(v) for v in rows[c]] for c in AMOUNTS},
-            }
-        )
-        caption = ctx.t("budget.caption_rows", year=self.year)
-        return ctx.table(frame, caption, index=False)
-
-    def _latest_label(self) -> str:
-        labels = sorted(set(self.by_funder["period"].astype(str)), key=natural_key)
-        return ", ".join(labels)
-
-    def render(self, ctx: RenderContext) -> Html:
-        if self.by_funder.empty:
-            return ctx.paragraph(
-                ctx.t("budget.none", year=self.year, end=ctx.date(self.period.end))
-            )
-        t = self.totals
-        parts: list[str] = [
-            ctx.paragraph(
-                ctx.t(
-                    "budget.granted_sentence",
-                    year=self.year,
-                    granted=ctx.sek(t["granted_sek"]),
-                    period=self._latest_label(),
-                    invoiced=ctx.sek(t["invoiced_sek"]),
-                    invoiced_share=ctx.pct(self.invoiced_share, 1),
-                )
-            )
-        ]
-        deviation = self.deviation_share
-        if t["forecast_sek"] is None or deviation is None:
-            parts.append(ctx.paragraph(ctx.t("budget.forecast_missing")))
-        else:
-            key = "over" if deviation > 0 else "under" if deviation < 0 else "equal"
-            parts.append(
-                ctx.paragraph(
-                    ctx.t(
-                        f"budget.forecast_{key}",
-                        forecast=ctx.sek(t["forecast_sek"]),
-                        deviation=ctx.pct(abs(deviation), 1),
-                    )
-                )
-            )
-        if self.needs_explanation:
-            flagged = self.by_funder[self.by_funder["needs_explanation"]]
-            if len(self.by_funder) > 1 and not flagged.empty:
-                funders = ", ".join(
-                    f"{r.funder} ({_signed_pct(ctx, r.deviation_share)})"
-                    for r in flagged.itertuples(index=False)
-                )
-                parts.append(ctx.paragraph(ctx.t("budget.deviation_funders", funders=funders)))
-            if self.reason and self.reason.strip():
-                # ctx.paragraph escapes: the reason is free text from the parameters.
-                parts.append(ctx.paragraph(ctx.t("budget.reason", reason=self.reason.strip())))
-            else:
-                parts.append(ctx.paragraph(ctx.t("budget.reason_missing"), "warning"))
-        elif self.reason and self.reason.strip():
-            parts.append(ctx.paragraph(ctx.t("budget.reason", reason=self.reason.strip())))
-        parts.append(self._summary_table(ctx))
-        parts.append(
-            ctx.figure(
-                plot_budget(
-                    self.by_funder.set_index("funder")[list(AMOUNTS)],
-                    labels={c: ctx.t(f"budget.measure.{c}") for c in AMOUNTS},
-                    axis_label=ctx.t("budget.axis_sek"),
-                    amount_format=ctx.number,
-                ),
-                alt=ctx.t("budget.figure_alt", year=self.year),
-                caption=ctx.t("budget.figure_caption"),
-            )
-        )
-        if len(self.rows) > len(self.by_funder):
-            parts.append(self._rows_table(ctx))
-            parts.append(ctx.note(ctx.t("budget.rows_note")))
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections.budget import repr_html
+
+        return repr_html(self)
 
 
 def latest_rows(finance_df: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -488,56 +376,3 @@ def summarise_budget(
         by_funder=by_funder.reset_index(drop=True),
         reason=reason,
     )
-
-
-def plot_budget(
-    amounts: pd.DataFrame,
-    *,
-    labels: dict[str, str] | None = None,
-    axis_label: str = "",
-    amount_format=None,
-    ax=None,
-):
-    """Grouped bars of granted, invoiced and forecast per funder.
-
-    Args:
-        amounts: Funders (index) x amount columns (kronor); missing amounts are not drawn.
-        labels: Legend text per column.
-        axis_label: Label of the amount axis.
-        amount_format: Callable formatting an amount for tick labels (e.g. ``ctx.number``).
-        ax: Matplotlib axes to draw on; a new figure when None.
-
-    Returns:
-        The matplotlib Figure.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
-
-    if ax is None:
-        # A Figure outside pyplot: no backend state, nothing shown twice in notebooks.
-        fig = Figure(figsize=(7, 3.6))
-        ax = fig.subplots()
-    else:
-        fig = ax.figure
-    labels = labels or {}
-    columns = list(amounts.columns)
-    width = 0.8 / max(len(columns), 1)
-    colours = ("#1f4e79", "#6fa8dc", "#e69138")
-    for i, column in enumerate(columns):
-        values = amounts[column].astype(float)
-        positions = [x + (i - (len(columns) - 1) / 2) * width for x in range(len(amounts))]
-        ax.bar(
-            positions,
-            values.fillna(0).to_numpy(),
-            width=width,
-            label=labels.get(column, column),
-            color=colours[i % len(colours)],
-        )
-    ax.set_xticks(range(len(amounts)))
-    ax.set_xticklabels([str(i) for i in amounts.index])
-    ax.set_ylabel(axis_label)
-    if amount_format is not None:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: amount_format(v)))
-    ax.legend(frameon=False, fontsize="small")
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig

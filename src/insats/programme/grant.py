@@ -23,12 +23,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from insats.periods import Period
 from insats.programme.budget import deviation_share, needs_explanation
-from insats.report.context import Html, RenderContext, escape
 
 __all__ = ["GrantSummary", "share_of_time_elapsed", "summarise_grant"]
 
@@ -99,7 +96,7 @@ class GrantSummary:
     def flagged_years(self) -> list[int]:
         return [int(r.year) for r in self.years.itertuples(index=False) if r.needs_explanation]
 
-    def figure_data(self, ctx: RenderContext | None = None) -> dict[str, Any]:
+    def figure_data(self, ctx: object = None) -> dict[str, Any]:
         def amount(v: object) -> float | None:
             return None if v is None or pd.isna(v) else float(v)
 
@@ -126,134 +123,11 @@ class GrantSummary:
             "explanation_given": bool(self.reason),
         }
 
-    def summary_text(self, ctx: RenderContext) -> str:
-        t = ctx.t
-        text = t(
-            "programme.grant.summary",
-            total=ctx.sek(self.total_sek),
-            used=ctx.sek(self.used_to_date_sek),
-            share=ctx.pct(self.share_used),
-            forecast=ctx.sek(self.forecast_to_end_sek),
-        )
-        if self.share_of_time is not None:
-            text += " " + t("programme.grant.summary_time", time=ctx.pct(self.share_of_time))
-        if self.flagged_years:
-            text += " " + t(
-                "programme.grant.summary_flagged",
-                years=", ".join(str(y) for y in self.flagged_years),
-            )
-        return text
-
-    def render(self, ctx: RenderContext) -> Html:
-        t = ctx.t
-
-        def amount(v: object) -> str:
-            return "–" if v is None or pd.isna(v) else ctx.sek(v)
-
-        def signed(v: object) -> str:
-            if v is None or pd.isna(v):
-                return "–"
-            return ("+" if v > 0 else "\u2212" if v < 0 else "") + ctx.pct(abs(v), 1)
-
-        parts = [ctx.heading(t("programme.grant.heading"), 3)]
-        parts.append(ctx.paragraph(self.summary_text(ctx)))
-        rows = []
-        for r in self.years.itertuples(index=False):
-            flag = t(
-                "programme.grant.flag.yes" if r.needs_explanation else "programme.grant.flag.no"
-            )
-            if r.state == "current" and pd.isna(r.forecast_sek):
-                flag = t("programme.grant.flag.unknown")
-            rows.append(
-                "<tr>"
-                f'<th scope="row">{int(r.year)}</th>'
-                f"<td>{escape(amount(r.granted_sek))}</td>"
-                f"<td>{escape(amount(r.used_sek))}</td>"
-                f"<td>{escape(amount(r.forecast_sek) if r.state == 'current' else t('programme.grant.closed'))}</td>"
-                f"<td>{escape(signed(r.deviation_share))}</td>"
-                f"<td>{escape(flag)}</td>"
-                "</tr>"
-            )
-        rows.append(
-            "<tr>"
-            f'<th scope="row">{escape(t("programme.grant.whole_project"))}</th>'
-            f"<td>{escape(ctx.sek(self.total_sek))}</td>"
-            f"<td>{escape(ctx.sek(self.used_to_date_sek))}</td>"
-            f"<td>{escape(ctx.sek(self.forecast_to_end_sek))}</td>"
-            f"<td>{escape(signed(deviation_share(self.forecast_to_end_sek, self.total_sek)))}</td>"
-            "<td></td></tr>"
-        )
-        head = "".join(
-            f'<th scope="col">{escape(t("programme.grant.column." + c))}</th>'
-            for c in ("year", "granted", "used", "forecast", "deviation", "rule")
-        )
-        parts.append(
-            Html(
-                '<div class="table-wrap"><table class="table grant">'
-                f"<caption>{escape(t('programme.grant.caption'))}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-            )
-        )
-        if self.share_of_time is not None and self.share_used is not None:
-            parts.append(
-                ctx.figure(
-                    plot_grant_use(
-                        self.share_used,
-                        self.share_of_time,
-                        labels=(t("programme.grant.bar.used"), t("programme.grant.bar.time")),
-                        language=ctx.language,
-                    ),
-                    t(
-                        "programme.grant.figure_alt",
-                        used=ctx.pct(self.share_used),
-                        time=ctx.pct(self.share_of_time),
-                    ),
-                    t("programme.grant.figure_caption"),
-                )
-            )
-        if self.flagged_years:
-            parts.append(
-                ctx.paragraph(
-                    t("programme.grant.reason", reason=self.reason)
-                    if self.reason
-                    else t("programme.grant.reason_missing")
-                )
-            )
-        parts.append(ctx.note(t("programme.grant.method")))
-        return Html("".join(str(p) for p in parts))
-
     def _repr_html_(self) -> str:
-        return str(self.render(RenderContext(language="sv", audience="internal")))
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections.programme import repr_html
 
-
-def plot_grant_use(
-    share_used: float,
-    share_of_time: float,
-    *,
-    labels: tuple[str, str],
-    language: str = "sv",
-    ax=None,
-) -> Figure:
-    """Two bars: the share of the grant used and the share of the project time elapsed."""
-    from insats.report import fmt
-
-    if ax is None:
-        fig = Figure(figsize=(6.0, 1.6))
-        ax = fig.subplots()
-    else:
-        fig = ax.figure
-    values = [share_used, share_of_time]
-    ax.barh([1, 0], values, color=["#2b6a99", "#9aa5b1"], height=0.6)
-    for y, v in zip([1, 0], values, strict=True):
-        ax.text(v + 0.01, y, fmt.format_share(v, language), va="center", fontsize=9)
-    ax.set_yticks([1, 0])
-    ax.set_yticklabels(list(labels))
-    ax.set_xlim(0, 1.1)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_share(v, language)))
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    return fig
+        return repr_html(self)
 
 
 def summarise_grant(

@@ -18,14 +18,14 @@ import pandas as pd
 
 from insats.cohort.activities import PRODUCT_GOAL_COLUMNS, parse_indicator_target, split_indicator
 from insats.cohort.activity_schema import GOAL_STATUS
-from insats.report.context import Html, RenderContext, escape
 
-__all__ = ["STATUSES", "ProductGoals", "collect_product_goals", "indicator_met"]
+__all__ = ["STATUSES", "ProductGoals", "collect_product_goals", "goal_text", "indicator_met"]
 
 STATUSES = tuple(GOAL_STATUS)  # not_started, in_progress, achieved, not_achieved
 
 
-def _text(value: object) -> str:
+def goal_text(value: object) -> str:
+    """A text cell as a string, empty for None or NaN."""
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
@@ -111,7 +111,7 @@ class ProductGoals:
         counts["total"] = int(len(self.frame))
         return counts
 
-    def figure_data(self, ctx: RenderContext | None = None) -> list[dict[str, Any]]:
+    def figure_data(self, ctx: object = None) -> list[dict[str, Any]]:
         """``[{goal, kind, status, target_date, indicator …}]`` for figures.json."""
         out = []
         for row in self.frame.itertuples(index=False):
@@ -123,7 +123,7 @@ class ProductGoals:
                 if pd.notna(row.target_date)
                 else None,
             }
-            if _text(row.indicator):
+            if goal_text(row.indicator):
                 item["indicator"] = {
                     "text": row.indicator,
                     "comparator": row.indicator_comparator,
@@ -135,61 +135,11 @@ class ProductGoals:
             out.append(item)
         return out
 
-    def _indicator_text(self, ctx: RenderContext, row) -> str:
-        if not _text(row.indicator):
-            return ""
-        symbols = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
-        text = row.indicator
-        if row.indicator_comparator and pd.notna(row.indicator_target):
-            text += f" {symbols[row.indicator_comparator]} {ctx.number(row.indicator_target)}"
-        if row.indicator_value is not None and pd.notna(row.indicator_value):
-            met = indicator_met(row.indicator_comparator, row.indicator_target, row.indicator_value)
-            text += "; " + ctx.t(
-                "programme.goals.indicator_value", value=ctx.number(row.indicator_value)
-            )
-            if met is not None:
-                text += " (" + ctx.t(f"programme.goals.indicator_met.{str(met).lower()}") + ")"
-        return text
-
-    def render(self, ctx: RenderContext) -> Html:
-        """A table of the goals with kind, target date, status, indicator and evidence."""
-        counts = self.status_counts()
-        lead = ctx.paragraph(
-            ctx.t(
-                "programme.goals.lead",
-                total=counts["total"],
-                achieved=counts["achieved"],
-                in_progress=counts["in_progress"],
-                not_started=counts["not_started"],
-                not_achieved=counts["not_achieved"],
-            )
-        )
-        rows = []
-        for row in self.frame.itertuples(index=False):
-            status = ctx.t(f"programme.goal_status.{row.status}")
-            rows.append(
-                "<tr>"
-                f"<td>{escape(row.goal)}</td>"
-                f"<td>{escape(ctx.t(f'programme.goal_kind.{row.kind}'))}</td>"
-                f"<td>{escape(ctx.date(row.target_date.date(), 'short') if pd.notna(row.target_date) else '–')}</td>"
-                f'<td class="goal-status goal-{escape(row.status)}">{escape(status)}</td>'
-                f"<td>{escape(self._indicator_text(ctx, row))}</td>"
-                f"<td>{escape(_text(row.evidence))}</td>"
-                "</tr>"
-            )
-        head = "".join(
-            f'<th scope="col">{escape(ctx.t(f"programme.goals.column.{c}"))}</th>'
-            for c in ("goal", "kind", "target_date", "status", "indicator", "evidence")
-        )
-        table = Html(
-            '<div class="table-wrap"><table class="table text product-goals">'
-            f"<caption>{escape(ctx.t('programme.goals.caption'))}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        )
-        return Html(ctx.heading(ctx.t("programme.goals.heading"), 3) + lead + table)
-
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
     def _repr_html_(self) -> str:
-        return str(self.render(RenderContext(language="sv", audience="internal")))
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections.programme import repr_html
+
+        return repr_html(self)

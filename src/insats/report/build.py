@@ -19,9 +19,12 @@ from insats.cohort.schema import normalise_token
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
-from insats.programme.report import ProgrammeSections
 from insats.report.context import Html, RenderContext, escape, section
 from insats.report.manifest import restore_original_paths
+from insats.report.sections.budget import render_budget
+from insats.report.sections.programme import ProgrammeSections
+from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
+from insats.report.sections.socioeconomic import render_socioeconomic, socioeconomic_figure_data
 
 SECTIONS = (
     "summary",
@@ -360,7 +363,7 @@ class ReportModel(ProgrammeSections):
         path = self.params.publication_register_path
         if not self.ctx.disclosure.active or not path:
             return
-        from insats.disclosure.register import PublicationRegister
+        from insats.report.register import PublicationRegister
 
         released = PublicationRegister(path).released(
             self.params.project, except_period=self.period.label, language=self.params.language
@@ -515,7 +518,7 @@ class ReportModel(ProgrammeSections):
             items.append(text)
         items += self.grant_summary_item()
         if self.socioeconomic_result is not None:
-            s = self.socioeconomic_result.figure_data(ctx)
+            s = socioeconomic_figure_data(self.socioeconomic_result, ctx)
             payback = s["payback_years"].get("society")
             items.append(
                 self.t(
@@ -625,7 +628,9 @@ class ReportModel(ProgrammeSections):
         if self.funnel is None:
             return Html("")
         return _section(
-            "recruitment", self.t("report.section.recruitment"), self.funnel.render(self.ctx)
+            "recruitment",
+            self.t("report.section.recruitment"),
+            render_recruitment(self.funnel, self.ctx),
         )
 
     def budget(self) -> Html:
@@ -643,7 +648,7 @@ class ReportModel(ProgrammeSections):
         return _section(
             "budget",
             self.t("report.section.budget"),
-            self.budget_result.render(ctx),
+            render_budget(self.budget_result, ctx),
             self.grant_html(),
             self._narrative("budget_deviation"),
         )
@@ -662,7 +667,7 @@ class ReportModel(ProgrammeSections):
             "socioeconomic",
             self.t("report.section.socioeconomic"),
             self._investment_text(),
-            self.socioeconomic_result.render(ctx),
+            render_socioeconomic(self.socioeconomic_result, ctx),
         )
 
     def other(self) -> Html:
@@ -769,9 +774,9 @@ class ReportModel(ProgrammeSections):
         if self.budget_result is not None:
             data["budget"] = self.budget_result.figure_data(ctx)
         if self.funnel is not None:
-            data["recruitment"] = self.funnel.figure_data(ctx)
+            data["recruitment"] = funnel_figure_data(self.funnel, ctx)
         if self.socioeconomic_result is not None:
-            data["socioeconomic"] = self.socioeconomic_result.figure_data(ctx)
+            data["socioeconomic"] = socioeconomic_figure_data(self.socioeconomic_result, ctx)
         if self.investment is not None:
             data["investment"] = self.investment.figure_data()
         if not self.has_participants:  # no register: no participant figures at all
@@ -794,7 +799,7 @@ class ReportModel(ProgrammeSections):
         data = self.figures()
         self.audit_publication()
         if self.ctx.disclosure.active:
-            from insats.disclosure.register import RELEASED_KEY, encode_key
+            from insats.report.register import RELEASED_KEY, encode_key
 
             # For the runner's publication register (taken out before figures.json).
             data[RELEASED_KEY] = [

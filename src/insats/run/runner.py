@@ -217,7 +217,7 @@ def run_report(
     base_dir = Path(base_dir) if base_dir else repository_root()
 
     if params.audience == "namnd":
-        from insats.disclosure.register import default_register_path
+        from insats.report.register import default_register_path
 
         register_path = params.publication_register_path or default_register_path(out_dir)
         params = params.model_copy(update={"publication_register_path": str(register_path)})
@@ -287,7 +287,7 @@ def run_report(
         figures = extract_figures(nb)
         if figures is None:
             raise RunFailed("the report notebook did not emit its figures (last cell missing?)")
-        from insats.disclosure.register import RELEASED_KEY
+        from insats.report.register import RELEASED_KEY
 
         released = figures.pop(RELEASED_KEY, None)
         html = export_html(nb, title=title, language=params.language)
@@ -313,8 +313,8 @@ def run_report(
             inputs.guard(files)
         place_report(files, out_dir)  # one unit: all files of this run, or none
         if params.audience == "namnd" and released is not None:
-            from insats.disclosure.register import PublicationRegister
             from insats.periods import parse_period
+            from insats.report.register import PublicationRegister
 
             PublicationRegister(params.publication_register_path).record(
                 params.project, parse_period(params.period).label, dict(released)

@@ -3,6 +3,7 @@
 Entry point: :func:`build_account` returns a :class:`SocioeconomicAccount`.
 """
 
+from insats.socioeconomic.account import AccountError, SocioeconomicAccount, build_account
 from insats.socioeconomic.catalogue import (
     CatalogueError,
     UnitCostCatalogue,
@@ -14,7 +15,6 @@ from insats.socioeconomic.catalogue import (
     rebase,
 )
 from insats.socioeconomic.engine import assign_statuses, payback_years, years_and_months
-from insats.socioeconomic.model import AccountError, SocioeconomicAccount, build_account
 from insats.socioeconomic.uncertainty import MonteCarloResult
 
 __all__ = [

@@ -9,8 +9,7 @@ from typing import Any
 import pandas as pd
 
 from insats.params import ReportParameters, validate_parameters
-from insats.report.context import RenderContext
-from insats.socioeconomic.model import build_account
+from insats.socioeconomic.account import build_account
 
 
 @dataclass
@@ -30,28 +29,11 @@ class ScenarioComparison:
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
-    def render(self, ctx):
-        wide = self.frame.pivot(index="scenario", columns="actor", values="npv_sek")
-        wide = wide.reindex(list(self.changes))
-        shown = wide.map(ctx.sek)
-        shown.index.name = ctx.t("socioeconomic.scenarios.scenario")
-        shown.columns = [
-            ctx.t(f"socioeconomic.actor.{a}") if ctx.labels.has(f"socioeconomic.actor.{a}") else a
-            for a in shown.columns
-        ]
-        payback = self.frame.loc[self.frame["actor"] == "society"].set_index("scenario")[
-            "payback_years"
-        ]
-        shown[ctx.t("socioeconomic.scenarios.payback")] = [
-            ctx.years(payback.get(name))
-            if pd.notna(payback.get(name))
-            else ctx.t("build.summary.not_within_horizon")
-            for name in shown.index
-        ]
-        return ctx.table(shown, ctx.t("socioeconomic.scenarios.caption"))
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections.socioeconomic import repr_scenarios_html
+
+        return repr_scenarios_html(self)
 
 
 def compare_scenarios(
@@ -80,8 +62,7 @@ def compare_scenarios(
             {**params.model_dump(), **change}, source=f"scenario {name!r}"
         )
         account = build_account(df, variant, investment_sek=investment_sek)
-        # money, not person counts: an internal context hides nothing here
-        data = account.figure_data(RenderContext())
+        data = account.key_figures()  # money, not person counts: nothing hidden
         for actor, npv in data["npv_sek"].items():
             rows.append(
                 {

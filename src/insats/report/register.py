@@ -29,6 +29,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from insats.errors import InsatsError
+from insats.report.labels import LANGUAGES, load_catalogue
+
 REGISTER_NAME = "publication_register.sqlite"
 #: Where the report notebook hands the released cells to the runner (never written).
 RELEASED_KEY = "_released_cells"
@@ -53,7 +56,6 @@ _CODE = "@"  # marks a value stored as a label catalogue code
 @lru_cache(maxsize=2)
 def _label_codes(language: str) -> dict[str, list[str]]:
     """{display label in ``language``: catalogue keys with that text} (sorted)."""
-    from insats.report.labels import load_catalogue
 
     out: dict[str, list[str]] = {}
     for key, texts in sorted(load_catalogue().items()):
@@ -76,7 +78,6 @@ def _code_of(dimension: str, value: str, language: str) -> str:
     (sv, en) pair, and so must the other language's text of that pair; the first key is
     the code. A label that is ambiguous in either language is kept as text.
     """
-    from insats.report.labels import LANGUAGES, load_catalogue
 
     fitting = _fitting(dimension, value, language)
     if not fitting:
@@ -96,7 +97,6 @@ def _code_of(dimension: str, value: str, language: str) -> str:
 def _label_of(value: str, language: str) -> str:
     if not value.startswith(_CODE):
         return value
-    from insats.report.labels import load_catalogue
 
     texts = load_catalogue().get(value[len(_CODE) :])
     return texts[language] if texts else value
@@ -201,7 +201,7 @@ class PublicationRegister:
         return len(rows)
 
 
-class RegisterError(RuntimeError):
+class RegisterError(InsatsError, RuntimeError):
     """A publication register file this version cannot use."""
 
 

@@ -1,0 +1,618 @@
+"""The socio-economic section: finding, tables per actor, cash flow, break-even,
+uncertainty, tornado, transitions, method and assumptions, the scenarios table, and
+figures.json's ``socioeconomic`` entry (the numbers are
+:class:`insats.socioeconomic.account.SocioeconomicAccount`)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from insats.report.context import Html, RenderContext, join
+from insats.report.figures import socioeconomic as plots
+from insats.socioeconomic.account import (
+    INTERVAL_LEVEL,
+    NO_AFTER_STATUS,
+    SocioeconomicAccount,
+    funder_actor,
+)
+from insats.socioeconomic.scenarios import ScenarioComparison
+
+__all__ = [
+    "render_scenarios",
+    "render_socioeconomic",
+    "repr_html",
+    "repr_scenarios_html",
+    "socioeconomic_figure_data",
+]
+
+
+def _actor(account: SocioeconomicAccount, ctx: RenderContext, actor: str) -> str:
+    return ctx.t(f"socioeconomic.actor.{actor}")
+
+
+def _money(account: SocioeconomicAccount, ctx: RenderContext, values) -> tuple[callable, str]:
+    """Tick formatter and axis label: millions when amounts reach millions."""
+    largest = (
+        float(np.nanmax(np.abs(np.asarray(values, dtype=float))))
+        if len(np.asarray(values))
+        else 0.0
+    )
+    if largest >= 2e6:
+        return (
+            lambda v: ctx.t("socioeconomic.mkr", value=ctx.number(v / 1e6, 0)),
+            ctx.t("socioeconomic.plot.mkr_axis"),
+        )
+    return (
+        lambda v: ctx.t("socioeconomic.tkr", value=ctx.number(v / 1e3, 0)),
+        ctx.t("socioeconomic.plot.tkr_axis"),
+    )
+
+
+def _payback_text(account: SocioeconomicAccount, ctx: RenderContext, years: float | None) -> str:
+    if years is None or (isinstance(years, float) and math.isnan(years)):
+        return ctx.t("socioeconomic.not_within_horizon")
+    return ctx.years(years)
+
+
+def _payback_cell(
+    account: SocioeconomicAccount, ctx: RenderContext, investment: float, years
+) -> str:
+    if investment <= 0:
+        return ctx.t("socioeconomic.no_investment")
+    return _payback_text(account, ctx, years)
+
+
+def render_socioeconomic(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    """The reader's view: finding, tables, charts, method and assumptions."""
+    parts: list[str] = [_render_lead(account, ctx)]
+    parts.append(_render_summary(account, ctx))
+    parts.append(_render_who_pays(account, ctx))
+    parts.append(_render_yearly(account, ctx))
+    parts.append(_render_break_even(account, ctx))
+    parts.append(_render_uncertainty(account, ctx))
+    parts.append(_render_tornado(account, ctx))
+    parts.append(_render_transitions(account, ctx))
+    parts.append(_render_method(account, ctx))
+    return join(parts)
+
+
+def _render_lead(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    soc = account.actor_row("society")
+    mc = account.uncertainty().set_index("actor")
+    text = ctx.t(
+        "socioeconomic.lead",
+        horizon=account.params.horizon_years,
+        investment=ctx.sek(soc["investment_sek"]),
+        npv=ctx.sek(soc["npv_sek"]),
+        low=ctx.sek(mc.loc["society", "low_sek"]),
+        high=ctx.sek(mc.loc["society", "high_sek"]),
+        probability=ctx.pct(mc.loc["society", "probability_positive"]),
+        payback=_payback_text(account, ctx, soc["payback_years_discounted"]),
+    )
+    funders = [a for a, v in account.investment_sek.items() if v > 0]
+    pockets = []
+    for actor in funders:
+        row = account.actor_row(actor)
+        pockets.append(
+            ctx.t(
+                "socioeconomic.lead_funder"
+                if row["effect_pv_sek"] >= 0
+                else "socioeconomic.lead_funder_loss",
+                actor=_actor(account, ctx, actor),
+                investment=ctx.sek(row["investment_sek"]),
+                effect=ctx.sek(abs(row["effect_pv_sek"])),
+                npv=ctx.sek(row["npv_sek"]),
+            )
+        )
+    successes = ctx.t(
+        "socioeconomic.lead_successes",
+        successes=ctx.count(account.n_successes),
+        n=ctx.count(account.n_share),
+        total=ctx.count(account.n_participants),
+    )
+    return ctx.paragraph(" ".join([text, *pockets, successes]))
+
+
+def _render_summary(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    rows = []
+    for actor in (*account.shown_actors(), "society"):
+        r = account.actor_row(actor)
+        rows.append(
+            {
+                t("socioeconomic.col.actor"): _actor(account, ctx, actor),
+                t("socioeconomic.col.investment"): ctx.sek(r["investment_sek"]),
+                t("socioeconomic.col.effect"): ctx.sek(r["effect_sek"]),
+                t("socioeconomic.col.effect_pv"): ctx.sek(r["effect_pv_sek"]),
+                t("socioeconomic.col.net"): ctx.sek(r["net_sek"]),
+                t("socioeconomic.col.npv"): ctx.sek(r["npv_sek"]),
+                t("socioeconomic.col.return"): (
+                    ctx.number(r["return_per_krona"], 2)
+                    if r["return_per_krona"] is not None and not pd.isna(r["return_per_krona"])
+                    else "–"
+                ),
+                t("socioeconomic.col.payback"): _payback_cell(
+                    account, ctx, r["investment_sek"], r["payback_years"]
+                ),
+                t("socioeconomic.col.payback_pv"): _payback_cell(
+                    account, ctx, r["investment_sek"], r["payback_years_discounted"]
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
+    return ctx.table(
+        frame,
+        t(
+            "socioeconomic.caption.summary",
+            horizon=account.params.horizon_years,
+            rate=ctx.pct(account.params.discount_rate, 1),
+            year=account.params.price_year,
+        ),
+    )
+
+
+def _render_who_pays(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    s = account.summary.set_index("actor").loc[list(account.shown_actors())]
+    s.index = [_actor(account, ctx, a) for a in s.index]
+    money, unit = _money(account, ctx, s[["investment_sek", "effect_pv_sek", "npv_sek"]].values)
+    fig = plots.plot_who_pays_who_gains(
+        s,
+        pays_label=t("socioeconomic.plot.pays"),
+        gains_label=t("socioeconomic.plot.gains"),
+        net_label=t("socioeconomic.plot.net"),
+        xlabel=unit,
+        money_format=money,
+    )
+    return ctx.figure(
+        fig, alt=t("socioeconomic.alt.who_pays"), caption=t("socioeconomic.caption.who_pays")
+    )
+
+
+def _render_yearly(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    y = account.yearly()
+    actors = (*account.shown_actors(), "society")
+    pivot = y.pivot(index="year", columns="actor", values="cumulative_net_pv_sek")[list(actors)]
+    start = pd.DataFrame(
+        [
+            [
+                -account.investment_sek.get(a, 0.0)
+                if a != "society"
+                else -sum(account.investment_sek.values())
+                for a in actors
+            ]
+        ],
+        index=[0],
+        columns=list(actors),
+    )
+    series = pd.concat([start, pivot])
+    series.columns = [_actor(account, ctx, a) for a in actors]
+    money, unit = _money(account, ctx, series.values)
+    fig = plots.plot_cumulative_cash_flow(
+        series,
+        xlabel=t("socioeconomic.plot.years_axis"),
+        ylabel=t("socioeconomic.plot.cumulative_axis", unit=unit),
+        highlight=_actor(account, ctx, "society"),
+        money_format=money,
+    )
+    table = pivot.copy()
+    table.index = [t("socioeconomic.year_n", n=int(i)) for i in table.index]
+    table.index.name = t("socioeconomic.col.year")
+    table.columns = [_actor(account, ctx, a) for a in actors]
+    table = table.map(ctx.sek)
+    return join(
+        [
+            ctx.figure(
+                fig,
+                alt=t("socioeconomic.alt.cumulative"),
+                caption=t("socioeconomic.caption.cumulative"),
+            ),
+            ctx.table(table, t("socioeconomic.caption.yearly")),
+        ]
+    )
+
+
+def _render_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    frame = account.break_even.copy()
+    rows = {}
+    for actor, group in frame.groupby("actor", sort=False):
+        cells = {}
+        for r in group.itertuples(index=False):
+            key = t("socioeconomic.within_years", n=int(r.within_years))
+            if r.participants is None or pd.isna(r.participants):
+                cells[key] = t("socioeconomic.never")
+            else:
+                cells[key] = t(
+                    "socioeconomic.break_even_cell",
+                    n=ctx.number(r.participants),
+                    share=ctx.pct(r.share_of_cohort),
+                )
+        rows[_actor(account, ctx, actor)] = cells
+    table = pd.DataFrame(rows).T
+    table.index.name = t("socioeconomic.col.actor")
+    return join(
+        [
+            ctx.paragraph(
+                t(
+                    "socioeconomic.break_even_text",
+                    n=ctx.count(account.n_participants),
+                    successes=ctx.count(account.n_successes),
+                )
+            ),
+            ctx.table(table, t("socioeconomic.caption.break_even")),
+        ]
+    )
+
+
+def _render_uncertainty(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    mc = account.uncertainty().set_index("actor")
+    rows = []
+    for actor in (*account.shown_actors(), "society"):
+        r = mc.loc[actor]
+        rows.append(
+            {
+                t("socioeconomic.col.actor"): _actor(account, ctx, actor),
+                t("socioeconomic.col.npv"): ctx.sek(account.actor_row(actor)["npv_sek"]),
+                t("socioeconomic.col.median"): ctx.sek(r["median_sek"]),
+                t("socioeconomic.col.interval"): t(
+                    "socioeconomic.range",
+                    low=ctx.sek(r["low_sek"]),
+                    high=ctx.sek(r["high_sek"]),
+                ),
+                t("socioeconomic.col.probability"): ctx.pct(r["probability_positive"]),
+            }
+        )
+    frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
+    lo, hi = account.outcome_share_interval
+    return join(
+        [
+            ctx.paragraph(
+                t(
+                    "socioeconomic.uncertainty_text",
+                    draws=ctx.number(account.monte_carlo.draws),
+                    seed=account.monte_carlo.seed,
+                    share=ctx.pct(account.outcome_share),
+                    low=ctx.pct(lo),
+                    high=ctx.pct(hi),
+                    dw_low=ctx.pct(account.deadweight_range[0]),
+                    dw_high=ctx.pct(account.deadweight_range[1]),
+                    dw=ctx.pct(account.deadweight),
+                    deadweight_draw=ctx.t(
+                        f"socioeconomic.deadweight_draw.{account.deadweight_source}",
+                        dw=ctx.pct(account.deadweight),
+                        dw_low=ctx.pct(account.deadweight_range[0]),
+                        dw_high=ctx.pct(account.deadweight_range[1]),
+                        reference=ctx.pct(account.params.reference_work_or_studies_share),
+                    ),
+                    level=ctx.pct(INTERVAL_LEVEL),
+                )
+            ),
+            ctx.table(frame, t("socioeconomic.caption.uncertainty")),
+        ]
+    )
+
+
+def _parameter_label(account: SocioeconomicAccount, ctx: RenderContext, parameter: str) -> str:
+    if parameter.startswith("item:"):
+        status, actor, kind = parameter[5:].split(":")
+        return ctx.t(
+            "socioeconomic.item_label",
+            kind=ctx.t(f"socioeconomic.item_kind.{kind}"),
+            status=_status_word(account, ctx, status),
+            actor=_actor(account, ctx, "state" if actor == "state" else actor),
+        )
+    return ctx.t(f"socioeconomic.parameter.{parameter}")
+
+
+def _status_word(account: SocioeconomicAccount, ctx: RenderContext, status: str) -> str:
+    key = "support" if ctx.labels.has(f"code.support.{status}") else "outcome"
+    return ctx.code(key, status)
+
+
+def _format_value(account: SocioeconomicAccount, ctx: RenderContext, parameter: str, value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ctx.t("socioeconomic.no_switch")
+    if parameter.startswith("item:"):
+        return ctx.t("socioeconomic.per_year", amount=ctx.sek(value))
+    return ctx.pct(value, 1)
+
+
+def _render_tornado(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    sens = account.sensitivity.copy()
+    shown = sens[sens["swing_sek"] > 0].head(10)
+    base = account.actor_row("society")["npv_sek"]
+    labels = [_parameter_label(account, ctx, p) for p in shown["parameter"]]
+    html = []
+    if not shown.empty:
+        money, unit = _money(account, ctx, shown[["npv_low_sek", "npv_high_sek"]].values)
+        fig = plots.plot_tornado(
+            shown.set_index(pd.Index(labels))[["npv_low_sek", "npv_high_sek"]],
+            base_sek=base,
+            low_label=t("socioeconomic.plot.low"),
+            high_label=t("socioeconomic.plot.high"),
+            xlabel=t("socioeconomic.plot.npv_axis", unit=unit),
+            money_format=money,
+        )
+        html.append(
+            ctx.figure(
+                fig,
+                alt=t("socioeconomic.alt.tornado"),
+                caption=t("socioeconomic.caption.tornado"),
+            )
+        )
+    rows = []
+    for label, r in zip(labels, shown.itertuples(index=False), strict=True):
+        rows.append(
+            {
+                t("socioeconomic.col.assumption"): label,
+                t("socioeconomic.col.base"): _format_value(account, ctx, r.parameter, r.base_value),
+                t("socioeconomic.col.range"): t(
+                    "socioeconomic.range",
+                    low=_format_value(account, ctx, r.parameter, r.low_value),
+                    high=_format_value(account, ctx, r.parameter, r.high_value),
+                ),
+                t("socioeconomic.col.npv_range"): t(
+                    "socioeconomic.range",
+                    low=ctx.sek(r.npv_low_sek),
+                    high=ctx.sek(r.npv_high_sek),
+                ),
+                t("socioeconomic.col.switching"): _format_value(
+                    account, ctx, r.parameter, r.switching_value
+                ),
+            }
+        )
+    if rows:
+        frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
+        html.append(ctx.table(frame, t("socioeconomic.caption.switching")))
+    return join(html)
+
+
+def _render_transitions(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    if account.transitions.empty:
+        return Html("")
+    counts = account.transitions.copy()
+    counts.index = [ctx.code("support", c) for c in counts.index]
+    counts.columns = [
+        t("socioeconomic.no_after_status") if c == NO_AFTER_STATUS else ctx.code("support", c)
+        for c in counts.columns
+    ]
+    return ctx.count_table(
+        counts,
+        t("socioeconomic.caption.transitions"),
+        table_id="socioeconomic_transitions",
+        dimensions=["support_at_start", "support_after"],
+    )
+
+
+def _render_method(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    t = ctx.t
+    paragraphs = [
+        ctx.paragraph(t("socioeconomic.method.model")),
+        ctx.paragraph(t("socioeconomic.method.status")),
+        ctx.paragraph(
+            t(
+                "socioeconomic.method.effect",
+                start=ctx.date(account.account_start.date())
+                if account.account_start is not None
+                else "–",
+                horizon=account.params.horizon_years,
+                years=account.account_years,
+            )
+        ),
+        ctx.paragraph(_time_limits_text(account, ctx)),
+        ctx.paragraph(_deadweight_text(account, ctx)),
+        ctx.paragraph(
+            t(
+                "socioeconomic.method.employer",
+                actor=_actor(account, ctx, account.params.subsidised_employer_actor),
+            )
+        ),
+        ctx.paragraph(_simplifications_text(account, ctx)),
+        ctx.paragraph(t("socioeconomic.method.break_even")),
+    ]
+    assumptions = account.assumptions()
+    rows = []
+    for r in assumptions.itertuples(index=False):
+        if r.unit in ("rate", "share"):
+            value = ctx.pct(r.value, 2)
+        elif r.unit == "shares":
+            value = ", ".join(
+                f"{_actor(account, ctx, funder_actor(k, account.params.split_state))} {ctx.pct(v)}"
+                for k, v in r.value.items()
+            )
+        elif r.unit == "sek":
+            value = ctx.sek(r.value)
+        elif r.unit in ("count",):
+            value = ctx.number(r.value)
+        elif r.unit == "actor":
+            value = _actor(account, ctx, r.value)
+        elif r.unit == "code":
+            value = ctx.code("support", r.value)
+        else:
+            value = str(r.value)
+        rows.append(
+            {
+                t("socioeconomic.col.assumption"): t(f"socioeconomic.parameter.{r.key}"),
+                t("socioeconomic.col.value"): value,
+                t("socioeconomic.col.source"): t(
+                    f"socioeconomic.source.{r.source}",
+                    seed=account.params.seed,
+                    path=Path(account.catalogue.price_index_path).name,
+                    reference=ctx.pct(account.params.reference_work_or_studies_share),
+                    successes=ctx.count(account.n_successes),
+                    n=ctx.count(account.n_share),
+                    low=ctx.pct(account.deadweight_range[0]),
+                    high=ctx.pct(account.deadweight_range[1]),
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
+    items = account.catalogue.items
+    cost_rows = []
+    for r in items.itertuples(index=False):
+        cost_rows.append(
+            {
+                t("socioeconomic.col.item"): _parameter_label(account, ctx, f"item:{r.item}"),
+                t("socioeconomic.col.amount"): ctx.sek(r.amount_sek_per_year),
+                t("socioeconomic.col.range"): t(
+                    "socioeconomic.range",
+                    low=ctx.sek(r.low_sek_per_year),
+                    high=ctx.sek(r.high_sek_per_year),
+                ),
+                t("socioeconomic.col.original"): t(
+                    "socioeconomic.original",
+                    amount=ctx.number(r.original_amount_sek, 2),
+                    per=t(f"socioeconomic.per.{r.per}"),
+                    year=r.original_price_year,
+                ),
+                t("socioeconomic.col.source"): r.source
+                + (f" ({t('socioeconomic.estimate')})" if r.is_estimate else ""),
+                t("socioeconomic.col.note"): r.note,
+            }
+        )
+    costs = pd.DataFrame(cost_rows).set_index(t("socioeconomic.col.item"))
+    return join(
+        [
+            *paragraphs,
+            # text tables: they wrap (and, printed, fit the page) rather than scroll
+            ctx.table(frame, t("socioeconomic.caption.assumptions"), css_class="table text"),
+            ctx.table(
+                costs,
+                t("socioeconomic.caption.unit_costs", year=account.params.price_year),
+                css_class="table text",
+            ),
+        ]
+    )
+
+
+def _time_limits_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
+    durations = account.catalogue.durations() if hasattr(account.catalogue, "durations") else {}
+    if not durations:
+        return ctx.t("socioeconomic.method.no_time_limits")
+    limits = ", ".join(
+        ctx.t(
+            "socioeconomic.method.time_limit",
+            status=_status_word(account, ctx, status),
+            months=ctx.number(months),
+        )
+        for status, months in sorted(durations.items())
+    )
+    fallback = (
+        ctx.t("socioeconomic.method.fallback_counterfactual")
+        if account.params.fallback_support is None
+        else ctx.t(
+            "socioeconomic.method.fallback_support",
+            support=ctx.code("support", account.params.fallback_support),
+        )
+    )
+    return ctx.t(
+        "socioeconomic.method.time_limits",
+        limits=limits,
+        fallback=fallback,
+        after_limit=ctx.code("support", account.params.support_after_time_limit),
+    )
+
+
+def _deadweight_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
+    p = account.params
+    return ctx.t(
+        f"socioeconomic.method.deadweight_{account.deadweight_source}",
+        deadweight=ctx.pct(account.deadweight),
+        low=ctx.pct(account.deadweight_range[0]),
+        high=ctx.pct(account.deadweight_range[1]),
+        reference=ctx.pct(p.reference_work_or_studies_share),
+        reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
+        successes=ctx.count(account.n_successes),
+        n=ctx.count(account.n_share),
+        level=ctx.pct(INTERVAL_LEVEL),
+        size=ctx.t(
+            "socioeconomic.method.reference_size_known"
+            if p.reference_n
+            else "socioeconomic.method.reference_size_unknown",
+            reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
+        ),
+    )
+
+
+def _simplifications_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
+    if account.n_in_work == 0:
+        extent = ctx.t("socioeconomic.method.extent_none")
+    elif account.n_extent_unknown:
+        extent = ctx.t(
+            "socioeconomic.method.extent_unknown",
+            unknown=ctx.count(account.n_extent_unknown),
+            n=ctx.count(account.n_in_work),
+        )
+    else:
+        extent = ctx.t("socioeconomic.method.extent_known")
+    return ctx.t(
+        "socioeconomic.method.simplifications",
+        extent=extent,
+        unknown_start=ctx.count(account.n_unknown_start),
+    )
+
+
+def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
+    """The ``socioeconomic`` entry of figures.json (money is not suppressed)."""
+    lo, hi = account.outcome_share_interval
+    return {
+        "horizon_years": int(account.params.horizon_years),
+        "account_years": int(account.account_years),
+        "discount_rate": float(account.params.discount_rate),
+        "deadweight": float(account.deadweight),
+        "deadweight_source": account.deadweight_source,
+        "deadweight_interval": [
+            float(account.deadweight_range[0]),
+            float(account.deadweight_range[1]),
+        ],
+        "outcome_share": ctx.share_value(account.outcome_share, account.n_share),
+        "outcome_share_interval": [
+            ctx.statistic_value(lo, account.n_share),
+            ctx.statistic_value(hi, account.n_share),
+        ],
+        "subsidised_employer_actor": account.params.subsidised_employer_actor,
+        "who_gains": account.who_gains(),
+        "investment_sek": {a: float(v) for a, v in account.investment_sek.items()},
+        **account.key_figures(),
+    }
+
+
+def repr_html(account: SocioeconomicAccount) -> str:
+    """The account in the default (internal Swedish) view, for JupyterLab."""
+    return render_socioeconomic(account, RenderContext())._repr_html_()
+
+
+def render_scenarios(comparison: ScenarioComparison, ctx: RenderContext) -> Html:
+    """Net present value per scenario and actor, and society's payback, as one table."""
+    wide = comparison.frame.pivot(index="scenario", columns="actor", values="npv_sek")
+    wide = wide.reindex(list(comparison.changes))
+    shown = wide.map(ctx.sek)
+    shown.index.name = ctx.t("socioeconomic.scenarios.scenario")
+    shown.columns = [
+        ctx.t(f"socioeconomic.actor.{a}") if ctx.labels.has(f"socioeconomic.actor.{a}") else a
+        for a in shown.columns
+    ]
+    payback = comparison.frame.loc[comparison.frame["actor"] == "society"].set_index("scenario")[
+        "payback_years"
+    ]
+    shown[ctx.t("socioeconomic.scenarios.payback")] = [
+        ctx.years(payback.get(name))
+        if pd.notna(payback.get(name))
+        else ctx.t("build.summary.not_within_horizon")
+        for name in shown.index
+    ]
+    return ctx.table(shown, ctx.t("socioeconomic.scenarios.caption"))
+
+
+def repr_scenarios_html(comparison: ScenarioComparison) -> str:
+    """The scenarios in the default (internal Swedish) view, for JupyterLab."""
+    return render_scenarios(comparison, RenderContext())._repr_html_()
