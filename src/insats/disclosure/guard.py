@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -97,54 +98,38 @@ _RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 class _TokenFinder:
-    """Finds whole tokens in a text, as ``(?<![A-Za-z0-9])(?:t1|t2|...)(?![A-Za-z0-9])``
-    would (longest token first, matches not overlapping), in time linear in the text.
+    """Finds whole tokens in a text exactly as one regex
+    ``(?<![A-Za-z0-9])(?:t1|t2|...)(?![A-Za-z0-9])`` of all of them would, in time
+    linear in the text and the tokens.
 
-    One regex of 100 000 ids takes seconds to compile and match. A token that begins and
-    ends with an ASCII letter or digit can only match where a maximal run of them begins,
-    and its own first run must then be that whole run: so the text's runs are looked up
-    in a dict of first runs, and only those candidates are compared. The rare tokens that
-    begin or end otherwise (``-x1``, ``Åsa12``) keep a (small) regex.
+    Such a regex of 100 000 ids takes seconds to compile and match. A token that begins
+    and ends with an ASCII letter or digit can only match where a maximal run of them
+    begins, and its own first run must then be that whole run. So the text is split into
+    runs once, the runs looked up in a set of first runs, and the regex built of only the
+    few tokens whose first run occurs (tokens that cannot match anywhere change nothing
+    of what the full regex finds). Tokens that begin or end otherwise (``-x1``,
+    ``Åsa12``) are always kept.
     """
 
     def __init__(self, tokens: Iterable[str]) -> None:
-        unique = sorted({t.strip() for t in tokens if t and t.strip()}, key=len, reverse=True)
-        self._by_run: dict[str, list[str]] = {}
-        odd = []
-        for t in unique:
+        self._by_run: dict[str, list[str]] = defaultdict(list)
+        self._odd: list[str] = []
+        for t in {t.strip() for t in tokens if t and t.strip()}:
             if t[0] in _ALNUM and t[-1] in _ALNUM:
-                first = _RUN.match(t).group(0)  # type: ignore[union-attr]
-                self._by_run.setdefault(first, []).append(t)  # longest first
+                self._by_run[_RUN.match(t).group(0)].append(t)  # type: ignore[union-attr]
             else:
-                odd.append(t)
-        body = "|".join(re.escape(t) for t in odd)
-        self._odd = re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])") if odd else None
+                self._odd.append(t)
 
     def __bool__(self) -> bool:
-        return bool(self._by_run) or self._odd is not None
+        return bool(self._by_run) or bool(self._odd)
 
-    def finditer(self, text: str) -> list[tuple[int, str]]:
-        """``(offset, token)`` of every match, in order of offset."""
-        found: list[tuple[int, str]] = []
-        if self._by_run:
-            end = 0
-            by_run = self._by_run
-            for m in _RUN.finditer(text):
-                start = m.start()
-                if start < end:
-                    continue
-                for t in by_run.get(m.group(0), ()):
-                    stop = start + len(t)
-                    if text.startswith(t, start) and (
-                        stop == len(text) or text[stop] not in _ALNUM
-                    ):
-                        found.append((start, t))
-                        end = stop
-                        break
-        if self._odd is not None:
-            found += [(m.start(), m.group(0)) for m in self._odd.finditer(text)]
-            found.sort()
-        return found
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        runs = set(_RUN.findall(text)).intersection(self._by_run)
+        candidates = [*self._odd, *(t for run in runs for t in self._by_run[run])]
+        if not candidates:
+            return iter(())
+        body = "|".join(re.escape(t) for t in sorted(candidates, key=len, reverse=True))
+        return re.finditer(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", text)
 
 
 class _Tables(HTMLParser):
@@ -255,8 +240,8 @@ def scan_artifact(
         finder = _TokenFinder(map(str, tokens))
         if not finder:
             continue
-        for offset, token in finder.finditer(clean):
-            hits.append(GuardHit(name, kind, line_of(offset), _mask(token)))
+        for m in finder.finditer(clean):
+            hits.append(GuardHit(name, kind, line_of(m.start()), _mask(m.group(0))))
     if "<table" in clean.lower():
         for line, detail in _participant_tables(clean, cohort_size):
             hits.append(GuardHit(name, "participant_table", line, detail))
