@@ -17,11 +17,13 @@ SCRIPTS = {
     "bench_batch.py": [],
     "bench_ingest.py": [],
     "bench_montecarlo.py": [],  # written by another helper; run when present
+    "bench_solver.py": [],
 }
 QUICK = {
     "bench_report.py": ["--repeats", "1"],
     "bench_batch.py": ["--projects", "2", "--naive-limit", "2"],
     "bench_ingest.py": ["--rows", "100000", "--repeats", "1"],
+    "bench_solver.py": ["--groups", "6", "24", "100"],
 }
 
 
