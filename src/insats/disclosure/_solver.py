@@ -12,10 +12,11 @@ rule), then audit the whole system exactly and hide one more cell near each expo
 cell, until nothing is exposed.
 
 The audit splits the system into components (hidden cells linked by lines they share:
-no equation connects two components), settles the cells the equations alone pin down
-by exact elimination, and proves every other cell safe by exhibiting feasible
-points that differ in it by a whole person; only the cells left over get their own
-minimum and maximum by linear programming. Components already audited are cached.
+no equation connects two components) and proves cells safe by exhibiting feasible
+points that differ in them by a whole person; only the cells left over get their own
+minimum and maximum by linear programming (one HiGHS model per component, only its
+objective changing). Exact elimination settles the cells the equations alone pin down
+when a programme fails. Components already audited are cached.
 
 The greedy search audits incrementally: a cell once proven safe is never audited again
 in the same search (see :func:`solve` for why that is exact), so each step solves linear
