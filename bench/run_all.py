@@ -39,6 +39,7 @@ QUICK = {
     "bench_ingest.py": ["--rows", "100000", "--repeats", "1"],
     "bench_large.py": ["--participants", "10000"],
     "bench_engine.py": ["--persons", "5000", "--repeats", "1"],
+    "bench_solver.py": ["--groups", "6", "24", "100"],
 }
 
 

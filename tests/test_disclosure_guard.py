@@ -140,3 +140,29 @@ def test_helpers():
         False,
         True,
     ]
+
+
+def test_ids_embedded_in_html_are_caught():
+    # Ids touching tags, attributes, entities and punctuation are whole tokens; an id
+    # inside a longer word or number is not.
+    html = (
+        '<table><tr><td>P-0012</td><td data-id="P-0013">x</td></tr></table>'
+        "<p>(P-0012)&nbsp;<b>a3f9c2e41b7d5e60</b></p>"
+        "<p>XP-0012 P-00123 a3f9c2e41b7d5e601</p>"
+    )
+    hits = scan(html)
+    assert [h.kind for h in hits] == ["participant_id"] * 3 + ["pseudonym"]
+    assert [h.detail for h in hits] == ["P-0…"] * 3 + ["a3f…"]
+
+
+def test_many_ids_are_looked_up_one_by_one():
+    # 100 000 ids (the scale that made one regex of all ids slow): the one in the page
+    # and only that one is found, on its line, whatever its position in the list.
+    ids = [f"D{i:06d}" for i in range(100_000)]
+    html = "<p>Start</p>\n<p>" + " ".join(["D1000000", "xD099999", "D099999y"]) + "</p>\n"
+    html += '<p><a href="#D054321">D054321</a></p>'
+    hits = scan_artifact(html, participant_ids=ids, name="report.html")
+    assert [(h.kind, h.line, h.detail) for h in hits] == [
+        ("participant_id", 3, "D05…"),
+        ("participant_id", 3, "D05…"),
+    ]

@@ -156,3 +156,63 @@ def test_audits_are_cached_per_component(monkeypatch):
     other = {**table.values, table.keys[0][2]: 10}
     with pytest.raises(AssertionError, match="audited again"):
         _solver.find_exposed(other, table.lines, hidden, order, cache=cache)
+
+
+@st.composite
+def linked_report_tables(draw):
+    """Intake group x outcome and intake group x municipality (margins on both), as a
+    report's count tables are, sharing the group margin; small counts often."""
+    n_groups = draw(st.integers(1, 7))
+    groups = [f"g{j}" for j in range(n_groups)]
+    tables = []
+    sizes = draw(st.lists(st.integers(0, 25), min_size=n_groups, max_size=n_groups))
+    for t, (dim, n_cols) in enumerate([("outcome", draw(st.integers(1, 4))), ("kommun", 3)]):
+        rows = []
+        for size in sizes:
+            cuts = sorted(
+                draw(st.lists(st.integers(0, size), min_size=n_cols - 1, max_size=n_cols - 1))
+            )
+            rows.append(np.diff([0, *cuts, size]).tolist())
+        counts = pd.DataFrame(rows, index=groups, columns=[f"{dim}{c}" for c in range(n_cols)])
+        tables.append(_build_table(f"t{t}", CountSpec(counts, ["group", dim])))
+    return tables
+
+
+@SETTINGS
+@given(linked_report_tables())
+def test_incremental_solve_protects_and_matches_a_full_re_audit(tables):
+    from insats.disclosure.attack import exposures
+
+    values, order = {}, {}
+    for table in tables:
+        values.update(table.values)
+        for row in table.keys:
+            for key in row:
+                order.setdefault(key, len(order))
+    lines = list(dict.fromkeys(line for t in tables for line in t.lines))
+    totals = set().union(*(t.totals for t in tables))
+
+    def run(**kwargs):
+        return _solver.solve(
+            values, lines, min_cell_count=5, is_total=totals, order=order, **kwargs
+        )
+
+    solution = run()
+    assert {k for k, v in values.items() if 0 < v < 5} <= solution.hidden
+    # The independent attacker (scipy linprog per cell, no shortcuts) pins nothing.
+    shown = {k: v for k, v in values.items() if k not in solution.hidden}
+    found = exposures(shown, solution.hidden, [(line.total, line.members) for line in lines])
+    assert {e.where for e in found} <= set(map(str, solution.unprotectable))
+    assert solution.unprotectable == []
+    # The same pattern as when every step audits every hidden cell again.
+    full = _solver.find_exposed
+
+    def without_memory(*args, safe=None, **kwargs):
+        return full(*args, **kwargs)
+
+    _solver.find_exposed = without_memory
+    try:
+        again = run(cache={})
+    finally:
+        _solver.find_exposed = full
+    assert again.hidden == solution.hidden

@@ -12,10 +12,15 @@ rule), then audit the whole system exactly and hide one more cell near each expo
 cell, until nothing is exposed.
 
 The audit splits the system into components (hidden cells linked by lines they share:
-no equation connects two components), settles the cells the equations alone pin down
-by exact elimination, and proves every other cell safe by exhibiting feasible
-points that differ in it by a whole person; only the cells left over get their own
-minimum and maximum by linear programming. Components already audited are cached.
+no equation connects two components) and proves cells safe by exhibiting feasible
+points that differ in them by a whole person; only the cells left over get their own
+minimum and maximum by linear programming (one HiGHS model per component, only its
+objective changing). Exact elimination settles the cells the equations alone pin down
+when a programme fails. Components already audited are cached.
+
+The greedy search audits incrementally: a cell once proven safe is never audited again
+in the same search (see :func:`solve` for why that is exact), so each step solves linear
+programmes only for the cells hidden since and the cells still exposed.
 """
 
 from __future__ import annotations
@@ -158,8 +163,11 @@ def _audit(
     values: Mapping[Key, int],
     lower: int,
     targets: Iterable[Key],
+    safe: set[Key] | None = None,
 ) -> set[Key]:
     """The exposed cells among ``targets`` of one component, exactly.
+
+    When ``safe`` is given, every target proven safe is added to it.
 
     A cell is safe once two points a reader cannot rule out (every cell at least
     ``lower``, every equation holding) differ in it by a whole person. The true counts are
@@ -168,20 +176,15 @@ def _audit(
     pair of programmes (minimum and maximum), as in a textbook audit.
     """
     index = {k: i for i, k in enumerate(cols)}
-    pinned = _pinned_by_equations(cols, lines)
-    exposed = {k for k in targets if k in pinned}
-    need = [index[k] for k in targets if k not in pinned]
+    need = [index[k] for k in dict.fromkeys(targets)]
     if not need:
-        return exposed
-    a_eq, b_eq = _system(cols, lines, values)
+        return set()
+    asked = list(need)
+    exposed: set[Key] = set()
     truth = np.array([float(values[k]) for k in cols])
     low_seen, high_seen = truth.copy(), truth.copy()
     unbounded = np.zeros(len(cols), bool)
-
-    from scipy.optimize import linprog  # only shared reports need it; slow to import
-
-    def run(c: np.ndarray):
-        return linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
+    run = _Model(cols, lines, values, lower).solve
 
     def seen(x: np.ndarray) -> None:
         np.minimum(low_seen, x, out=low_seen)
@@ -198,35 +201,122 @@ def _audit(
         c = np.zeros(len(cols))
         c[need] = rng.choice([-1.0, 1.0], size=len(need)) * rng.uniform(0.5, 1.5, len(need))
         before = len(need)
-        result = run(c)
-        if result.status == 0:
-            seen(result.x)
+        status, x = run(c)
+        if status == 0:
+            seen(x)
         need = [j for j in need if not settled(j)]
         stale = stale + 1 if len(need) == before else 0
     # What is left: the exact minimum and maximum of each cell (each vertex found on the
-    # way may settle other cells too).
+    # way may settle other cells too). A cell the equations pin is exposed whatever the
+    # programmes say; exact elimination decides that, but only when a programme failed
+    # (it costs more than the programmes, and they find every pinned cell narrow).
+    pinned: set[Key] | None = None
     for j in need:
         if settled(j):
             continue
         c = np.zeros(len(cols))
         c[j] = -1.0
-        high = run(c)
-        if high.status == 3:
+        high, x = run(c)
+        if high == 3:
             unbounded[j] = True
             continue
-        if high.status == 0:
-            seen(high.x)
+        if high == 0:
+            seen(x)
         if settled(j):
             continue
         c[j] = 1.0
-        low = run(c)
-        if low.status == 0:
-            seen(low.x)
+        low, x = run(c)
+        if low == 0:
+            seen(x)
         if settled(j):
             continue
-        if low.status == 0 and high.status == 0:
+        if low == 0 and high == 0:
             exposed.add(cols[j])
+            continue
+        if pinned is None:
+            pinned = _pinned_by_equations(cols, lines)
+        if cols[j] in pinned:
+            exposed.add(cols[j])
+    if safe is not None:
+        safe.update(cols[j] for j in asked if cols[j] not in exposed)
     return exposed
+
+
+class _Model:
+    """One HiGHS model of a component's system (``A x = b``, every cell at least
+    ``lower``): each :meth:`solve` changes only the objective, so HiGHS starts from the
+    last basis instead of building and presolving the programme again.
+
+    Falls back to :func:`scipy.optimize.linprog` (a fresh programme each time) when
+    scipy's bundled HiGHS binding is missing.
+    """
+
+    def __init__(
+        self, cols: Sequence[Key], lines: Sequence[Line], values: Mapping[Key, int], lower: int
+    ) -> None:
+        index = {k: i for i, k in enumerate(cols)}
+        entries: list[dict[int, float]] = [defaultdict(float) for _ in cols]
+        b_eq = np.zeros(len(lines))
+        for r, line in enumerate(lines):
+            for cell, coef in [*((m, 1.0) for m in line.members), (line.total, -1.0)]:
+                if cell in index:
+                    entries[index[cell]][r] += coef
+                else:
+                    b_eq[r] -= coef * values[cell]
+        self.n = len(cols)
+        try:
+            from scipy.optimize._highspy import _core as highs
+        except ImportError:  # pragma: no cover - another scipy layout
+            self.highs = None
+            a_eq, self.b_eq = _system(cols, lines, values)
+            self.a_eq, self.lower = a_eq, lower
+            return
+        self.highs = highs
+        lp = highs.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cols), len(lines)
+        lp.col_cost_ = np.zeros(len(cols))
+        lp.col_lower_ = np.full(len(cols), float(lower))
+        lp.col_upper_ = np.full(len(cols), highs.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = b_eq
+        start, rows, coefs = [0], [], []
+        for column in entries:
+            for r, v in sorted(column.items()):
+                if v:
+                    rows.append(r)
+                    coefs.append(v)
+            start.append(len(rows))
+        lp.a_matrix_.format_ = highs.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(lines)
+        lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(rows, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(coefs, dtype=float)
+        self.model = highs._Highs()
+        self.model.setOptionValue("output_flag", False)
+        # Presolve would rebuild the programme on every call; the basis is worth more.
+        self.model.setOptionValue("presolve", "off")
+        self.model.passModel(lp)
+        self.all_cols = np.arange(len(cols), dtype=np.int32)
+
+    def solve(self, c: np.ndarray) -> tuple[int, np.ndarray | None]:
+        """Minimise ``c @ x``: (0, a vertex) when solved, (3, None) when unbounded, (2,
+        None) when it failed (as :func:`scipy.optimize.linprog` numbers its statuses)."""
+        if self.highs is None:  # pragma: no cover
+            from scipy.optimize import linprog
+
+            result = linprog(
+                c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(self.lower, None), method="highs"
+            )
+            return result.status, (result.x if result.status == 0 else None)
+        status = self.highs.HighsModelStatus
+        self.model.changeColsCost(self.n, self.all_cols, np.asarray(c, dtype=float))
+        self.model.run()
+        model_status = self.model.getModelStatus()
+        if model_status == status.kOptimal:
+            return 0, np.array(self.model.getSolution().col_value)
+        if model_status in (status.kUnbounded, status.kUnboundedOrInfeasible):
+            # The true counts are feasible, so "unbounded or infeasible" is unbounded.
+            return 3, None
+        return 2, None
 
 
 def find_exposed(
@@ -237,6 +327,7 @@ def find_exposed(
     lower: int = 1,
     only: Key | None = None,
     cache: dict | None = None,
+    safe: set[Key] | None = None,
 ) -> list[Key]:
     """Hidden cells that a reader can recompute exactly.
 
@@ -249,6 +340,9 @@ def find_exposed(
         only: audit just this key (the others are still unknowns of the system).
         cache: results per component from earlier calls (a component's answer depends
             only on its hidden cells, its lines and their values), filled in as it goes.
+        safe: hidden cells already proven safe for a subset of ``hidden`` (with the same
+            values and lines): not audited again, since hiding more cells never exposes
+            a safe one (see :func:`solve`). Cells proven safe now are added to it.
 
     Returns:
         The exposed keys, in ``order``.
@@ -270,7 +364,8 @@ def find_exposed(
             if key in cache:
                 exposed |= cache[key]
                 continue
-        found = _audit(cols, group_lines, values, lower, cols)
+        targets = cols if safe is None else [k for k in cols if k not in safe]
+        found = _audit(cols, group_lines, values, lower, targets, safe) if targets else set()
         if key is not None:
             cache[key] = found
         exposed |= found
@@ -370,12 +465,24 @@ def solve(
         return []
 
     cache = {} if cache is None else cache
+    # Cells proven safe at an earlier step. ``hidden`` only grows in this loop, and a
+    # cell proven safe stays safe when more cells are hidden: hiding a cell only widens
+    # the feasible intervals. Every point a reader could not rule out before (the hidden
+    # cells at those values, every other cell at its shown value) is still one she cannot
+    # rule out now, with the newly hidden cells at their true (formerly shown) values,
+    # which satisfy every equation and the lower bound (shown cells are at least 1, or
+    # zero and then never hidden). So the set of points grows, and two points that
+    # differed by a whole person in a cell still do. Only cells hidden since, and cells
+    # still exposed, need an audit.
+    safe: set[Key] = set()
     given_up: set[Key] = set()
     fixable: dict[Key, bool] = {}
     for _ in range(2 * len(values) + 2):
         close_lines()
         exposed = [
-            k for k in find_exposed(values, lines, hidden, order, cache=cache) if k not in given_up
+            k
+            for k in find_exposed(values, lines, hidden, order, cache=cache, safe=safe)
+            if k not in given_up
         ]
         if not exposed:
             break
