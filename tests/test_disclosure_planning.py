@@ -9,6 +9,7 @@ import pytest
 from insats.disclosure import CountSpec
 from insats.outcomes.participants import MEASURES, count_participants, describe_participants
 from insats.report.context import RenderContext
+from insats.report.sections import render
 from test_disclosure_attack import recomputable
 from test_participants import T2, make_cohort
 
@@ -29,7 +30,7 @@ def _results():
 def _dry_run(ctx: RenderContext, results) -> dict:
     ctx.start_recording()
     for result in results:
-        result.render(ctx)
+        render(result, ctx)
     return ctx.stop_recording()
 
 
@@ -74,12 +75,12 @@ def test_render_after_the_plan_uses_it_and_solves_nothing_more(monkeypatch):
         raise AssertionError("a planned table was protected again")
 
     monkeypatch.setattr(ctx.disclosure, "_register", no_solve)
-    html = [result.render(ctx) for result in results]
+    html = [render(result, ctx) for result in results]
     # Every recorded table was rendered from the plan, and counted once.
     assert set(ctx.disclosure.table_stats) == set(specs)
     assert ctx.disclosure.suppressed_cells > 0
     # Rendering again gives the same HTML (the plan, not a new solve).
-    assert [result.render(ctx) for result in results] == html
+    assert [render(result, ctx) for result in results] == html
 
 
 def test_the_joint_plan_shows_no_small_count_and_nothing_recomputable():
@@ -87,7 +88,7 @@ def test_the_joint_plan_shows_no_small_count_and_nothing_recomputable():
     ctx = RenderContext(audience="namnd", strict=True)
     ctx.plan_count_tables(_dry_run(ctx, results))
     for result in results:
-        result.render(ctx)
+        render(result, ctx)
     control = ctx.disclosure
     assert control.inconsistencies == []
     shown = []

@@ -12,6 +12,7 @@ import pytest
 from insats.outcomes.exits import summarise_exits, summarise_follow_up, tabulate_transitions
 from insats.outcomes.participants import wilson_interval
 from insats.report.context import RenderContext
+from insats.report.sections import render
 
 AS_OF = date(2022, 12, 31)
 CONTEXTS = [RenderContext(), RenderContext(language="en"), RenderContext(audience="namnd")]
@@ -146,12 +147,12 @@ def test_no_exits():
     df = make_cohort()
     summary = summarise_exits(df[df["end_date"].isna()])
     assert summary.exited == 0 and summary.completion_rate is None
-    assert "Ingen deltagare har avslutat" in summary.render(RenderContext())
+    assert "Ingen deltagare har avslutat" in render(summary, RenderContext())
 
 
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=IDS)
 def test_exit_render(ctx):
-    html = summarise_exits(make_cohort()).render(ctx)
+    html = render(summarise_exits(make_cohort()), ctx)
     assert "<table" in html and "<h" not in html
     if ctx.language == "en":
         assert "Completed" in html and "Moved" in html
@@ -195,7 +196,7 @@ def test_activity_transitions_exit_to_follow_up():
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=IDS)
 def test_transition_render(ctx):
     table = tabulate_transitions(make_cohort())
-    html = table.render(ctx)
+    html = render(table, ctx)
     assert "<table" in html
     data = table.figure_data(ctx)
     if ctx.is_shared:
@@ -234,7 +235,7 @@ def test_follow_up_default_as_of_is_the_latest_date_in_the_data():
 
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=IDS)
 def test_follow_up_render(ctx):
-    html = summarise_follow_up(make_cohort(), as_of=AS_OF).render(ctx)
+    html = render(summarise_follow_up(make_cohort(), as_of=AS_OF), ctx)
     assert html.count("<table") == 2
     if ctx.language == "sv" and not ctx.is_shared:
         assert "5 deltagare skulle ha följts upp" in html and "Bortfallet är 2 (40 %)" in html
@@ -243,7 +244,7 @@ def test_follow_up_render(ctx):
     if ctx.is_shared:
         assert "Bortfallet är .." in html  # reported, as hidden as the rule demands
         assert not re.search(r">\s*3\s*<", html)
-    early = summarise_follow_up(make_cohort(), as_of=date(2021, 6, 1)).render(ctx)
+    early = render(summarise_follow_up(make_cohort(), as_of=date(2021, 6, 1)), ctx)
     assert "<table" not in early
 
 
@@ -275,7 +276,7 @@ def test_reasons_of_few_early_exits_are_not_named_in_a_shared_report():
     df = pd.DataFrame(rows)
     df["end_date"] = pd.Timestamp("2021-06-01")
     df["start_date"] = pd.Timestamp("2021-02-01")
-    shared = str(summarise_exits(df).render(RenderContext(audience="namnd")))
-    internal = str(summarise_exits(df).render(RenderContext(audience="internal")))
+    shared = str(render(summarise_exits(df), RenderContext(audience="namnd")))
+    internal = str(render(summarise_exits(df), RenderContext(audience="internal")))
     assert "föräldraledig" in internal.lower()  # the check can fail: internal names it
     assert "föräldraledig" not in shared.lower()

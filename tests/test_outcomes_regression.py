@@ -11,6 +11,7 @@ import pytest
 import statsmodels.api as sm
 
 from insats.outcomes import add_age_band, fit_outcome_model
+from insats.report.sections import render
 from test_outcomes_cohort import make_cohort
 
 
@@ -94,7 +95,7 @@ def test_small_cohort_is_not_fitted_with_a_plain_reason():
     assert result.required_events == 120
     from insats.report.context import RenderContext
 
-    text = str(result.render(RenderContext()))
+    text = str(render(result, RenderContext()))
     assert "För få deltagare för att skatta sambandet med bakgrundsfaktorer (4 utfall" in text
     assert f"minst {result.required_events} behövs" in text
 

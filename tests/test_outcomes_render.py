@@ -23,6 +23,7 @@ from insats.outcomes import (
 )
 from insats.report.context import RenderContext
 from insats.report.figures import plot_shares, plot_survival, plot_trend
+from insats.report.sections import render
 from test_outcomes_cohort import make_cohort
 
 CONTEXTS = {
@@ -71,7 +72,7 @@ def all_results():
 def test_every_result_renders(audience):
     ctx = CONTEXTS[audience]
     for name, result in all_results().items():
-        html = result.render(ctx)
+        html = render(result, ctx)
         assert "<p" in str(html), name
         assert isinstance(result.to_frame(), pd.DataFrame), name
         assert isinstance(result.figure_data(ctx), dict), name
@@ -82,13 +83,13 @@ def test_every_result_renders(audience):
 
 
 def test_english_render_is_english():
-    html = text_of(all_results()["work"].render(CONTEXTS["en"]))
+    html = text_of(render(all_results()["work"], CONTEXTS["en"]))
     assert "4 of 10 (40%, 95% confidence interval 17–69%) went on to work or studies." in html
     assert "konfidensintervall" not in html
 
 
 def test_swedish_sentence_states_finding_and_uncertainty():
-    html = text_of(all_results()["work"].render(CONTEXTS["sv"]))
+    html = text_of(render(all_results()["work"], CONTEXTS["sv"]))
     # Wilson 4/10: 0.168–0.687 (see test_outcomes_proportions.wilson_by_hand)
     assert "4 av 10 (40 %, 95 % konfidensintervall 17–69 %) gick till arbete eller studier." in html
     assert "Gruppen är liten (10 personer)" in html
@@ -97,7 +98,7 @@ def test_swedish_sentence_states_finding_and_uncertainty():
 def test_namnd_hides_small_counts_everywhere():
     ctx = CONTEXTS["namnd"]
     results = all_results()
-    work = text_of(results["work"].render(ctx))
+    work = text_of(render(results["work"], ctx))
     # 4 of 10: the count 4 is below 5 -> no count, share or interval may appear
     assert "4 av 10" not in work and "40 %" not in work and "17–69" not in work
     assert ".." in work
@@ -105,26 +106,26 @@ def test_namnd_hides_small_counts_everywhere():
     assert results["work"].figure_data(ctx)["n"] == 10
     # survival: 4 events of 12 -> the curve, its figure and median are withheld
     surv = results["survival"]
-    html = text_of(surv.render(ctx))
+    html = text_of(render(surv, ctx))
     assert "gick .. till arbete" in html and "<img" not in html
     assert all(v["cumulative_share"] is None for v in surv.figure_data(ctx)["by_month"].values())
     # the shares table: job seeking 2 of 10 -> '..' and never '20 %'
-    shares = text_of(results["shares"].render(ctx))
+    shares = text_of(render(results["shares"], ctx))
     assert "20 %" not in shares
     # goal and reference: the observed 40 % is withheld, the goal itself is not
-    goal = text_of(results["goal"].render(ctx))
+    goal = text_of(render(results["goal"], ctx))
     assert "40 %" not in goal and "75 %" in goal
-    ref = text_of(results["reference"].render(ctx))
+    ref = text_of(render(results["reference"], ctx))
     assert "procentenheter" not in ref
     assert results["reference"].figure_data(ctx)["deadweight_share"] is None
     # internal view shows them
-    assert "40 %" in text_of(results["goal"].render(CONTEXTS["sv"]))
+    assert "40 %" in text_of(render(results["goal"], CONTEXTS["sv"]))
 
 
 def test_all_censored_sentence():
     df = make_cohort()
     df["outcome_at_exit"] = df["outcome_at_exit"].where(df["outcome_at_exit"].isna(), "job_seeking")
-    html = text_of(estimate_time_to_work(df, date(2021, 12, 31)).render(CONTEXTS["sv"]))
+    html = text_of(render(estimate_time_to_work(df, date(2021, 12, 31)), CONTEXTS["sv"]))
     assert "Ingen av de 12 deltagarna har ännu gått till arbete eller studier" in html
 
 
@@ -179,7 +180,7 @@ def test_share_table_hides_count_when_complement_is_small():
     # shows neither the count nor the share (n itself is 6 >= 5 and stays)
     rows = [("employment",)] * 5 + [("job_seeking",)]
     df = pd.DataFrame(rows, columns=["outcome_at_exit"])
-    html = text_of(estimate_composite(df).render(CONTEXTS["namnd"]))
+    html = text_of(render(estimate_composite(df), CONTEXTS["namnd"]))
     assert "<td>5</td>" not in html and "83 %" not in html
     assert "<td>6</td>" in html
-    assert "<td>5</td>" in text_of(estimate_composite(df).render(CONTEXTS["sv"]))
+    assert "<td>5</td>" in text_of(render(estimate_composite(df), CONTEXTS["sv"]))

@@ -19,6 +19,7 @@ from insats.outcomes.participants import (
 )
 from insats.periods import parse_period
 from insats.report.context import RenderContext
+from insats.report.sections import render
 
 T2 = parse_period("2021-T2")  # 2021-05-01 .. 2021-08-31; year to date from 2021-01-01
 
@@ -228,7 +229,7 @@ def test_is_early_exit_treats_missing_reason_as_early_and_ongoing_as_not():
     ids=["sv", "en", "namnd"],
 )
 def test_counts_render(ctx):
-    html = count_participants(make_cohort(), T2).render(ctx)
+    html = render(count_participants(make_cohort(), T2), ctx)
     assert "<h" not in html  # no heading: the notebook adds it
     assert "<table" in html and "<caption>" in html
     if ctx.language == "sv":
@@ -301,7 +302,7 @@ def test_profile_render(ctx):
     # Shared view by municipality: the joint secondary suppression of seven tables by six
     # groups takes over ten seconds (insats.disclosure's solver), three columns are fast.
     by = "municipality" if ctx.is_shared else "group"
-    html = describe_participants(df, by=by).render(ctx)
+    html = render(describe_participants(df, by=by), ctx)
     assert html.count("<table") == len(PROFILE_VARIABLES)
     if ctx.language == "sv" and not ctx.is_shared:
         assert "Kön per grupp" in html and "Utbildning" in html
@@ -314,7 +315,7 @@ def test_profile_render(ctx):
         assert not re.search(r"<td>[1-4]</td>", html)
     else:
         assert "<td>3</td>" in html
-    assert describe_participants(df.iloc[0:0]).render(ctx)  # empty frame still renders
+    assert render(describe_participants(df.iloc[0:0]), ctx)  # empty frame still renders
 
 
 def test_profile_figure_data_and_repr():

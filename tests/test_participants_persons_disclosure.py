@@ -10,6 +10,7 @@ import pandas as pd
 from insats.outcomes.participants import count_participants
 from insats.periods import parse_period
 from insats.report.context import RenderContext
+from insats.report.sections import render
 
 
 def _cohort(n_persons: int, re_enrolled: int) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def _cohort(n_persons: int, re_enrolled: int) -> pd.DataFrame:
 def _persons(audience: str, cohort: pd.DataFrame):
     ctx = RenderContext(language="sv", audience=audience, min_cell_count=5)
     counts = count_participants(cohort, parse_period("2021-T1"))
-    return counts.figure_data(ctx)["persons_enrolled"]["period"], counts.render(ctx)
+    return counts.figure_data(ctx)["persons_enrolled"]["period"], render(counts, ctx)
 
 
 def test_one_re_enrolment_is_not_published_to_the_namnd():

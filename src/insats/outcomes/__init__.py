@@ -4,7 +4,7 @@ Every share carries a 95 % Wilson interval; goals and reference rates are judged
 those intervals; time to work or studies is a Kaplan–Meier estimate with censoring; a
 logistic model is fitted only when there are enough events; self-assessment change is
 tested with the Wilcoxon signed-rank test. Each result has ``to_frame()``,
-``figure_data(ctx)`` and ``render(ctx)`` (see :mod:`insats.report.context`).
+``figure_data(ctx)``; the report renders them in :mod:`insats.report.sections`.
 """
 
 from insats.outcomes._common import AGE_BANDS, BREAKDOWNS, SMALL_GROUP_N

@@ -134,9 +134,3 @@ def fmt_p(ctx, p: float | None) -> str:
     if p < 0.001:
         return "p < " + ctx.number(0.001, 3)
     return "p = " + ctx.number(p, 3 if p < 0.01 else 2)
-
-
-def repr_html(result) -> str:
-    from insats.report.context import RenderContext
-
-    return result.render(RenderContext())._repr_html_()

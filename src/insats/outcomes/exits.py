@@ -21,19 +21,14 @@ import pandas as pd
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
 from insats.outcomes.participants import (
     category_label,
-    count_table_frame,
     fill_unknown,
     group_keys,
-    group_label,
     natural_key,
     order_categories,
     proportion_data,
     proportion_suppressed,
-    protected_count_table,
-    share_text,
     wilson_interval,
 )
-from insats.report.context import Html, RenderContext, join
 
 __all__ = [
     "ExitSummary",
@@ -53,10 +48,6 @@ def _crosstab(rows: pd.Series, columns: pd.Series, row_var: str, col_order: list
     table = pd.crosstab(rows, columns) if len(rows) else pd.DataFrame(dtype=int)
     table = table.reindex(index=order_categories(row_var, table.index), columns=col_order)
     return table.fillna(0).astype(int)
-
-
-def _group_columns(ctx: RenderContext, table: pd.DataFrame, names: dict) -> dict[str, str]:
-    return {k: group_label(ctx, k, names) for k in table.columns}
 
 
 # --- exits ------------------------------------------------------------------------------
@@ -113,7 +104,7 @@ class ExitSummary:
         frame["share_of_type"] = frame["count"] / type_totals
         return frame
 
-    def _keys(self, ctx: RenderContext) -> dict:
+    def _keys(self, ctx) -> dict:
         """Keys of the published counts: cells of the status-by-exit-type table (and of
         the reasons table), so a number in a sentence or figures.json is hidden wherever
         the tables hide it (issue 15)."""
@@ -138,7 +129,7 @@ class ExitSummary:
             ),
         }
 
-    def _publish(self, ctx: RenderContext) -> dict:
+    def _publish(self, ctx) -> dict:
         from insats.disclosure import count_key
 
         keys = self._keys(ctx)
@@ -177,12 +168,12 @@ class ExitSummary:
         )
         return keys
 
-    def _reasons_shown(self, ctx: RenderContext, keys: dict) -> bool:
+    def _reasons_shown(self, ctx, keys: dict) -> bool:
         return not self.early_exit_reasons.empty and not ctx.hidden(
             keys["early_exits"], self.early_exits
         )
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx) -> dict:
         keys = self._publish(ctx)
         hidden_rate = ctx.hidden(keys["completed"], self.completed) or ctx.hidden(
             keys["exited"], self.exited
@@ -215,102 +206,11 @@ class ExitSummary:
             },
         }
 
-    def render(self, ctx: RenderContext) -> Html:
-        if self.exited == 0:
-            return ctx.paragraph(ctx.t("participants.exits.none"))
-        lo, hi = self.completion_ci
-        keys = self._publish(ctx)
-        completion = (
-            ctx.t("stat.proportion_suppressed", mark="..")
-            if ctx.hidden(keys["completed"], self.completed)
-            or ctx.hidden(keys["exited"], self.exited)
-            else ctx.proportion(self.completed, self.exited, lo, hi)
-        )
-        parts: list[str] = [
-            ctx.paragraph(
-                ctx.t(
-                    "participants.exits.sentence",
-                    exited=ctx.cell(keys["exited"], self.exited),
-                    completion=completion,
-                    early_exits=ctx.cell(keys["early_exits"], self.early_exits),
-                )
-            )
-        ]
-        reasons = self.early_exit_reasons
-        if reasons.empty:
-            parts.append(ctx.paragraph(ctx.t("participants.exits.no_early")))
-        elif not self._reasons_shown(ctx, keys):
-            # With only a few early exits, naming their reasons would tell who left why.
-            parts.append(ctx.paragraph(ctx.t("participants.exits.reasons_suppressed")))
-        else:
-            # Ties: the first in the vocabulary's order.
-            top = reasons.idxmax()
-            # Count and total are cells of the reasons table (its row total and grand
-            # total): shown only where the table shows them, so their difference is the
-            # sum of the other reasons' totals, which the table protects.
-            top_key, total_key = keys["reason"](top), keys["reasons_total"]
-            if not ctx.hidden(top_key, int(reasons[top])) and not ctx.hidden(
-                total_key, self.early_exits
-            ):
-                parts.append(
-                    ctx.paragraph(
-                        ctx.t(
-                            "participants.exits.main_reason",
-                            reason=ctx.code("exit_reason", top).lower(),
-                            count=ctx.cell(top_key, int(reasons[top])),
-                            total=ctx.cell(total_key, self.early_exits),
-                        )
-                    )
-                )
-            early = self.reasons.drop("completed", errors="ignore")
-            early = early[early.sum(axis=1) > 0]
-            early = early.loc[:, early.sum(axis=0) > 0]
-            shown = count_table_frame(
-                ctx,
-                early,
-                row_variable="exit_reason",
-                column_names=_group_columns(ctx, early, self.group_names),
-            )
-            shown.index.name = ctx.t("participants.exits.reason")
-            parts.append(
-                protected_count_table(
-                    ctx,
-                    shown,
-                    ctx.t("participants.exits.caption_reasons"),
-                    table_id="exits.reasons",
-                    dimensions=["exit_reason", "group"],
-                    filters={"population": "early_exits"},
-                )
-            )
-        outcome = self.outcome_by_type[self.outcome_by_type.sum(axis=1) > 0]
-        shown = count_table_frame(
-            ctx,
-            outcome,
-            row_variable="outcome_at_exit",
-            column_names={t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES},
-        )
-        parts.append(
-            protected_count_table(
-                ctx,
-                shown,
-                ctx.t("participants.exits.caption_outcome"),
-                table_id="exits.outcome_by_type",
-                dimensions=["outcome_at_exit", "exit_type"],
-                filters={"population": "exited"},
-            )
-        )
-        if self.missing_outcome:
-            parts.append(
-                ctx.note(
-                    ctx.t(
-                        "participants.exits.outcome_note", missing=ctx.count(self.missing_outcome)
-                    )
-                )
-            )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import exits as section
+
+        return section.repr_html(self)
 
 
 def summarise_exits(df: pd.DataFrame) -> ExitSummary:
@@ -395,7 +295,7 @@ class TransitionTable:
         frame["count"] = frame["count"].astype("int64")
         return frame
 
-    def _publish(self, ctx: RenderContext) -> dict:
+    def _publish(self, ctx) -> dict:
         """Keys of the published counts, cells of the cross-table; the sentence's counts
         of self-sufficient (or in work or studies) before and after are sums of its row
         and column totals, and the same count as the composite outcome (issue 15)."""
@@ -437,13 +337,13 @@ class TransitionTable:
         )
         return keys
 
-    def _proportion(self, ctx: RenderContext, key, k: int, base: int) -> dict:
+    def _proportion(self, ctx, key, k: int, base: int) -> dict:
         data = proportion_data(ctx, k, base)
         if ctx.hidden(key, k) or ctx.hidden(self._publish(ctx)["n"], self.n):
             data = {name: None for name in data}
         return data
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx) -> dict:
         keys = self._publish(ctx)
         return {
             "n": ctx.cell_value(keys["n"], self.n),
@@ -464,69 +364,11 @@ class TransitionTable:
             },
         }
 
-    def render(self, ctx: RenderContext) -> Html:
-        after_name = ctx.t(f"participants.transitions.column.{self.after}")
-        before_name = ctx.t(f"participants.transitions.column.{self.before}")
-        if self.n == 0:
-            parts = [
-                ctx.paragraph(ctx.t("participants.transitions.none", after=after_name.lower()))
-            ]
-        else:
-            key = "sentence_support" if self.vocabulary == "support" else "sentence_outcome"
-            k0, k1, n0 = self.positive_before, self.positive_after, self.n_before
-            keys = self._publish(ctx)
-            if n0 == 0:
-                key += "_after_only"  # nothing known before: no "0 of n before"
-
-            def share(cell, k: int, base: int) -> str:
-                if ctx.hidden(cell, k) or ctx.hidden(keys["n"], self.n):
-                    return ctx.t("stat.proportion_suppressed", mark="..")
-                return ctx.proportion(k, base, *wilson_interval(k, base))
-
-            text = ctx.t(
-                f"participants.transitions.{key}",
-                n=ctx.cell(keys["n"], self.n),
-                after=after_name.lower(),
-                before=before_name.lower(),
-                before_share=share(keys["before"], k0, n0),
-                after_share=share(keys["after"], k1, self.n),
-            )
-            if 0 < n0 < self.n:
-                text += " " + ctx.t(
-                    "participants.transitions.before_unknown",
-                    count=ctx.count(self.unknown_before),
-                    before=before_name.lower(),
-                    n_before=ctx.count(n0),
-                )
-            parts = [ctx.paragraph(text)]
-            table = self.table.loc[self.table.sum(axis=1) > 0, self.table.sum(axis=0) > 0]
-            shown = count_table_frame(ctx, table, row_variable=self.before)
-            shown.columns = [category_label(ctx, self.after, c) for c in table.columns]
-            shown.index.name = f"{before_name} \u2193 / {after_name} \u2192"
-            parts.append(
-                protected_count_table(
-                    ctx,
-                    shown,
-                    ctx.t("participants.transitions.caption", before=before_name, after=after_name),
-                    table_id=f"transitions.{self.before}.{self.after}",
-                    dimensions=[self.before, self.after],
-                    filters={"population": f"recorded:{self.after}"},
-                )
-            )
-        if self.excluded:
-            parts.append(
-                ctx.note(
-                    ctx.t(
-                        "participants.transitions.excluded",
-                        count=ctx.count(self.excluded),
-                        after=after_name.lower(),
-                    )
-                )
-            )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import exits as section
+
+        return section.repr_html(self)
 
 
 def tabulate_transitions(
@@ -639,7 +481,7 @@ class FollowUp:
         frame["count"] = frame["count"].astype("int64")
         return frame
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx) -> dict:
         data = {}
         for months, h in self.horizons.items():
             hidden = h.due > 0 and proportion_suppressed(ctx, h.attrition, h.due)
@@ -659,76 +501,11 @@ class FollowUp:
         data["as_of"] = self.as_of.isoformat()
         return data
 
-    def render(self, ctx: RenderContext) -> Html:
-        parts: list[str] = []
-        for months, h in self.horizons.items():
-            horizon = ctx.t(f"participants.follow_up.horizon.{months}m")
-            as_of = ctx.date(self.as_of)
-            if h.due == 0:
-                parts.append(
-                    ctx.paragraph(
-                        ctx.t("participants.follow_up.none_due", horizon=horizon, as_of=as_of)
-                    )
-                )
-                continue
-            parts.append(
-                ctx.paragraph(
-                    ctx.t(
-                        "participants.follow_up.sentence",
-                        horizon=horizon,
-                        due=ctx.count(h.due),
-                        as_of=as_of,
-                        followed=ctx.count(h.followed_up),
-                        attrition=ctx.count(h.attrition),
-                        attrition_share=share_text(ctx, h.attrition, h.due),
-                    )
-                )
-            )
-            if h.followed_up:
-                k, n = h.work_or_studies, h.followed_up
-                parts.append(
-                    ctx.paragraph(
-                        ctx.t(
-                            "participants.follow_up.work_or_studies",
-                            proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
-                        )
-                    )
-                )
-            if h.support_n:
-                k, n = h.self_sufficient, h.support_n
-                parts.append(
-                    ctx.paragraph(
-                        ctx.t(
-                            "participants.follow_up.self_sufficient",
-                            proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
-                        )
-                    )
-                )
-            if h.followed_up:
-                table = h.outcomes[h.outcomes.sum(axis=1) > 0]
-                table = table.loc[:, table.sum(axis=0) > 0]
-                column = f"outcome_{months}m"
-                shown = count_table_frame(
-                    ctx,
-                    table,
-                    row_variable=column,
-                    column_names=_group_columns(ctx, table, self.group_names),
-                )
-                parts.append(
-                    protected_count_table(
-                        ctx,
-                        shown,
-                        ctx.t("participants.follow_up.caption", horizon=horizon),
-                        table_id=f"follow_up.{months}m",
-                        dimensions=[column, "group"],
-                        filters={"population": f"followed_up:{months}m", "as_of": self.as_of},
-                    )
-                )
-        parts.append(ctx.note(ctx.t("participants.follow_up.attrition_note")))
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import exits as section
+
+        return section.repr_html(self)
 
 
 def _default_as_of(df: pd.DataFrame) -> date:

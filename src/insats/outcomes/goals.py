@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from insats.outcomes._common import SMALL_GROUP_N, repr_html
 from insats.outcomes.proportions import Proportion, estimate_proportion
 
 GOAL_STATUSES = ("met", "plausibly_met", "missed", "not_assessable")
@@ -70,66 +69,11 @@ class GoalAssessment:
             "n": o["n"],
         }
 
-    def render(self, ctx):
-        from insats.report.context import join
-        from insats.report.figures import plot_shares
-
-        what = ctx.t(self.label_key)
-        o = self.observed
-        text = ctx.t("outcomes.goal.target", target=ctx.pct(self.target_share), what=what)
-        if o.n:
-            text += " " + ctx.t("outcomes.goal.observed", proportion=o.text(ctx))
-        key = self.status
-        if self.status == "met":
-            key = "met_clear" if self.is_clear else "met_unclear"
-        text += " " + ctx.t(f"outcomes.goal.status.{key}")
-        parts = [ctx.paragraph(text)]
-        if o.n == 0:
-            return join(parts)
-        if o.n < SMALL_GROUP_N:
-            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(o.n))))
-        hidden = o.is_hidden(ctx)
-        from insats.disclosure import SUPPRESSED
-
-        table = pd.DataFrame(
-            {
-                ctx.t("outcomes.goal.col_target"): [ctx.pct(self.target_share)],
-                ctx.t("outcomes.table.n"): [ctx.count(o.n)],
-                ctx.t("outcomes.goal.col_observed"): [SUPPRESSED if hidden else ctx.pct(o.share)],
-                ctx.t("outcomes.table.interval"): [
-                    SUPPRESSED if hidden else ctx.share_range(o.ci_low, o.ci_high, o.n)
-                ],
-                ctx.t("outcomes.goal.col_status"): [ctx.t(f"outcomes.goal.label.{self.status}")],
-            },
-            index=[what[:1].upper() + what[1:]],
-        )
-        parts.append(ctx.table(table, ctx.t("outcomes.goal.caption", what=what)))
-        fig = plot_shares(
-            pd.DataFrame(
-                {
-                    "label": [what[:1].upper() + what[1:]],
-                    "share": [o.share],
-                    "ci_low": [o.ci_low],
-                    "ci_high": [o.ci_high],
-                    "suppressed": [hidden],
-                }
-            ),
-            language=ctx.language,
-            xlabel=ctx.t("outcomes.axis.share"),
-            target=self.target_share,
-            target_label=ctx.t("outcomes.goal.col_target"),
-        )
-        parts.append(
-            ctx.figure(
-                fig,
-                alt=ctx.t("outcomes.goal.alt", what=what, target=ctx.pct(self.target_share)),
-                caption=ctx.t("outcomes.figure_caption"),
-            )
-        )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import goals as section
+
+        return section.repr_html(self)
 
 
 def assess_goal(
@@ -286,96 +230,11 @@ class ReferenceComparison:
             "n": ctx.count_value(n),
         }
 
-    def render(self, ctx):
-        from insats.report.context import join
-        from insats.report.figures import plot_shares
-
-        what = ctx.t(self.label_key)
-        o = self.observed
-        source = f" ({self.source})" if self.source else ""
-        if o.n == 0:
-            return ctx.paragraph(ctx.t("outcomes.reference.none", what=what))
-        if o.is_hidden(ctx):
-            return ctx.paragraph(ctx.t("outcomes.reference.suppressed", what=what))
-        text = ctx.t(
-            "outcomes.reference.sentence",
-            what=what,
-            observed=o.text(ctx),
-            reference=ctx.pct(self.reference_share),
-            source=source,
-            difference=_pp(ctx, self.difference),
-            low=_points(ctx, self.ci_low),
-            high=_points(ctx, self.ci_high),
-        )
-        text += " " + ctx.t(
-            "outcomes.reference.clear" if self.is_clear else "outcomes.reference.unclear"
-        )
-        parts = [ctx.paragraph(text)]
-        if self.deadweight_share is not None:
-            parts.append(
-                ctx.paragraph(
-                    ctx.t(
-                        "outcomes.reference.deadweight", deadweight=ctx.pct(self.deadweight_share)
-                    )
-                )
-            )
-        table = pd.DataFrame(
-            {
-                ctx.t("outcomes.reference.col_observed"): [ctx.pct(o.share)],
-                ctx.t("outcomes.reference.col_reference"): [ctx.pct(self.reference_share)],
-                ctx.t("outcomes.reference.col_difference"): [_pp(ctx, self.difference)],
-                ctx.t("outcomes.table.interval"): [
-                    f"{_points(ctx, self.ci_low)} – {_points(ctx, self.ci_high)}"
-                ],
-                ctx.t("outcomes.reference.col_deadweight"): [ctx.pct(self.deadweight_share)],
-            },
-            index=[what[:1].upper() + what[1:]],
-        )
-        parts.append(ctx.table(table, ctx.t("outcomes.reference.caption", what=what)))
-        ref_low, ref_high = float("nan"), float("nan")
-        if self.reference_n is not None:
-            # the reference's own Wilson interval (its count may be fractional)
-            ref_low, ref_high = proportion_confint(
-                self.reference_share * self.reference_n, self.reference_n, method="wilson"
-            )
-        frame = pd.DataFrame(
-            {
-                "label": [
-                    ctx.t("outcomes.reference.col_observed"),
-                    ctx.t("outcomes.reference.col_reference"),
-                ],
-                "share": [o.share, self.reference_share],
-                "ci_low": [o.ci_low, ref_low],
-                "ci_high": [o.ci_high, ref_high],
-                "suppressed": [False, False],
-            }
-        )
-        fig = plot_shares(frame, language=ctx.language, xlabel=what[:1].upper() + what[1:])
-        parts.append(
-            ctx.figure(
-                fig,
-                alt=ctx.t("outcomes.reference.alt", what=what),
-                caption=ctx.t("outcomes.figure_caption"),
-            )
-        )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import goals as section
 
-
-def _pp(ctx, value: float | None) -> str:
-    """A difference of shares in percentage points, with the locale's minus sign."""
-    if value is None or pd.isna(value):
-        return "–"
-    return ctx.t("outcomes.reference.pp", value=ctx.number(100 * value, 0))
-
-
-def _points(ctx, value: float | None) -> str:
-    """A bound of a difference in percentage points, as a bare number."""
-    if value is None or pd.isna(value):
-        return "–"
-    return ctx.number(100 * value, 0)
+        return section.repr_html(self)
 
 
 def compare_with_reference(

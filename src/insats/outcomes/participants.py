@@ -22,7 +22,6 @@ from insats.cohort import schema
 from insats.cohort.categories import UNKNOWN, group_keys, natural_key
 from insats.disclosure import SUPPRESSED
 from insats.periods import Period, enrolled_mask, exited_mask, started_mask, year_to_date
-from insats.report.context import Html, RenderContext, join
 
 __all__ = [
     "AGE_BANDS",
@@ -111,7 +110,7 @@ def order_categories(variable: str, present: Iterable[object]) -> list[str]:
     return ordered + ([UNKNOWN] if UNKNOWN in present else [])
 
 
-def category_label(ctx: RenderContext, variable: str, code: object) -> str:
+def category_label(ctx, variable: str, code: object) -> str:
     """The reader's word for a category of a variable (codes, age bands, free text)."""
     if code is None or (not isinstance(code, str) and pd.isna(code)) or code == UNKNOWN:
         return ctx.t("participants.unknown_category")
@@ -121,7 +120,7 @@ def category_label(ctx: RenderContext, variable: str, code: object) -> str:
     return ctx.code(vocabulary, code) if vocabulary else str(code)
 
 
-def group_label(ctx: RenderContext, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:
+def group_label(ctx, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:
     """ "Grupp 5", "Perstorp, grupp 5", or the group's own name when it is not a number."""
     municipality, group = names.get(key, (None, key))
     if group == UNKNOWN:
@@ -155,13 +154,13 @@ def wilson_interval(k: int, n: int) -> tuple[float | None, float | None]:
     return p.ci_low, p.ci_high
 
 
-def proportion_suppressed(ctx: RenderContext, k: int, n: int) -> bool:
+def proportion_suppressed(ctx, k: int, n: int) -> bool:
     """Whether a share k/n must be hidden: as :meth:`RenderContext.proportion`, when the
     count, the denominator or the rest is small (any one gives away the others)."""
     return ctx.is_suppressed(n) or ctx.is_suppressed(k) or ctx.is_suppressed(n - k)
 
 
-def proportion_data(ctx: RenderContext, k: int, n: int) -> dict[str, float | int | None]:
+def proportion_data(ctx, k: int, n: int) -> dict[str, float | int | None]:
     """{count, n, share, ci_low, ci_high} for figures.json, None where suppressed."""
     lo, hi = wilson_interval(k, n)
     hidden = n > 0 and proportion_suppressed(ctx, k, n)
@@ -175,7 +174,7 @@ def proportion_data(ctx: RenderContext, k: int, n: int) -> dict[str, float | int
     }
 
 
-def share_text(ctx: RenderContext, k: int, n: int) -> str:
+def share_text(ctx, k: int, n: int) -> str:
     """A share k/n as text, hidden ('..') when the count or the denominator is small."""
     if n <= 0:
         return ctx.t("stat.no_one")
@@ -196,7 +195,7 @@ def is_early_exit(df: pd.DataFrame) -> pd.Series:
 
 
 def count_table_frame(
-    ctx: RenderContext,
+    ctx,
     counts: pd.DataFrame,
     *,
     row_variable: str,
@@ -215,7 +214,7 @@ def count_table_frame(
 
 
 def protected_count_table(
-    ctx: RenderContext,
+    ctx,
     counts: pd.DataFrame,
     caption: str,
     *,
@@ -224,7 +223,7 @@ def protected_count_table(
     filters: Mapping[str, object] | None = None,
     add_totals: bool = True,
     index_name: str | None = None,
-) -> Html:
+):
     """As :meth:`RenderContext.count_table`, with ``filters`` naming the population.
 
     The report's disclosure control keys cells by dimensions and filters, so two tables
@@ -243,7 +242,7 @@ def protected_count_table(
     return ctx.table(shown, caption)
 
 
-def plan_count_tables(ctx: RenderContext, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> None:
+def plan_count_tables(ctx, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> None:
     """Protect several count tables jointly before rendering them (shared reports only).
 
     Goes through :meth:`RenderContext.plan_count_tables`: in a report's dry run the
@@ -271,7 +270,7 @@ def plan_count_tables(ctx: RenderContext, tables: Mapping[str, tuple[pd.DataFram
 
 
 def measures_table(
-    ctx: RenderContext,
+    ctx,
     wide: pd.DataFrame,
     caption: str,
     *,
@@ -280,7 +279,7 @@ def measures_table(
     filters: Mapping[str, object],
     column_names: Mapping[str, str],
     index_name: str,
-) -> Html:
+):
     """Categories (rows, display labels) x measures whose counts are each a distribution
     over the categories (enrolled, new, exited; or funnel steps) but do not add up across
     measures. Each measure is protected as its own one-way table with a total row, so no
@@ -362,7 +361,7 @@ class ParticipantCounts:
         order = order_categories(dimension, wide.index)
         return wide.loc[order]
 
-    def _key(self, ctx: RenderContext, scope: str, measure: str, dimension=None, category=None):
+    def _key(self, ctx, scope: str, measure: str, dimension=None, category=None):
         """The key of a count: the cell of the measures table it appears in (issue 15)."""
         from insats.disclosure import count_key
 
@@ -376,7 +375,7 @@ class ParticipantCounts:
             label = category_label(ctx, "municipality", category)
         return count_key(filters, **{dimension: label})
 
-    def _publish_year(self, ctx: RenderContext) -> None:
+    def _publish_year(self, ctx) -> None:
         """Year to date = earlier periods of the year + this period, for the counts of
         events (new, exited, early): with the earlier reports in the publication
         register, T2's year to date minus T1's report would give T2's own counts."""
@@ -402,7 +401,7 @@ class ParticipantCounts:
             )
         ctx.publish({}, lines)
 
-    def _persons_shown(self, ctx: RenderContext, scope: str) -> int | None:
+    def _persons_shown(self, ctx, scope: str) -> int | None:
         """Distinct persons, unless participations − persons (the re-enrolments) is a
         count the disclosure rule hides: the difference would single them out."""
         persons = self.persons.get(scope)
@@ -413,7 +412,7 @@ class ParticipantCounts:
             return None
         return ctx.count_value(persons)
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx) -> dict:
         self._publish_year(ctx)
 
         def block(scope: str) -> dict:
@@ -440,83 +439,11 @@ class ParticipantCounts:
             }
         return data
 
-    def _table(self, ctx: RenderContext, dimension: str, scope: str) -> Html:
-        wide = self.wide(dimension, scope)
-        if wide.empty:
-            return Html("")
-        if dimension == "group":
-            labels = [group_label(ctx, k, self.group_names) for k in wide.index]
-        else:
-            labels = [category_label(ctx, "municipality", k) for k in wide.index]
-        wide.index = labels
-        key = "caption_period" if scope == "period" else "caption_ytd"
-        caption = ctx.t(
-            f"participants.counts.{key}",
-            dimension=ctx.t(f"participants.counts.dimension_word.{dimension}"),
-        )
-        period = self.period if scope == "period" else self.year_to_date
-        return measures_table(
-            ctx,
-            wide,
-            caption,
-            table_id=f"participants.{scope}.{dimension}",
-            dimension=dimension,
-            filters={"period": period.label},
-            column_names={m: ctx.t(f"participants.measure.{m}") for m in MEASURES},
-            index_name=ctx.t(f"participants.dimension.{dimension}"),
-        )
-
-    def render(self, ctx: RenderContext) -> Html:
-        parts: list[str] = []
-        totals = self.total("period")
-        dates = {"start": ctx.date(self.period.start), "end": ctx.date(self.period.end)}
-        if totals["enrolled"] == 0:
-            parts.append(ctx.paragraph(ctx.t("participants.counts.none_in_period", **dates)))
-        else:
-            fields = {m: ctx.cell(self._key(ctx, "period", m), v) for m, v in totals.items()}
-            parts.append(
-                ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields))
-            )
-            persons = self._persons_shown(ctx, "period")
-            if persons is not None and persons != totals["enrolled"]:
-                parts.append(
-                    ctx.paragraph(
-                        ctx.t(
-                            "participants.counts.persons_sentence",
-                            participations=ctx.count(totals["enrolled"]),
-                            persons=ctx.count(persons),
-                        )
-                    )
-                )
-        if self.year_to_date.start != self.period.start or self.year_to_date.end != self.period.end:
-            ytd = {
-                m: ctx.cell(self._key(ctx, "year_to_date", m), v)
-                for m, v in self.total("year_to_date").items()
-            }
-            ytd_dates = {
-                "start": ctx.date(self.year_to_date.start),
-                "end": ctx.date(self.year_to_date.end),
-            }
-            parts.append(
-                ctx.paragraph(ctx.t("participants.counts.ytd_sentence", **ytd_dates, **ytd))
-            )
-        municipalities = self.counts.loc[
-            self.counts["dimension"] == "municipality", "category"
-        ].nunique()
-        scopes = ("period", "year_to_date")
-        if self.year_to_date == self.period or (
-            self.year_to_date.start == self.period.start
-            and self.year_to_date.end == self.period.end
-        ):
-            scopes = ("period",)
-        for scope in scopes:
-            parts.append(self._table(ctx, "group", scope))
-            if municipalities > 1:
-                parts.append(self._table(ctx, "municipality", scope))
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import participants as section
+
+        return section.repr_html(self)
 
 
 def count_participants(df: pd.DataFrame, period: Period) -> ParticipantCounts:
@@ -632,7 +559,7 @@ class ParticipantProfile:
         wide = wide.reindex(columns=list(self.sizes.index), fill_value=0)
         return wide.loc[order_categories(variable, wide.index)]
 
-    def figure_data(self, ctx: RenderContext) -> dict:
+    def figure_data(self, ctx) -> dict:
         data: dict = {"n": {str(k): ctx.count_value(int(v)) for k, v in self.sizes.items()}}
         for variable in PROFILE_VARIABLES:
             wide = self.table(variable)
@@ -642,105 +569,11 @@ class ParticipantProfile:
             }
         return data
 
-    def _column_label(self, ctx: RenderContext, key: str) -> str:
-        if self.by == "group":
-            return group_label(ctx, key, self.group_names)
-        return category_label(ctx, "municipality", key)
-
-    def _sentence(self, ctx: RenderContext, variable: str, wide: pd.DataFrame) -> str:
-        from insats.disclosure import count_key
-
-        totals = wide.sum(axis=1)
-        total = int(totals.sum())
-        name = ctx.t(f"participants.profile.variable.{variable}")
-        # The numbers are the row totals and the grand total of the profile table: shown
-        # only where the table shows them; a sentence with a hidden one is rewritten.
-        population = {"population": "profile"}
-        total_key = count_key(population)
-
-        def key(code: object):
-            return count_key(population, **{variable: category_label(ctx, variable, code)})
-
-        if variable == "gender":
-            women, men = int(totals.get("woman", 0)), int(totals.get("man", 0))
-            if ctx.hidden(key("woman"), women) or ctx.hidden(key("man"), men):
-                return ctx.t("publication.gender_sentence", total=ctx.cell(total_key, total))
-            return ctx.t(
-                "participants.profile.gender_sentence",
-                women=ctx.cell(key("woman"), women),
-                men=ctx.cell(key("man"), men),
-                total=ctx.cell(total_key, total),
-            )
-        known = totals.drop(UNKNOWN, errors="ignore")
-        if known.empty or known.max() == 0:
-            return ctx.t(
-                "participants.profile.most_common_unknown",
-                variable=name,
-                count=ctx.cell(key(UNKNOWN), int(totals.get(UNKNOWN, 0))),
-                total=ctx.cell(total_key, total),
-            )
-        # Ties: the first in table order, which is the vocabulary's order.
-        top = known.idxmax()
-        # Common nouns in lower case mid-sentence; names (Arbetsförmedlingen) as they are.
-        category = (
-            category_label(ctx, variable, top).lower()
-            if variable in ("education", "support_at_start")
-            else category_label(ctx, variable, top)
-        )
-        if ctx.hidden(key(top), int(known[top])) or ctx.hidden(total_key, total):
-            return ctx.t("publication.most_common", variable=name, category=category)
-        return ctx.t(
-            "participants.profile.most_common",
-            variable=name,
-            category=category,
-            count=ctx.cell(key(top), int(known[top])),
-            total=ctx.cell(total_key, total),
-        )
-
-    def render(self, ctx: RenderContext) -> Html:
-        total = int(self.sizes.sum())
-        if total == 0:
-            return ctx.paragraph(ctx.t("participants.profile.empty"))
-        dimension = ctx.t(f"participants.counts.dimension_word.{self.by}")
-        parts: list[str] = [
-            ctx.paragraph(
-                ctx.t("participants.profile.intro", n=ctx.count(total), dimension=dimension)
-            )
-        ]
-        frames = {}
-        for variable in PROFILE_VARIABLES:
-            wide = self.table(variable)
-            frames[variable] = count_table_frame(
-                ctx,
-                wide,
-                row_variable=variable,
-                column_names={k: self._column_label(ctx, k) for k in wide.columns},
-            )
-        specs = {
-            f"profile.{v}": dict(dimensions=[v, self.by], filters={"population": "profile"})
-            for v in PROFILE_VARIABLES
-        }
-        # The seven tables share their column totals (the group sizes): protect them
-        # jointly, once, rather than one after the other.
-        plan_count_tables(ctx, {k: (frames[k.split(".", 1)[1]], spec) for k, spec in specs.items()})
-        for variable in PROFILE_VARIABLES:
-            parts.append(ctx.paragraph(self._sentence(ctx, variable, self.table(variable))))
-            name = ctx.t(f"participants.profile.variable.{variable}")
-            caption = ctx.t("participants.profile.caption", variable=name, dimension=dimension)
-            parts.append(
-                protected_count_table(
-                    ctx,
-                    frames[variable],
-                    caption,
-                    table_id=f"profile.{variable}",
-                    index_name=name,
-                    **specs[f"profile.{variable}"],
-                )
-            )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return self.render(RenderContext())._repr_html_()
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import participants as section
+
+        return section.repr_html(self)
 
 
 def describe_participants(df: pd.DataFrame, by: str = "group") -> ParticipantProfile:

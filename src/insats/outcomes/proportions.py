@@ -23,13 +23,10 @@ from statsmodels.stats.proportion import proportion_confint
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
 from insats.outcomes._common import (
     AGE_BANDS,
-    SMALL_GROUP_N,
     check_breakdown,
     is_hidden,
-    level_label,
     level_series,
     ordered_levels,
-    repr_html,
     require_columns,
     vocabulary_of,
 )
@@ -250,124 +247,11 @@ class OutcomeShares:
                 }
         return data
 
-    def render(self, ctx):
-        from insats.report.context import join
-        from insats.report.figures import plot_shares
-
-        what = _column_label(ctx, self.column)
-        vocab = self._vocabulary()
-        parts = []
-        if self.n == 0:
-            parts.append(ctx.paragraph(ctx.t("outcomes.shares.none", what=what)))
-            return join(parts)
-        text = ctx.t("outcomes.shares.sentence", what=what, n=ctx.count(self.n))
-        top = self.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
-        hidden_rows = self._overall_hidden(ctx)
-        top_position = list(self.overall["code"]).index(top["code"])
-        top_hidden = bool(hidden_rows and any(hidden_rows[top_position]))
-        if not is_hidden(ctx, int(top["count"]), self.n) and not top_hidden:
-            text += " " + ctx.t(
-                "outcomes.shares.most_common",
-                label=ctx.code(vocab, top["code"]).lower(),
-                proportion=ctx.proportion(int(top["count"]), self.n, top["ci_low"], top["ci_high"]),
-            )
-        if self.n_missing:
-            text += " " + ctx.t(
-                "outcomes.shares.missing",
-                missing=ctx.count(self.n_missing),
-                ongoing=ctx.count(self.n_ongoing),
-            )
-        parts.append(ctx.paragraph(text))
-        if self.n < SMALL_GROUP_N:
-            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.n))))
-        if self.by is None:
-            table = _share_table(
-                ctx,
-                self.overall,
-                [ctx.code(vocab, c) for c in self.overall["code"]],
-                hidden=hidden_rows,
-            )
-            table.index.name = what
-            parts.append(
-                ctx.table(table, ctx.t("outcomes.shares.caption", what=what, n=ctx.count(self.n)))
-            )
-            plot_frame = pd.DataFrame(
-                {
-                    "label": [ctx.code(vocab, c) for c in self.overall["code"]],
-                    "share": self.overall["share"].to_numpy(),
-                    "ci_low": self.overall["ci_low"].to_numpy(),
-                    "ci_high": self.overall["ci_high"].to_numpy(),
-                    "suppressed": [
-                        is_hidden(ctx, int(r.count), int(r.n))
-                        or bool(hidden_rows and hidden_rows[i][0])
-                        for i, r in enumerate(self.overall.itertuples())
-                    ],
-                }
-            )
-            fig = plot_shares(
-                plot_frame, language=ctx.language, xlabel=ctx.t("outcomes.axis.share")
-            )
-            parts.append(
-                ctx.figure(
-                    fig,
-                    alt=ctx.t("outcomes.shares.alt", what=what),
-                    caption=ctx.t("outcomes.figure_caption"),
-                )
-            )
-        else:
-            used = self.frame.groupby("code", sort=False)["count"].sum()
-            codes = [c for c in used.index if used[c] > 0]
-            counts = self.frame[self.frame["code"].isin(codes)].pivot_table(
-                index=self.by, columns="code", values="count", sort=False, aggfunc="sum"
-            )[codes]
-            counts.index = [level_label(ctx, self.by, lv) for lv in counts.index]
-            counts.columns = [ctx.code(vocab, c) for c in codes]
-            by_label = ctx.t(f"outcomes.by.{self.by}")
-            counts.index.name = by_label
-            table_id = f"outcomes.{self.column}.by.{self.by}"
-            parts.append(
-                ctx.count_table(
-                    counts.astype(int),
-                    ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
-                    table_id=table_id,
-                    dimensions=[self.by, self.column],
-                    filters=_population(self.column, self.n),
-                )
-            )
-            from insats.disclosure import SUPPRESSED
-
-            # A share gives its count back: hide every share whose count the table hid
-            # (secondary suppression included), not only the small ones.
-            protected = ctx.protect(
-                counts.astype(int),
-                table_id=table_id,
-                dimensions=[self.by, self.column],
-                filters=_population(self.column, self.n),
-            )
-            cells = {}
-            for code in codes:
-                part = self.frame[self.frame["code"] == code]
-                column = ctx.code(vocab, code)
-                cells[column] = [
-                    SUPPRESSED
-                    if protected.at[level_label(ctx, self.by, r[1]), column] is None
-                    else _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
-                    for r in part[
-                        [self.by, "count", "n", "share", "ci_low", "ci_high"]
-                    ].itertuples()
-                ]
-                index = [level_label(ctx, self.by, lv) for lv in part[self.by]]
-            shares = pd.DataFrame(cells, index=index)
-            shares.index.name = by_label
-            parts.append(
-                ctx.table(
-                    shares, ctx.t("outcomes.shares.by_caption_shares", what=what, by=by_label)
-                )
-            )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import results as section
+
+        return section.repr_html(self)
 
 
 def _row_figure(ctx, r) -> dict:
@@ -379,16 +263,6 @@ def _row_figure(ctx, r) -> dict:
         "ci_low": None if hidden else ctx.statistic_value(r.ci_low, r.n),
         "ci_high": None if hidden else ctx.statistic_value(r.ci_high, r.n),
     }
-
-
-def _share_cell(ctx, count, n, share, low, high) -> str:
-    from insats.disclosure import SUPPRESSED
-
-    if n == 0:
-        return "–"
-    if is_hidden(ctx, count, n):
-        return SUPPRESSED
-    return f"{ctx.pct(share)} ({ctx.share_range(low, high, n)})"
 
 
 def _share_table(ctx, frame: pd.DataFrame, labels: list[str], hidden=None) -> pd.DataFrame:
@@ -570,34 +444,6 @@ class CompositeShares:
             }
         return data
 
-    def _protected_rows(self, ctx, shown: pd.DataFrame, labels: list[str]):
-        """Per row (share hidden, n hidden) after secondary suppression, or None.
-
-        The rows' counts (yes / no) add up to the "all" row, so a count hidden in one row
-        could be recomputed from the others: protect them as a count table with totals.
-        """
-        if self.by is None or not ctx.disclosure.active or len(shown) < 2:
-            return None
-        counts = pd.DataFrame(
-            {
-                "yes": shown["count"].iloc[1:].astype(int).to_numpy(),
-                "no": (shown["n"] - shown["count"]).iloc[1:].astype(int).to_numpy(),
-            },
-            index=labels[1:],
-        )
-        protected = ctx.protect(
-            counts,
-            table_id=f"outcomes.composite.{self.kind}.{self.column}.by.{self.by}",
-            dimensions=[self.by, self.kind],
-            # the population: who has a known status in this column (same n, same people)
-            filters={"population": f"{self.column} known", "n": int(self.overall.n)},
-        )
-        rows = []
-        for position in range(len(shown)):
-            row = protected.iloc[-1] if position == 0 else protected.iloc[position - 1]
-            rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
-        return rows
-
     def sentence(self, ctx) -> str:
         what = ctx.t(f"outcomes.composite.{self.kind}")
         if self.overall.n == 0:
@@ -610,75 +456,11 @@ class CompositeShares:
             )
         return ctx.t(f"outcomes.composite.sentence.{self.kind}", proportion=self.overall.text(ctx))
 
-    def render(self, ctx):
-        from insats.report.context import join
-        from insats.report.figures import plot_shares
-
-        what = ctx.t(f"outcomes.composite.{self.kind}")
-        text = self.sentence(ctx)
-        if self.column != COMPOSITES[self.kind][0]:
-            text += " " + ctx.t("outcomes.composite.at", what=_column_label(ctx, self.column))
-        if self.n_missing:
-            text += " " + ctx.t("outcomes.composite.missing", missing=ctx.count(self.n_missing))
-        parts = [ctx.paragraph(text)]
-        if self.overall.n == 0:
-            return join(parts)
-        if self.overall.n < SMALL_GROUP_N:
-            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.overall.n))))
-        elif self.by is not None and (self.frame["n"] < SMALL_GROUP_N).any():
-            parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
-        rows = [
-            (
-                "all",
-                self.overall.count,
-                self.overall.n,
-                self.overall.share,
-                self.overall.ci_low,
-                self.overall.ci_high,
-            )
-        ]
-        if self.by is not None:
-            rows += [
-                (r[self.by], int(r["count"]), int(r["n"]), r["share"], r["ci_low"], r["ci_high"])
-                for _, r in self.frame.iterrows()
-            ]
-        shown = pd.DataFrame(rows, columns=["level", *SHARE_COLUMNS])
-        labels = [
-            ctx.t("outcomes.all") if lv == "all" and i == 0 else level_label(ctx, self.by or "", lv)
-            for i, lv in enumerate(shown["level"])
-        ]
-        hidden = self._protected_rows(ctx, shown, labels)
-        if ctx.disclosure.active and self.overall_hidden(ctx):
-            hidden = hidden or [(False, False)] * len(shown)
-            n_hidden = ctx.hidden(self._keys(ctx)["n"], self.overall.n)
-            hidden = [(True, n_hidden or hidden[0][1]), *hidden[1:]]
-        table = _share_table(ctx, shown, labels, hidden=hidden)
-        table.index.name = ctx.t(f"outcomes.by.{self.by}") if self.by else ""
-        parts.append(ctx.table(table, ctx.t("outcomes.composite.caption", what=what)))
-        plot_frame = pd.DataFrame(
-            {
-                "label": labels,
-                "share": shown["share"].to_numpy(dtype=float),
-                "ci_low": shown["ci_low"].to_numpy(dtype=float),
-                "ci_high": shown["ci_high"].to_numpy(dtype=float),
-                "suppressed": [
-                    is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
-                    for i, r in enumerate(shown.itertuples())
-                ],
-            }
-        )
-        fig = plot_shares(plot_frame, language=ctx.language, xlabel=what[:1].upper() + what[1:])
-        parts.append(
-            ctx.figure(
-                fig,
-                alt=ctx.t("outcomes.composite.alt", what=what),
-                caption=ctx.t("outcomes.figure_caption"),
-            )
-        )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import results as section
+
+        return section.repr_html(self)
 
 
 class _Row:

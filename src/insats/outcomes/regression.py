@@ -16,10 +16,8 @@ import numpy as np
 import pandas as pd
 
 from insats.outcomes._common import (
-    level_label,
     level_series,
     ordered_levels,
-    repr_html,
     require_columns,
 )
 from insats.outcomes.proportions import composite_flags
@@ -96,46 +94,11 @@ class RegressionResult:
             what=what,
         )
 
-    def render(self, ctx):
-        from insats.disclosure import SUPPRESSED
-        from insats.outcomes._common import fmt_p
-        from insats.report.context import join
-
-        parts = [ctx.paragraph(self.sentence(ctx))]
-        if not self.is_fitted:
-            return join(parts)
-        rows, labels = [], []
-        for r in self.odds_ratios.itertuples():
-            hidden = ctx.is_suppressed(r.n_level)
-            labels.append(
-                ctx.t(
-                    "outcomes.regression.term",
-                    covariate=ctx.t(f"outcomes.by.{r.covariate}"),
-                    level=level_label(ctx, r.covariate, r.level),
-                    reference=level_label(ctx, r.covariate, r.reference),
-                )
-            )
-            rows.append(
-                {
-                    ctx.t("outcomes.table.n"): ctx.count(int(r.n_level)),
-                    ctx.t("outcomes.regression.col_or"): SUPPRESSED
-                    if hidden
-                    else ctx.number(r.odds_ratio, 2),
-                    ctx.t("outcomes.table.interval"): SUPPRESSED
-                    if hidden
-                    else f"{ctx.number(r.ci_low, 2)}–{ctx.number(r.ci_high, 2)}",
-                    ctx.t("outcomes.regression.col_p"): SUPPRESSED
-                    if hidden
-                    else fmt_p(ctx, r.p_value),
-                }
-            )
-        table = pd.DataFrame(rows, index=labels)
-        parts.append(ctx.table(table, ctx.t("outcomes.regression.caption")))
-        parts.append(ctx.note(ctx.t("outcomes.regression.reading")))
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import regression as section
+
+        return section.repr_html(self)
 
 
 def _not_fitted(outcome, reason, n, events, n_params, epp, references=None, dropped=()):

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import wilcoxon
 
-from insats.outcomes._common import fmt_p, repr_html, require_columns
+from insats.outcomes._common import require_columns
 
 ZERO_METHOD = "pratt"
 
@@ -68,75 +68,11 @@ class SelfAssessmentResult:
             "p_value": ctx.statistic_value(self.p_value, n),
         }
 
-    def render(self, ctx):
-        from insats.disclosure import SUPPRESSED
-        from insats.report.context import join
-
-        if self.n_pairs == 0:
-            return ctx.paragraph(ctx.t("outcomes.self_assessment.no_pairs"))
-        from insats.disclosure import count_key
-
-        # Higher, same and lower add up to the pairs: one publication with its margin,
-        # planned with every other number of the report (issue 15).
-        population = {"population": "self_assessment pairs"}
-        n_key = count_key(population)
-        part_keys = {
-            part: count_key(population, self_assessment_change=part)
-            for part in ("improved", "unchanged", "worsened")
-        }
-        values = {"improved": self.improved, "unchanged": self.unchanged}
-        values["worsened"] = self.worsened
-        ctx.publish(
-            {n_key: self.n_pairs, **{part_keys[p]: int(v) for p, v in values.items()}},
-            [(n_key, tuple(part_keys.values()))],
-        )
-        hidden = ctx.hidden(n_key, self.n_pairs)
-        fields = dict(
-            n=ctx.cell(n_key, self.n_pairs),
-            start=SUPPRESSED if hidden else ctx.number(self.median_start, 1),
-            end=SUPPRESSED if hidden else ctx.number(self.median_end, 1),
-            change=SUPPRESSED if hidden else ctx.number(self.median_change, 1),
-        )
-        if any(ctx.hidden(part_keys[p], v) for p, v in values.items()):
-            # A hidden part is left out (with the others it would come back by difference)
-            text = ctx.t("publication.self_assessment_sentence", **fields)
-        else:
-            text = ctx.t(
-                "outcomes.self_assessment.sentence",
-                **fields,
-                **{p: ctx.cell(part_keys[p], v) for p, v in values.items()},
-            )
-        if self.reason == "no_change":
-            text += " " + ctx.t("outcomes.self_assessment.no_change")
-        elif not hidden:
-            key = "significant" if self.p_value < 0.05 else "not_significant"
-            text += " " + ctx.t(f"outcomes.self_assessment.{key}", p=fmt_p(ctx, self.p_value))
-        if self.n_unpaired:
-            text += " " + ctx.t("outcomes.self_assessment.unpaired", m=ctx.count(self.n_unpaired))
-        parts = [ctx.paragraph(text)]
-        table = pd.DataFrame(
-            {
-                ctx.t("outcomes.self_assessment.col_start"): [
-                    SUPPRESSED if hidden else ctx.number(self.median_start, 1)
-                ],
-                ctx.t("outcomes.self_assessment.col_end"): [
-                    SUPPRESSED if hidden else ctx.number(self.median_end, 1)
-                ],
-                ctx.t("outcomes.self_assessment.col_change"): [
-                    SUPPRESSED if hidden else ctx.number(self.median_change, 1)
-                ],
-                ctx.t("outcomes.table.n"): [ctx.count(self.n_pairs)],
-                ctx.t("outcomes.regression.col_p"): [
-                    SUPPRESSED if hidden else fmt_p(ctx, self.p_value)
-                ],
-            },
-            index=[ctx.t("outcomes.self_assessment.median")],
-        )
-        parts.append(ctx.table(table, ctx.t("outcomes.self_assessment.caption")))
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import self_assessment as section
+
+        return section.repr_html(self)
 
 
 def test_self_assessment(df: pd.DataFrame) -> SelfAssessmentResult:

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from insats.cohort.schema import WORK_OR_STUDIES
-from insats.outcomes._common import SMALL_GROUP_N, is_hidden, repr_html, require_columns
+from insats.outcomes._common import is_hidden, require_columns
 
 DAYS_PER_MONTH = 365.25 / 12
 DEFAULT_MONTHS = (1, 2, 3, 4, 6)
@@ -140,164 +140,11 @@ class SurvivalResult:
     def _curve_hidden(self, ctx) -> bool:
         return ctx.is_suppressed(self.n) or ctx.is_suppressed(self.events)
 
-    def render(self, ctx):
-        from insats.disclosure import SUPPRESSED
-        from insats.report.context import join
-        from insats.report.figures import plot_survival
-
-        if self.n == 0:
-            return ctx.paragraph(ctx.t("outcomes.survival.none"))
-        if self.events == 0:
-            return ctx.paragraph(ctx.t("outcomes.survival.no_events", n=ctx.count(self.n)))
-        hidden = self._curve_hidden(ctx)
-        competing = self.method == "aalen_johansen"
-        text = ctx.t(
-            "outcomes.survival.sentence_competing" if competing else "outcomes.survival.sentence",
-            n=ctx.count(self.n),
-            events=ctx.count(self.events),
-            competing=ctx.count(self.competing),
-            censored=ctx.count(self.censored),
-            as_of=ctx.date(self.as_of),
-        )
-        if hidden:
-            text += " " + ctx.t("outcomes.survival.suppressed", mark=SUPPRESSED)
-        elif competing and self.final_share is not None:
-            text += " " + ctx.t("outcomes.survival.final_share", share=ctx.pct(self.final_share))
-        if hidden:
-            pass
-        elif self.median_days is None:
-            text += " " + ctx.t(
-                "outcomes.survival.median_not_reached_competing"
-                if competing
-                else "outcomes.survival.median_not_reached"
-            )
-        elif self.median_interval_days is None:
-            text += " " + ctx.t(
-                "outcomes.survival.median_no_interval",
-                median=ctx.number(_months(self.median_days), 1),
-            )
-        else:
-            interval = (
-                f"{ctx.number(_months(self.median_low_days), 1)}–"
-                f"{ctx.number(_months(self.median_high_days), 1)}"
-                if self.median_low_days is not None and self.median_high_days is not None
-                else ctx.t(
-                    "outcomes.survival.open_interval",
-                    low=ctx.number(_months(self.median_low_days), 1),
-                )
-                if self.median_low_days is not None
-                else "–"
-            )
-            text += " " + ctx.t(
-                "outcomes.survival.median",
-                median=ctx.number(_months(self.median_days), 1),
-                interval=interval,
-            )
-        parts = [ctx.paragraph(text)]
-        if self.n < SMALL_GROUP_N:
-            parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(self.n))))
-        rows = []
-        for r in self.table.itertuples():
-            row_hidden = hidden or is_hidden(ctx, int(r.events_by), self.n)
-            beyond = pd.isna(r.cumulative_share)
-            # before the first event the Kaplan–Meier interval is the point 0–0 %, which
-            # reads as certainty; show no interval instead
-            no_events_yet = r.events_by == 0
-            rows.append(
-                {
-                    ctx.t("outcomes.survival.col_at_risk"): ctx.count(int(r.at_risk)),
-                    ctx.t("outcomes.survival.col_cumulative"): "–"
-                    if beyond
-                    else SUPPRESSED
-                    if row_hidden
-                    else ctx.pct(r.cumulative_share),
-                    ctx.t("outcomes.table.interval"): "–"
-                    if beyond or no_events_yet
-                    else SUPPRESSED
-                    if row_hidden
-                    else ctx.share_range(r.cumulative_low, r.cumulative_high, self.n),
-                }
-            )
-        table = pd.DataFrame(
-            rows, index=[ctx.t("outcomes.survival.month", m=f"{m:g}") for m in self.table["months"]]
-        )
-        table.index.name = ctx.t("outcomes.survival.col_time")
-        parts.append(
-            ctx.table(
-                table,
-                ctx.t(
-                    "outcomes.survival.caption_competing"
-                    if competing
-                    else "outcomes.survival.caption"
-                ),
-            )
-        )
-        if not hidden:
-            curve = pd.DataFrame(
-                {
-                    "time": self.curve["months"],
-                    "estimate": 1 - self.curve["survival"],
-                    "ci_low": 1 - self.curve["ci_high"],
-                    "ci_high": 1 - self.curve["ci_low"],
-                }
-            )
-            if ctx.disclosure.active:
-                # Drawn from the published table only (issue 15): each step of the full
-                # curve times the number at risk gives back its events (6.7 % of 30 is
-                # 2), so a shared report draws the table's shown points, no hidden one.
-                shown = [
-                    r
-                    for r in self.table.itertuples()
-                    if not pd.isna(r.cumulative_share)
-                    and not is_hidden(ctx, int(r.events_by), self.n)
-                ]
-                curve = pd.DataFrame(
-                    {
-                        "time": [0.0, *[float(r.months) for r in shown]],
-                        "estimate": [0.0, *[float(r.cumulative_share) for r in shown]],
-                        "ci_low": [0.0, *[float(r.cumulative_low) for r in shown]],
-                        "ci_high": [0.0, *[float(r.cumulative_high) for r in shown]],
-                    }
-                )
-            end_months = float(self.durations["days"].max()) / DAYS_PER_MONTH
-            ticks = [t for t in range(0, int(np.floor(end_months)) + 1, _tick_step(end_months))]
-            at_risk = pd.DataFrame(
-                {
-                    "time": ticks,
-                    "label": [
-                        ctx.count(int((self.durations["days"] >= t * DAYS_PER_MONTH).sum()))
-                        for t in ticks
-                    ],
-                }
-            )
-            fig = plot_survival(
-                curve,
-                at_risk,
-                end_time=end_months,
-                language=ctx.language,
-                xlabel=ctx.t("outcomes.survival.xlabel"),
-                ylabel=ctx.t("outcomes.survival.ylabel"),
-                at_risk_label=ctx.t("outcomes.survival.col_at_risk"),
-            )
-            parts.append(
-                ctx.figure(
-                    fig,
-                    alt=ctx.t("outcomes.survival.alt"),
-                    caption=ctx.t(
-                        "outcomes.survival.figure_caption_competing"
-                        if competing
-                        else "outcomes.survival.figure_caption"
-                    ),
-                )
-            )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import survival as section
 
-
-def _tick_step(end_months: float) -> int:
-    return 1 if end_months <= 8 else 2 if end_months <= 16 else 3 if end_months <= 24 else 6
+        return section.repr_html(self)
 
 
 def _value(v) -> float | None:

@@ -7,18 +7,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from insats.outcomes._common import (
-    SMALL_GROUP_N,
     is_hidden,
-    level_label,
     level_series,
     ordered_levels,
-    repr_html,
     require_columns,
 )
 from insats.outcomes.proportions import (
     SHARE_COLUMNS,
     _proportion_row,
-    _share_table,
     composite_flags,
 )
 
@@ -58,74 +54,11 @@ class TrendResult:
             }
         return out
 
-    def render(self, ctx):
-        from insats.report.context import join
-        from insats.report.figures import plot_trend
-
-        what = ctx.t(f"outcomes.composite.{self.kind}")
-        known = self.frame[self.frame["n"] > 0]
-        if known.empty:
-            return ctx.paragraph(ctx.t("outcomes.trend.none", what=what))
-        key = "outcomes.trend.sentence" if len(known) > 1 else "outcomes.trend.sentence_one"
-        text = ctx.t(key, what=what, groups=ctx.number(len(known)))
-        parts = [ctx.paragraph(text)]
-        if (known["n"] < SMALL_GROUP_N).any():
-            parts.append(ctx.note(ctx.t("outcomes.trend.small")))
-        labels = [level_label(ctx, "group", g) for g in self.frame["group"]]
-        table = _share_table(ctx, self.frame, labels)
-        table.insert(
-            0,
-            ctx.t("outcomes.trend.col_start"),
-            [
-                ctx.date(d.date() if pd.notna(d) else None, "iso")
-                for d in self.frame["group_start_date"]
-            ],
-        )
-        if self.by_municipality is not None:
-            table.insert(
-                1,
-                ctx.t("outcomes.by.municipality"),
-                [
-                    level_label(ctx, "municipality", m) if m is not None else "–"
-                    for m in self.frame["municipality"]
-                ],
-            )
-        table.index.name = ctx.t("outcomes.by.group")
-        parts.append(ctx.table(table, ctx.t("outcomes.trend.caption", what=what)))
-        plot_frame = pd.DataFrame(
-            {
-                "label": labels,
-                "share": self.frame["share"].to_numpy(dtype=float),
-                "ci_low": self.frame["ci_low"].to_numpy(dtype=float),
-                "ci_high": self.frame["ci_high"].to_numpy(dtype=float),
-                "series": [
-                    level_label(ctx, "municipality", m) if m is not None else ctx.t("outcomes.all")
-                    for m in self.frame["municipality"]
-                ]
-                if self.by_municipality is not None
-                else ctx.t("outcomes.all"),
-                "suppressed": [
-                    is_hidden(ctx, int(r.count), int(r.n)) for r in self.frame.itertuples()
-                ],
-            }
-        )
-        fig = plot_trend(
-            plot_frame,
-            language=ctx.language,
-            ylabel=_capitalise(what),
-            xlabel=ctx.t("outcomes.by.group"),
-        )
-        parts.append(
-            ctx.figure(
-                fig,
-                alt=ctx.t("outcomes.trend.alt", what=what),
-                caption=ctx.t("outcomes.figure_caption"),
-            )
-        )
-        return join(parts)
-
     def _repr_html_(self) -> str:
-        return repr_html(self)
+        # lazy hook: presentation lives in report/sections
+        from insats.report.sections import trend as section
+
+        return section.repr_html(self)
 
 
 def estimate_trend(
@@ -190,7 +123,3 @@ def estimate_trend(
                 )
         by_municipality = pd.DataFrame(pieces)
     return TrendResult(kind=kind, column=column, frame=frame, by_municipality=by_municipality)
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]

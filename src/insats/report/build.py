@@ -21,6 +21,14 @@ from insats.params import ReportParameters
 from insats.periods import Period, exited_mask, parse_period, year_to_date
 from insats.report.context import Html, RenderContext, escape, section
 from insats.report.manifest import restore_original_paths
+from insats.report.sections import exits as sec_exits
+from insats.report.sections import goals as sec_goals
+from insats.report.sections import participants as sec_participants
+from insats.report.sections import regression as sec_regression
+from insats.report.sections import results as sec_results
+from insats.report.sections import self_assessment as sec_self_assessment
+from insats.report.sections import survival as sec_survival
+from insats.report.sections import trend as sec_trend
 from insats.report.sections.budget import render_budget
 from insats.report.sections.programme import ProgrammeSections
 from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
@@ -569,9 +577,9 @@ class ReportModel(ProgrammeSections):
         return _section(
             "participants",
             self.t("report.section.participants"),
-            self.counts.render(ctx),
+            sec_participants.render_participant_counts(self.counts, ctx),
             self._narrative("period"),
-            self.profile.render(ctx),
+            sec_participants.render_participant_profile(self.profile, ctx),
         )
 
     def outcomes(self) -> Html:
@@ -580,23 +588,23 @@ class ReportModel(ProgrammeSections):
             return Html("")
         parts = [
             ctx.heading(self.t("build.outcomes.period_heading"), 3),
-            self.outcome_shares.render(ctx),
-            self.work_or_studies.render(ctx),
-            self.self_sufficient.render(ctx),
-            self.exits.render(ctx),
+            sec_results.render_outcome_shares(self.outcome_shares, ctx),
+            sec_results.render_composite_shares(self.work_or_studies, ctx),
+            sec_results.render_composite_shares(self.self_sufficient, ctx),
+            sec_exits.render_exit_summary(self.exits, ctx),
             ctx.heading(self.t("build.outcomes.to_date_heading"), 3),
-            self.work_or_studies_to_date.render(ctx),
-            self.outcome_shares_to_date.render(ctx),
+            sec_results.render_composite_shares(self.work_or_studies_to_date, ctx),
+            sec_results.render_outcome_shares(self.outcome_shares_to_date, ctx),
             ctx.heading(self.t("build.outcomes.subgroups_heading"), 3),
-            *[self.subgroups[by].render(ctx) for by in SUBGROUPS],
+            *[sec_results.render_composite_shares(self.subgroups[by], ctx) for by in SUBGROUPS],
             ctx.heading(self.t("build.outcomes.trend_heading"), 3),
-            self.trend.render(ctx),
+            sec_trend.render_trend_result(self.trend, ctx),
             ctx.heading(self.t("build.outcomes.survival_heading"), 3),
-            self.survival.render(ctx),
+            sec_survival.render_survival_result(self.survival, ctx),
             ctx.heading(self.t("build.outcomes.regression_heading"), 3),
-            self.regression.render(ctx),
+            sec_regression.render_regression_result(self.regression, ctx),
             ctx.heading(self.t("build.outcomes.self_assessment_heading"), 3),
-            self.self_assessment.render(ctx),
+            sec_self_assessment.render_self_assessment_result(self.self_assessment, ctx),
         ]
         return _section("outcomes", self.t("report.section.outcomes"), *parts)
 
@@ -607,15 +615,15 @@ class ReportModel(ProgrammeSections):
         return _section(
             "follow-up",
             self.t("report.section.follow_up"),
-            self.transitions.render(ctx),
-            self.follow_up_result.render(ctx),
+            sec_exits.render_transition_table(self.transitions, ctx),
+            sec_exits.render_follow_up(self.follow_up_result, ctx),
         )
 
     def goals(self) -> Html:
         ctx = self.ctx
-        parts = [goal.render(ctx) for goal in self.goal_assessments]
+        parts = [sec_goals.render_goal_assessment(goal, ctx) for goal in self.goal_assessments]
         if self.reference is not None:
-            parts.append(self.reference.render(ctx))
+            parts.append(sec_goals.render_reference_comparison(self.reference, ctx))
         if self.product_goals_result is not None:
             parts.append(self.product_goals_html())
         if not parts and not self.has_participants:

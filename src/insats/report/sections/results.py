@@ -1,0 +1,253 @@
+"""Resultat (outcome shares at exit and to date, composite outcomes): the report section built from :mod:`insats.outcomes.proportions` results."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from insats.disclosure import SUPPRESSED
+from insats.outcomes._common import (
+    SMALL_GROUP_N,
+    is_hidden,
+    level_label,
+)
+from insats.outcomes.proportions import (
+    COMPOSITES,
+    SHARE_COLUMNS,
+    CompositeShares,
+    OutcomeShares,
+    _column_label,
+    _population,
+    _share_table,
+)
+from insats.report.context import Html, RenderContext, join
+from insats.report.figures import plot_shares
+
+
+def _protected_rows(result, ctx, shown: pd.DataFrame, labels: list[str]):
+    """Per row (share hidden, n hidden) after secondary suppression, or None.
+
+    The rows' counts (yes / no) add up to the "all" row, so a count hidden in one row
+    could be recomputed from the others: protect them as a count table with totals.
+    """
+    if result.by is None or not ctx.disclosure.active or len(shown) < 2:
+        return None
+    counts = pd.DataFrame(
+        {
+            "yes": shown["count"].iloc[1:].astype(int).to_numpy(),
+            "no": (shown["n"] - shown["count"]).iloc[1:].astype(int).to_numpy(),
+        },
+        index=labels[1:],
+    )
+    protected = ctx.protect(
+        counts,
+        table_id=f"outcomes.composite.{result.kind}.{result.column}.by.{result.by}",
+        dimensions=[result.by, result.kind],
+        # the population: who has a known status in this column (same n, same people)
+        filters={"population": f"{result.column} known", "n": int(result.overall.n)},
+    )
+    rows = []
+    for position in range(len(shown)):
+        row = protected.iloc[-1] if position == 0 else protected.iloc[position - 1]
+        rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
+    return rows
+
+
+def render_composite_shares(result, ctx):
+    """Render a :class:`~insats.outcomes.proportions.CompositeShares` as report HTML."""
+
+    what = ctx.t(f"outcomes.composite.{result.kind}")
+    text = result.sentence(ctx)
+    if result.column != COMPOSITES[result.kind][0]:
+        text += " " + ctx.t("outcomes.composite.at", what=_column_label(ctx, result.column))
+    if result.n_missing:
+        text += " " + ctx.t("outcomes.composite.missing", missing=ctx.count(result.n_missing))
+    parts = [ctx.paragraph(text)]
+    if result.overall.n == 0:
+        return join(parts)
+    if result.overall.n < SMALL_GROUP_N:
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(result.overall.n))))
+    elif result.by is not None and (result.frame["n"] < SMALL_GROUP_N).any():
+        parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
+    rows = [
+        (
+            "all",
+            result.overall.count,
+            result.overall.n,
+            result.overall.share,
+            result.overall.ci_low,
+            result.overall.ci_high,
+        )
+    ]
+    if result.by is not None:
+        rows += [
+            (r[result.by], int(r["count"]), int(r["n"]), r["share"], r["ci_low"], r["ci_high"])
+            for _, r in result.frame.iterrows()
+        ]
+    shown = pd.DataFrame(rows, columns=["level", *SHARE_COLUMNS])
+    labels = [
+        ctx.t("outcomes.all") if lv == "all" and i == 0 else level_label(ctx, result.by or "", lv)
+        for i, lv in enumerate(shown["level"])
+    ]
+    hidden = _protected_rows(result, ctx, shown, labels)
+    if ctx.disclosure.active and result.overall_hidden(ctx):
+        hidden = hidden or [(False, False)] * len(shown)
+        n_hidden = ctx.hidden(result._keys(ctx)["n"], result.overall.n)
+        hidden = [(True, n_hidden or hidden[0][1]), *hidden[1:]]
+    table = _share_table(ctx, shown, labels, hidden=hidden)
+    table.index.name = ctx.t(f"outcomes.by.{result.by}") if result.by else ""
+    parts.append(ctx.table(table, ctx.t("outcomes.composite.caption", what=what)))
+    plot_frame = pd.DataFrame(
+        {
+            "label": labels,
+            "share": shown["share"].to_numpy(dtype=float),
+            "ci_low": shown["ci_low"].to_numpy(dtype=float),
+            "ci_high": shown["ci_high"].to_numpy(dtype=float),
+            "suppressed": [
+                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
+                for i, r in enumerate(shown.itertuples())
+            ],
+        }
+    )
+    fig = plot_shares(plot_frame, language=ctx.language, xlabel=what[:1].upper() + what[1:])
+    parts.append(
+        ctx.figure(
+            fig,
+            alt=ctx.t("outcomes.composite.alt", what=what),
+            caption=ctx.t("outcomes.figure_caption"),
+        )
+    )
+    return join(parts)
+
+
+def render_outcome_shares(result, ctx):
+    """Render a :class:`~insats.outcomes.proportions.OutcomeShares` as report HTML."""
+
+    what = _column_label(ctx, result.column)
+    vocab = result._vocabulary()
+    parts = []
+    if result.n == 0:
+        parts.append(ctx.paragraph(ctx.t("outcomes.shares.none", what=what)))
+        return join(parts)
+    text = ctx.t("outcomes.shares.sentence", what=what, n=ctx.count(result.n))
+    top = result.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
+    hidden_rows = result._overall_hidden(ctx)
+    top_position = list(result.overall["code"]).index(top["code"])
+    top_hidden = bool(hidden_rows and any(hidden_rows[top_position]))
+    if not is_hidden(ctx, int(top["count"]), result.n) and not top_hidden:
+        text += " " + ctx.t(
+            "outcomes.shares.most_common",
+            label=ctx.code(vocab, top["code"]).lower(),
+            proportion=ctx.proportion(int(top["count"]), result.n, top["ci_low"], top["ci_high"]),
+        )
+    if result.n_missing:
+        text += " " + ctx.t(
+            "outcomes.shares.missing",
+            missing=ctx.count(result.n_missing),
+            ongoing=ctx.count(result.n_ongoing),
+        )
+    parts.append(ctx.paragraph(text))
+    if result.n < SMALL_GROUP_N:
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(result.n))))
+    if result.by is None:
+        table = _share_table(
+            ctx,
+            result.overall,
+            [ctx.code(vocab, c) for c in result.overall["code"]],
+            hidden=hidden_rows,
+        )
+        table.index.name = what
+        parts.append(
+            ctx.table(table, ctx.t("outcomes.shares.caption", what=what, n=ctx.count(result.n)))
+        )
+        plot_frame = pd.DataFrame(
+            {
+                "label": [ctx.code(vocab, c) for c in result.overall["code"]],
+                "share": result.overall["share"].to_numpy(),
+                "ci_low": result.overall["ci_low"].to_numpy(),
+                "ci_high": result.overall["ci_high"].to_numpy(),
+                "suppressed": [
+                    is_hidden(ctx, int(r.count), int(r.n))
+                    or bool(hidden_rows and hidden_rows[i][0])
+                    for i, r in enumerate(result.overall.itertuples())
+                ],
+            }
+        )
+        fig = plot_shares(plot_frame, language=ctx.language, xlabel=ctx.t("outcomes.axis.share"))
+        parts.append(
+            ctx.figure(
+                fig,
+                alt=ctx.t("outcomes.shares.alt", what=what),
+                caption=ctx.t("outcomes.figure_caption"),
+            )
+        )
+    else:
+        used = result.frame.groupby("code", sort=False)["count"].sum()
+        codes = [c for c in used.index if used[c] > 0]
+        counts = result.frame[result.frame["code"].isin(codes)].pivot_table(
+            index=result.by, columns="code", values="count", sort=False, aggfunc="sum"
+        )[codes]
+        counts.index = [level_label(ctx, result.by, lv) for lv in counts.index]
+        counts.columns = [ctx.code(vocab, c) for c in codes]
+        by_label = ctx.t(f"outcomes.by.{result.by}")
+        counts.index.name = by_label
+        table_id = f"outcomes.{result.column}.by.{result.by}"
+        parts.append(
+            ctx.count_table(
+                counts.astype(int),
+                ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
+                table_id=table_id,
+                dimensions=[result.by, result.column],
+                filters=_population(result.column, result.n),
+            )
+        )
+
+        # A share gives its count back: hide every share whose count the table hid
+        # (secondary suppression included), not only the small ones.
+        protected = ctx.protect(
+            counts.astype(int),
+            table_id=table_id,
+            dimensions=[result.by, result.column],
+            filters=_population(result.column, result.n),
+        )
+        cells = {}
+        for code in codes:
+            part = result.frame[result.frame["code"] == code]
+            column = ctx.code(vocab, code)
+            cells[column] = [
+                SUPPRESSED
+                if protected.at[level_label(ctx, result.by, r[1]), column] is None
+                else _share_cell(ctx, int(r.count), int(r.n), r.share, r.ci_low, r.ci_high)
+                for r in part[[result.by, "count", "n", "share", "ci_low", "ci_high"]].itertuples()
+            ]
+            index = [level_label(ctx, result.by, lv) for lv in part[result.by]]
+        shares = pd.DataFrame(cells, index=index)
+        shares.index.name = by_label
+        parts.append(
+            ctx.table(shares, ctx.t("outcomes.shares.by_caption_shares", what=what, by=by_label))
+        )
+    return join(parts)
+
+
+def _share_cell(ctx, count, n, share, low, high) -> str:
+
+    if n == 0:
+        return "–"
+    if is_hidden(ctx, count, n):
+        return SUPPRESSED
+    return f"{ctx.pct(share)} ({ctx.share_range(low, high, n)})"
+
+
+RENDERERS = {
+    CompositeShares: render_composite_shares,
+    OutcomeShares: render_outcome_shares,
+}
+
+
+def render(result, ctx: RenderContext) -> Html:
+    """Render any result of this section with its renderer."""
+    return RENDERERS[type(result)](result, ctx)
+
+
+def repr_html(result) -> str:
+    """HTML for JupyterLab: the result rendered with the internal Swedish context."""
+    return render(result, RenderContext())._repr_html_()
