@@ -43,7 +43,7 @@ test-e2e: $(STAMP) chromium ## The end-to-end tests (real papermill, nbconvert, 
 	$(BIN)/python -m pytest -m e2e
 
 # JupyterLab asks the internet for news and updates unless told not to: an evaluator's
-# machine with participant data has no business calling out (tests/test_lab_browser.py
+# machine with participant data has no business calling out (tests/e2e/test_lab_browser.py
 # runs this very command).
 LAB_FLAGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
 # as root (containers, CI) JupyterLab refuses to start without being told it is meant
@@ -74,7 +74,7 @@ lock: ## Re-resolve the newest versions into requirements.lock (review the diff!
 	@echo "wrote requirements.lock.new; add the header comment and move it over requirements.lock"
 
 # chromedriver (Debian's chromium-driver, same version as chromium) lets selenium drive
-# JupyterLab in tests/test_lab_browser.py; nothing is downloaded besides Debian packages.
+# JupyterLab in tests/e2e/test_lab_browser.py; nothing is downloaded besides Debian packages.
 chromium: ## Install Debian's chromium and chromedriver for the browser tests, if missing
 	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

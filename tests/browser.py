@@ -2,7 +2,7 @@
 
 Every run writes a NetLog (``--log-net-log``), Chromium's own record of every request
 the page made, so "zero network requests" is checked from the browser's side rather than
-by reading the HTML. Used by tests/test_browser.py and by the end-to-end test of the
+by reading the HTML. Used by tests/e2e/test_browser.py and by the end-to-end test of the
 sample report.
 
 Example::

@@ -25,6 +25,6 @@ __version__ = "0.1.0"
 # string formats, and nothing else in our processes validates them, so its import is made
 # to fail here, before anything imports jsonschema: jsonschema then just lacks those two
 # format checkers (it catches the ImportError). Notebook validation is unchanged
-# (tests/test_import_cost.py). The package stays installed for JupyterLab's jupyter_events,
+# (tests/unit/core/test_import_cost.py). The package stays installed for JupyterLab's jupyter_events,
 # which run in their own processes.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]

@@ -1,0 +1,158 @@
+"""Shared factory of the report-level known-answer suite.
+
+Every test in ``tests/e2e/known_answers/`` builds a small hand-made cohort, runs the real
+command line (``python -m insats run``: real papermill, real kernel, real nbconvert) on
+it and reads ``figures.json``. The expected numbers are computed by hand in the test.
+
+Usage::
+
+    def test_something(run_insats):
+        figures = run_insats(
+            [{"participant_id": "A1", "group": "5", "municipality": "Klippan",
+              "start_date": "2021-01-11", "end_date": "2021-04-30",
+              "exit_reason": "completed", "outcome_at_exit": "employment"}],
+            finance=[{"funder": "Klippan", "period": "2021-T1",
+                      "granted_sek": 100, "invoiced_sek": 40}],
+            goal_work_or_studies_share=0.5,
+        )
+        figures["work_or_studies_at_exit"]["count"]
+
+Rows use the canonical column names of ``insats.cohort.schema`` (they are accepted as
+headers) and canonical codes or Swedish words as values. ``project`` is filled in.
+Keyword arguments become keys of the parameters YAML (``period`` defaults to 2021-T2,
+``audience`` to ``internal`` so small counts are not suppressed; pass
+``audience="namnd"`` to test the public report). The run's folder is
+``tmp_path / "out"`` (``report.html``, ``figures.json``, ``manifest.json``); the
+returned dict is the parsed ``figures.json``.
+
+Test module names must be unique across ``tests/`` (no ``__init__.py`` here): name them
+``test_ka_<topic>.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+PROJECT = "Testinsatsen"
+REPO = Path(__file__).resolve().parents[3]
+SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
+
+# The defaults of one participant row; every test overrides what it is about.
+PERSON_DEFAULTS: dict[str, Any] = {
+    "group": "1",
+    "municipality": "Perstorp",
+    "gender": "Kvinna",
+    "birth_year": 1985,
+    "education": "Förgymnasial",
+    "referral": "Arbetsförmedlingen",
+    "support_at_start": "Försörjningsstöd",
+    "start_date": "2021-01-11",
+}
+
+
+def person(participant_id: str, **fields: Any) -> dict[str, Any]:
+    """One participant row: :data:`PERSON_DEFAULTS` overridden by ``fields``."""
+    return {"participant_id": participant_id, **PERSON_DEFAULTS, **fields}
+
+
+def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Write dict rows as a ``;`` separated UTF-8 CSV; blanks for missing keys."""
+    columns: list[str] = []
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, delimiter=";", restval="")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return path
+
+
+def run_cohort(
+    folder: Path,
+    participants: list[dict[str, Any]],
+    *,
+    finance: list[dict[str, Any]] | None = None,
+    funnel: list[dict[str, Any]] | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """Write the inputs and a parameters YAML into ``folder``, run ``insats run``.
+
+    Returns:
+        The parsed ``figures.json`` of the run (written to ``folder / "out"``).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    project = params.pop("project", PROJECT)
+    raw: dict[str, Any] = {
+        "project": project,
+        "period": "2021-T2",
+        "audience": "internal",
+        "monte_carlo_draws": 200,
+    }
+    rows = [{"project": project, **row} for row in participants]
+    raw["participants_path"] = str(write_rows(folder / "deltagare.csv", rows))
+    if finance is not None:
+        rows = [{"project": project, **row} for row in finance]
+        raw["finance_path"] = str(write_rows(folder / "ekonomi.csv", rows))
+    if funnel is not None:
+        rows = [{"project": project, **row} for row in funnel]
+        raw["funnel_path"] = str(write_rows(folder / "rekrytering.csv", rows))
+    raw.update(params)
+    yaml_path = folder / "parameters.yaml"
+    yaml_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return run_parameters(yaml_path, folder / "out")
+
+
+def run_parameters(yaml_path: Path, out: Path, *args: str) -> dict[str, Any]:
+    """``python -m insats run yaml_path --out out [args]``; the parsed figures.json."""
+    done = subprocess.run(
+        [sys.executable, "-m", "insats", "run", str(yaml_path), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
+    assert done.returncode == 0, f"insats run failed:\n{done.stdout}\n{done.stderr}"
+    return json.loads((out / "figures.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_figures(tmp_path_factory) -> dict[str, Any]:
+    """``insats run parameters/forsta_steget.yaml`` (the bundled sample, as shipped) once
+    per session; its figures.json. The folder is ``sample_figures["_out"]``."""
+    out = tmp_path_factory.mktemp("ka_sample") / "out"
+    figures = run_parameters(SAMPLE_PARAMS, out)
+    figures["_out"] = str(out)
+    return figures
+
+
+@pytest.fixture(scope="session")
+def make_person() -> Callable[..., dict[str, Any]]:
+    """``make_person("A1", outcome_at_exit="studies", ...)`` -> a participant row."""
+    return person
+
+
+@pytest.fixture(scope="session")
+def cohort_runner() -> Callable[..., dict[str, Any]]:
+    """:func:`run_cohort` itself, for module-scoped fixtures that run once per module:
+    ``cohort_runner(tmp_path_factory.mktemp("x"), rows, **params)``."""
+    return run_cohort
+
+
+@pytest.fixture
+def run_insats(tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """``run_insats(participants, finance=..., funnel=..., **params)`` -> figures.json."""
+
+    def run(participants: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        return run_cohort(tmp_path, participants, **kwargs)
+
+    return run
