@@ -26,6 +26,7 @@ app = typer.Typer(
 
 
 def default_out_dir(project: str, period_label: str) -> Path:
+    """Where ``insats run`` writes without ``--out``: ``reports/<project>/<period>``."""
     return Path("reports") / slugify(project) / slugify(period_label)
 
 
@@ -234,6 +235,7 @@ def period(
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m insats`
+    """Run the console command (``insats`` and ``python -m insats``)."""
     app(prog_name="insats")
 
 

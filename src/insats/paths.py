@@ -20,6 +20,7 @@ def repository_root() -> Path:
 
 
 def notebooks_dir() -> Path:
+    """The notebooks folder of the checkout (``report.ipynb`` and the exploration notebooks)."""
     return repository_root() / "notebooks"
 
 

@@ -95,7 +95,7 @@ def reshape(raw: RawTable, table: str | None, *, project: str | None = None) -> 
 # --- one sheet per group ---------------------------------------------------------------
 
 
-def _read_sheets(path: Path) -> RawTable | None:
+def _read_sheets(path: Path) -> RawTable | None:  # noqa: C901 - one pass over a workbook's sheets, one branch per documented shape
     """All sheets with the participants header joined, or ``None`` for a single one."""
     import openpyxl
 

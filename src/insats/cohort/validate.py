@@ -739,7 +739,7 @@ ANONYMOUS_HOW = (
 )
 
 
-def _participants(
+def _participants(  # noqa: C901 - the contract's checks of one table, all problems at once, in column order
     raw: RawTable,
     *,
     key: bytes | None,

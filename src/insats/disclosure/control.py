@@ -482,7 +482,7 @@ class DisclosureControl:
         if self.strict:
             raise InconsistentSuppressionError(message)
 
-    def _register(self, new: list[_Table]) -> list[_Table]:
+    def _register(self, new: list[_Table]) -> list[_Table]:  # noqa: C901 - consistency of a table against every table registered before it
         """Add tables to the report's registry, deciding their hidden cells jointly with
         (and consistently with) every table registered before."""
         if not self.active:
@@ -493,7 +493,7 @@ class DisclosureControl:
         free = {k: v for k, v in self._pending_values.items() if k not in known}
         accepted: list[_Table] = []
         for table in new:
-            clash = [k for k, v in table.values.items() if k in known and known[k] != v]
+            clash = [k for k, v in table.values.items() if k in known and known[k] != v]  # noqa: PD011 - a dict of ours
             if clash:
                 self._inconsistent(
                     f"table {table.table_id!r} counts {_describe(clash[0])} differently from "
@@ -552,7 +552,7 @@ class DisclosureControl:
             )
         for table in accepted:
             self._tables[table.table_id] = table
-            for key, value in table.values.items():
+            for key, value in table.values.items():  # noqa: PD011 - a dict of ours
                 self._values[key] = value
                 (self._hidden if key in solution.hidden else self._shown).add(key)
         for key, value in free.items():

@@ -121,7 +121,7 @@ def category_label(ctx, variable: str, code: object) -> str:
 
 
 def group_label(ctx, key: str, names: Mapping[str, tuple[str | None, str]]) -> str:
-    """ "Grupp 5", "Perstorp, grupp 5", or the group's own name when it is not a number."""
+    """The group's name: "Grupp 5", "Perstorp, grupp 5", or its own name if not a number."""
     municipality, group = names.get(key, (None, key))
     if group == UNKNOWN:
         group = ctx.t("participants.unknown_category")

@@ -84,7 +84,7 @@ def estimate_trend(
     groups = level_series(df, "group")
     has_municipality = "municipality" in df.columns
     municipalities = level_series(df, "municipality") if has_municipality else None
-    several = has_municipality and df["municipality"].dropna().nunique() > 1
+    several = has_municipality and df["municipality"].dropna().nunique() > 1  # noqa: PD101 - more than one, not "is constant"
 
     def summarise(mask: pd.Series) -> dict:
         known = flags[mask].dropna()

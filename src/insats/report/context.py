@@ -37,6 +37,7 @@ def escape(text: object) -> str:
 
 
 def join(parts: Iterable[str]) -> Html:
+    """Concatenate HTML fragments into one (already escaped) :class:`Html`."""
     return Html("".join(str(p) for p in parts))
 
 
@@ -132,8 +133,10 @@ class RenderContext:
         return fmt.format_share_range(low, high, self.language)
 
     def proportion(self, k: int, n: int, low: float | None, high: float | None) -> str:
-        """ "8 av 12 (67 %, 95 % konfidensintervall 39–86 %)", suppressed as a whole when
-        either the count or the denominator is small."""
+        """The share as "8 av 12 (67 %, 95 % konfidensintervall 39–86 %)".
+
+        Suppressed as a whole when either the count or the denominator is small.
+        """
         if n == 0:
             return self.t("stat.no_one")
         if self.is_suppressed(n) or self.is_suppressed(k) or self.is_suppressed(n - k):

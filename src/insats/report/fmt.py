@@ -49,9 +49,9 @@ def _is_missing(value: object) -> bool:
 
 
 def format_number(value: float | None, language: str = "sv", digits: int = 0) -> str:
-    """Format a number with the locale's grouping and decimal signs.
+    r"""Format a number with the locale's grouping and decimal signs.
 
-    >>> format_number(1460000).replace("\\xa0", " ")
+    >>> format_number(1460000).replace("\xa0", " ")
     '1 460 000'
     >>> format_number(2.25, "en", digits=1)
     '2.3'
@@ -69,9 +69,9 @@ def format_count(value: int | None, language: str = "sv") -> str:
 
 
 def format_share(value: float | None, language: str = "sv", digits: int = 0) -> str:
-    """Format a share 0–1 as a percentage.
+    r"""Format a share 0–1 as a percentage.
 
-    >>> format_share(0.245, digits=1).replace("\\xa0", " ")
+    >>> format_share(0.245, digits=1).replace("\xa0", " ")
     '24,5 %'
     >>> format_share(0.6667, "en")
     '67%'
@@ -87,11 +87,11 @@ def format_share(value: float | None, language: str = "sv", digits: int = 0) -> 
 
 
 def format_share_range(low: float | None, high: float | None, language: str = "sv") -> str:
-    """Format an interval of shares: "39–86 %".
+    r"""Format an interval of shares: "39–86 %".
 
-    >>> format_share_range(0.39, 0.86).replace("\\xa0", " ")
+    >>> format_share_range(0.39, 0.86).replace("\xa0", " ")
     '39–86 %'
-    >>> format_share_range(1.0, 1.0).replace("\\xa0", " ")
+    >>> format_share_range(1.0, 1.0).replace("\xa0", " ")
     '100 %'
     """
     if _is_missing(low) or _is_missing(high):
@@ -105,9 +105,9 @@ def format_share_range(low: float | None, high: float | None, language: str = "s
 
 
 def format_sek(value: float | None, language: str = "sv", digits: int = 0) -> str:
-    """Format an amount in kronor.
+    r"""Format an amount in kronor.
 
-    >>> format_sek(1460000).replace("\\xa0", " ")
+    >>> format_sek(1460000).replace("\xa0", " ")
     '1 460 000 kr'
     >>> format_sek(-405842, "en")
     'SEK -405,842'

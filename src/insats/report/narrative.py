@@ -170,12 +170,12 @@ def load_narrative(path: str | Path | None) -> Narrative:
 
 
 def parse_narrative(text: str, *, source: str | None = None) -> Narrative:
-    """Split Markdown text into sections at its level-2 headings.
+    r"""Split Markdown text into sections at its level-2 headings.
 
     Text before the first level-2 heading (other than a level-1 title) goes to "other",
     so nothing is lost.
 
-    >>> n = parse_narrative("# T\\n\\n## Syfte\\nAtt hjälpa.\\n\\n## Ovrigt:\\nInget.")
+    >>> n = parse_narrative("# T\n\n## Syfte\nAtt hjälpa.\n\n## Ovrigt:\nInget.")
     >>> n.title, n.sections["purpose"], n.sections["other"]
     ('T', 'Att hjälpa.', 'Inget.')
     """

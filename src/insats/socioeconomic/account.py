@@ -265,7 +265,7 @@ def resolve_deadweight(params: ReportParameters, successes: int, n: int) -> tupl
     return 0.0, "default"
 
 
-def build_account(
+def build_account(  # noqa: C901 - the account composed in the order the method text describes
     df: pd.DataFrame,
     params: ReportParameters,
     *,
