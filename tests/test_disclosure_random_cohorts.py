@@ -10,14 +10,15 @@ the figures.json data, and attacks the whole publication two ways:
   share base and figures.json number, with their relations): no hidden cell may have a
   feasible interval narrower than one whole person;
 - the LP attacker over the final HTML of all sections read back as a reader would
-  (``audit_html``: every count table with a total, ".." as an unknown of at least 1).
+  (``audit_html``: every count table with a total, ".." as an unknown of at least 1);
+- the runner's guard over that HTML and the figures.json data (no count 1..min-1
+  anywhere in figures.json, no identifier).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ from insats.disclosure.attack import (
     audit_publication,
     feasible_intervals,
 )
+from insats.disclosure.register import RELEASED_KEY
+from insats.run.runner import json_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
@@ -131,8 +134,14 @@ def publish(people: list[dict[str, str]], folder: Path):
     params = load_parameters(SAMPLE_PARAMS).model_copy(update={"participants_path": str(path)})
     report = build_report(params)
     page = "".join(str(getattr(report, name)()) for name in SECTIONS)
-    figures = report.figures()
-    json.dumps(figures, default=str)  # what figures.json receives must serialise
+    # The notebook's last cell: the attacker over the publication model, then the data
+    # the runner writes to figures.json (the register's part taken out, as it does).
+    figures = dict(report.emit_figures().data)
+    figures.pop(RELEASED_KEY, None)
+    files = {"report.html": page.encode(), "figures.json": json_bytes(figures)}
+    # The runner's guard: no count 1..min-1 in figures.json, the HTML's count tables
+    # attacked on their margins (audit_html), no identifiers.
+    report.inputs.guard(files)
     return report, page, figures
 
 
