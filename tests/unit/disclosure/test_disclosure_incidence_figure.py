@@ -3,7 +3,7 @@
 Issue 15: the Kaplan–Meier PNG was drawn in full while its table hid steps (a 6.7 % step
 of 30 at risk gives back 2 events, read from the pixels). These tests read the drawn
 figure's data (the matplotlib step line and interval band that ``plot_survival``
-returns, the very Figure the report embeds), not pixels.
+returns to insats.report.sections.survival, the very Figure the report embeds), not pixels.
 
 Sample (parameters/forsta_steget.yaml, 2021-T2): 83 persons, Aalen–Johansen (other
 exits compete), table rows at 1, 2, 3, 4, 6 months with events by then 0, 1, 2, 27, 27.
@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 SAMPLE_PARAMS = REPO / "parameters" / "forsta_steget.yaml"
 
 
 def _drawn(audience: str, monkeypatch):
     """(report, [figures drawn by plot_survival]) for the sample in this audience."""
-    import insats.report.figures as figures_mod
+    import insats.report.sections.survival as figures_mod
     from insats.params import load_parameters
     from insats.report.build import build_report
 
