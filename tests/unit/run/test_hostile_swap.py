@@ -27,8 +27,9 @@ def test_a_file_swapped_during_the_run_cannot_split_validated_reported_hashed(
     from insats.params import load_parameters
     from insats.run.runner import run_report
 
-    data = tmp_path / "forsta_steget_deltagare.csv"
-    shutil.copy(SAMPLE / data.name, data)
+    # A name no other run uses: concurrent runs of the sample leave their own snapshots.
+    data = tmp_path / f"swap-{tmp_path.name}-deltagare.csv"
+    shutil.copy(SAMPLE / "forsta_steget_deltagare.csv", data)
     a = data.read_bytes()
     lines = a.split(b"\n")
     b = b"\n".join(lines[:-12]) + b"\n"  # B: twelve participants fewer
