@@ -8,6 +8,7 @@ Typical use::
     cohort.data  # canonical frame, personnummer replaced by pseudonyms
 """
 
+from insats.cohort.check import validate_file
 from insats.cohort.pseudonymise import (
     KEY_ENV_VAR,
     PseudonymKeyError,
@@ -27,7 +28,6 @@ from insats.cohort.validate import (
     load_finance,
     load_funnel,
     load_participants,
-    validate_file,
 )
 
 __all__ = [

@@ -26,6 +26,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from insats.cohort.read import _arrow, _ints, extract, without_spaces
+
 __all__ = [
     "PNR_PATTERN",
     "check_personnummer",
@@ -290,8 +292,6 @@ def check_personnummer(values: pd.Series, today: date | None = None) -> tuple[pd
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from insats.cohort.read import _arrow, _ints, extract, without_spaces
 
     today = today or date.today()
     text = without_spaces(values)

@@ -13,7 +13,7 @@
   ``Lön efter`` …), into the cell-listing form the validator reads.
 
 Two-row and merged headers of workbooks are handled while reading
-(:func:`combine_header_rows`, called by the xlsx reader).
+(:func:`insats.cohort.read.combine_header_rows`, called by the xlsx reader).
 
 Everything here only moves strings around; every value is still checked by
 :mod:`insats.cohort.validate`, with the row the user sees.
@@ -27,10 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from insats.cohort.read import (
+from insats.cohort.read import (  # combine_header_rows: re-exported
     SCHEMAS,
     RawTable,
     ReadError,
+    _column_letter,
+    combine_header_rows,
     detect_kind,
     match_headers,
     matches,
@@ -194,15 +196,6 @@ def _is_transposed_funnel(raw: RawTable) -> bool:
     steps = _step_rows(raw)
     across = match_headers(raw.header, FUNNEL).columns
     return sum(s in steps for s in FUNNEL_STEPS) >= 2 and not any(s in across for s in FUNNEL_STEPS)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _transpose_funnel(raw: RawTable, project: str | None) -> RawTable:
@@ -429,65 +422,3 @@ def _support_flags(raw: RawTable) -> RawTable:
     if getattr(raw, "row_sheets", None) is not None:
         out.row_sheets = raw.row_sheets  # type: ignore[attr-defined]
     return out
-
-
-# --- two-row and merged headers in workbooks ---------------------------------------------------
-
-
-def combine_header_rows(
-    name: str, sheet: str, numbered: list[tuple[int, list[str]]], start: int, table: str | None
-) -> tuple[list[str], int, str | None]:
-    """The header of a workbook whose header spans two rows (merged cells above).
-
-    Returns ``(header, data_start, note)``: the header cells, the index in ``numbered``
-    of the first data row and a note for the user (``None`` for a one-row header).
-
-    Raises:
-        ReadError: The header has merged or empty cells over data that two rows cannot
-            explain; the message names the row and what to do.
-    """
-    number, top = numbered[start]
-    if start + 1 >= len(numbered):
-        return top, start + 1, None
-    below = numbered[start + 1][1]
-    width = max(len(top), len(below))
-    top = top + [""] * (width - len(top))
-    below = below + [""] * (width - len(below))
-    last = max((i for i, c in enumerate(top) if c.strip()), default=-1)
-    # Blank header cells: inside the header, or right of it over a sub-header (a merged
-    # cell keeps its text in the first cell only).
-    gaps = [i for i in range(width) if not top[i].strip() and (i < last or below[i].strip())]
-    filled_below = [i for i, c in enumerate(below) if c.strip()]
-    # A second header row: text only where the row above is merged/blank or starts a block,
-    # and blank under the one-row headers (a data row fills those).
-    if not gaps or not filled_below:
-        return top, start + 1, None
-    starts = {i - 1 for i in gaps if i - 1 >= 0 and top[i - 1].strip()} | set(gaps)
-    if not set(filled_below) <= starts or len(filled_below) == width:
-        return top, start + 1, None
-    if not set(filled_below) & set(gaps):
-        return top, start + 1, None  # nothing under a blank header cell: a data row
-    upper, combined = "", []
-    for i in range(width):
-        upper = top[i].strip() or upper
-        lower = below[i].strip()
-        combined.append(f"{upper} {lower}".strip() if lower else top[i].strip())
-    schemas = [SCHEMAS[table]] if table in SCHEMAS else list(SCHEMAS.values())
-    before = max(len(match_headers(top, s).columns) for s in schemas)
-    after = max(len(match_headers(combined, s).columns) for s in schemas)
-    second = numbered[start + 1][0]
-    if after > before:
-        return (
-            combined,
-            start + 2,
-            (
-                f"rows {number} and {second} are read as one header (merged cells above "
-                f"sub-headers): {', '.join(repr(c) for c in combined if c)}"
-            ),
-        )
-    raise ReadError(
-        f"{name}: sheet {sheet!r}: the header in row {number} has merged or empty cells "
-        f"(columns {', '.join(_column_letter(i) for i in gaps)}) and row {second} looks like "
-        "a second header row, but together they name no column of the data contract; "
-        "unmerge the header cells and give every column its own header in one row"
-    )

@@ -47,7 +47,6 @@ from insats.cohort.pseudonymise import (
     pseudonymise,
 )
 from insats.cohort.read import (
-    SCHEMAS,
     Coded,
     HeaderMatch,
     RawTable,
@@ -56,7 +55,6 @@ from insats.cohort.read import (
     code_column,
     code_columns,
     code_lookup,
-    detect_kind,
     match_headers,
     parse_ints,
     parse_numbers,
@@ -73,7 +71,9 @@ from insats.cohort.schema import (
     Column,
     TableSchema,
     normalise_token,
+    parse_work_extent,
 )
+from insats.cohort.shapes import read_export
 from insats.cohort.words import ExportWords, format_block, suggest_code, suggest_header
 from insats.errors import InsatsError
 from insats.periods import PeriodError, parse_period
@@ -87,7 +87,6 @@ __all__ = [
     "load_finance",
     "load_funnel",
     "load_participants",
-    "validate_file",
 ]
 
 # Column order of the canonical participants frame.
@@ -952,7 +951,6 @@ def _participants(  # noqa: C901 - the contract's checks of one table, all probl
 
 def _work_extent(t: _Table) -> pd.Series:
     """Extent of work as a share of full time (NaN = blank or unreadable, flagged)."""
-    from insats.cohort.schema import parse_work_extent
 
     coded = t.coded("work_extent")
     values, bad = [], []
@@ -1083,7 +1081,6 @@ def _funnel(
 
 
 def _read(path: str | Path, kind: str, sheet: str | None, project: str | None = None) -> RawTable:
-    from insats.cohort.shapes import read_export
 
     try:
         return read_export(path, table=kind, sheet=sheet, project=project)
@@ -1191,79 +1188,3 @@ def load_funnel(
         ValidationFailed: Any problem, all listed in ``.report``.
     """
     return _load_simple(path, "funnel", sheet, today, _funnel, words, project)
-
-
-def validate_file(
-    path: str | Path,
-    kind: str | None = None,
-    *,
-    key: bytes | None = None,
-    today: date | None = None,
-    sheet: str | None = None,
-    words: ExportWords | None = None,
-    project: str | None = None,
-) -> ValidationReport:
-    """Check a file against the data contract without keeping any data.
-
-    Args:
-        path: The export.
-        kind: ``participants``, ``finance`` or ``funnel``; detected from the headers
-            when ``None``.
-        key: Not needed: personnummer are checked (date, check digit) but not hashed.
-        today: Reference day for "not in the future".
-        sheet: Worksheet of a workbook.
-        words: The evaluator's ``columns:`` / ``codes:`` (``insats validate --params``).
-        project: The insats a funnel without an insats row belongs to.
-
-    Returns:
-        The report (``report.ok`` is False when the file cannot be used).
-    """
-    del key  # validation never needs the key; the parameter mirrors load_participants
-    today = today or date.today()
-    from insats.cohort.shapes import read_export
-
-    name = Path(path).name
-    try:
-        raw = read_export(path, table=kind, sheet=sheet, project=project)
-    except ReadError as exc:
-        return ValidationReport(
-            name, kind, 0, [Problem(name, None, None, None, f"a readable table: {exc}")]
-        )
-    if kind is None:
-        own = {normalise_token(h): c for h, c in (words.columns if words else {}).items()}
-        kind = detect_kind([own.get(normalise_token(h), h) for h in raw.header])
-        if kind is None:
-            return ValidationReport(
-                name,
-                None,
-                raw.n_rows,
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        None,
-                        "the headers of a participants, finance or funnel table (none of "
-                        f"{', '.join(repr(h) for h in raw.header[:8])} matches)",
-                    )
-                ],
-            )
-        if raw.sheet is not None and sheet is None:
-            raw = read_export(path, table=kind, project=project)
-    if kind not in SCHEMAS:
-        raise ValueError(f"kind must be one of {', '.join(SCHEMAS)}, not {kind!r}")
-    try:
-        if kind == "participants":
-            _, report = _participants(raw, key=None, today=today, need_key=False, words=words)
-        elif kind == "finance":
-            _, report = _finance(raw, today=today, words=words)
-        elif kind in ("activities", "product_goals"):
-            from insats.cohort import activities
-
-            convert = activities._activities if kind == "activities" else activities._product_goals
-            _, report = convert(raw, today=today)
-        else:
-            _, report = _funnel(raw, today=today, words=words)
-    finally:
-        raw.data = raw.data.iloc[:0, :0]
-    return report

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from insats.disclosure import _solver
+from insats.disclosure.collapse import collapse_categories, should_collapse
 from insats.errors import InsatsError
 
 SUPPRESSED = ".."
@@ -469,7 +470,6 @@ class DisclosureControl:
         other_label: str = "Övriga",
     ) -> pd.Series | pd.DataFrame:
         """Collapse a breakdown that would mostly be hidden (shared reports only)."""
-        from insats.disclosure.collapse import collapse_categories, should_collapse
 
         if not self.active or not should_collapse(counts, self.min_cell_count):
             return counts

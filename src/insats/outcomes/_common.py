@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from insats.cohort.categories import group_keys
 from insats.cohort.schema import EDUCATION, EXIT_REASON, GENDER, OUTCOME, REFERRAL, SUPPORT
 
 # Below this many persons the report says plainly that the group is small. Thirty is the
@@ -103,8 +104,6 @@ def level_series(df: pd.DataFrame, column: str) -> pd.Series:
     "Municipality: group", so two different groups are never merged.
     """
     if column == "group" and len(df):
-        from insats.outcomes.participants import group_keys
-
         return group_keys(df)[0].astype(str)
     return df[column].astype("object").where(df[column].notna(), "unknown").astype(str)
 

@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
+from insats.disclosure import count_key
 from insats.outcomes.participants import (
     category_label,
     fill_unknown,
@@ -108,7 +109,6 @@ class ExitSummary:
         """Keys of the published counts: cells of the status-by-exit-type table (and of
         the reasons table), so a number in a sentence or figures.json is hidden wherever
         the tables hide it (issue 15)."""
-        from insats.disclosure import count_key
 
         exited = {"population": "exited"}
         early = {"population": "early_exits"}
@@ -130,7 +130,6 @@ class ExitSummary:
         }
 
     def _publish(self, ctx) -> dict:
-        from insats.disclosure import count_key
 
         keys = self._keys(ctx)
         # The same people by status at exit are counted by the outcome shares table
@@ -299,7 +298,6 @@ class TransitionTable:
         """Keys of the published counts, cells of the cross-table; the sentence's counts
         of self-sufficient (or in work or studies) before and after are sums of its row
         and column totals, and the same count as the composite outcome (issue 15)."""
-        from insats.disclosure import count_key
 
         population = {"population": f"recorded:{self.after}"}
 

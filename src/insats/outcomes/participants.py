@@ -20,8 +20,17 @@ import pandas as pd
 
 from insats.cohort import schema
 from insats.cohort.categories import UNKNOWN, group_keys, natural_key
-from insats.disclosure import SUPPRESSED
-from insats.periods import Period, enrolled_mask, exited_mask, started_mask, year_to_date
+from insats.disclosure import SUPPRESSED, count_key
+from insats.disclosure.control import CountSpec
+from insats.outcomes.proportions import age_band, estimate_proportion
+from insats.periods import (
+    Period,
+    enrolled_mask,
+    exited_mask,
+    previous_period,
+    started_mask,
+    year_to_date,
+)
 
 __all__ = [
     "AGE_BANDS",
@@ -148,7 +157,6 @@ def wilson_interval(k: int, n: int) -> tuple[float | None, float | None]:
     >>> round(lo, 3), round(hi, 3)
     (0.391, 0.862)
     """
-    from insats.outcomes import estimate_proportion
 
     p = estimate_proportion(int(k), int(n))
     return p.ci_low, p.ci_high
@@ -253,7 +261,6 @@ def plan_count_tables(ctx, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> N
         tables: {table_id: (counts, {"dimensions": [...], "filters": {...}})}, with the
             same counts and labels that :func:`protected_count_table` will be given.
     """
-    from insats.disclosure.control import CountSpec
 
     ctx.plan_count_tables(
         {
@@ -363,7 +370,6 @@ class ParticipantCounts:
 
     def _key(self, ctx, scope: str, measure: str, dimension=None, category=None):
         """The key of a count: the cell of the measures table it appears in (issue 15)."""
-        from insats.disclosure import count_key
 
         period = self.period if scope == "period" else self.year_to_date
         filters = {"period": period.label, "measure": measure}
@@ -379,8 +385,6 @@ class ParticipantCounts:
         """Year to date = earlier periods of the year + this period, for the counts of
         events (new, exited, early): with the earlier reports in the publication
         register, T2's year to date minus T1's report would give T2's own counts."""
-        from insats.disclosure import count_key
-        from insats.periods import previous_period
 
         earlier, p = [], previous_period(self.period)
         while p.start >= self.year_to_date.start and p.end < self.period.start:
@@ -516,7 +520,6 @@ def age_band_at_group_start(df: pd.DataFrame) -> pd.Series:
     >>> age_band_at_group_start(frame).tolist()  # 2021 - 1996 = 25; 2021 - 1955 = 66
     ['25–34', '65+']
     """
-    from insats.outcomes import age_band
 
     if df.empty:
         return pd.Series(dtype=object)

@@ -21,6 +21,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT, WORK_OR_STUDIES
+from insats.disclosure import SUPPRESSED, count_key
 from insats.outcomes._common import (
     AGE_BANDS,
     check_breakdown,
@@ -271,7 +272,6 @@ def _share_table(ctx, frame: pd.DataFrame, labels: list[str], hidden=None) -> pd
     Count, share and interval are hidden together when ``is_hidden`` (k, n or n − k is a
     small non-zero number); n is shown unless it is small itself.
     """
-    from insats.disclosure import SUPPRESSED
 
     rows = []
     for i, r in enumerate(frame.itertuples()):
@@ -399,7 +399,6 @@ class CompositeShares:
     def _keys(self, ctx) -> dict:
         """Keys of the composite's counts: the "yes" and "no" totals of its breakdown
         table, n, and the outcomes it adds up (cells of the outcome shares tables)."""
-        from insats.disclosure import count_key
 
         population = _population(self.column, self.overall.n)
         vocab = vocabulary_of(self.column)

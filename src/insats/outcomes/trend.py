@@ -13,6 +13,7 @@ from insats.outcomes._common import (
     require_columns,
 )
 from insats.outcomes.proportions import (
+    COMPOSITES,
     SHARE_COLUMNS,
     _proportion_row,
     composite_flags,
@@ -78,7 +79,6 @@ def estimate_trend(
     """
     require_columns(df, ["group", "start_date"], "estimate_trend")
     flags = composite_flags(df, kind, column)
-    from insats.outcomes.proportions import COMPOSITES
 
     column = column or COMPOSITES[kind][0]
     groups = level_series(df, "group")

@@ -15,12 +15,32 @@ from typing import Any
 
 import pandas as pd
 
+from insats import outcomes as oc
+from insats.cohort import (
+    ValidationFailed,
+    load_finance,
+    load_funnel,
+    load_participants,
+    resolve_pseudonym_key,
+)
+from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.schema import normalise_token
+from insats.disclosure import guard_outputs
+from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.personnummer_guard import guard_personnummer
-from insats.params import ReportParameters
+from insats.outcomes import exits as exits_mod
+from insats.outcomes import participants as part_mod
+from insats.params import ReportParameters, validate_parameters
+from insats.paths import repository_root
 from insats.periods import Period, exited_mask, parse_period, year_to_date
+from insats.programme import budget as budget_mod
+from insats.programme import recruitment as rec_mod
+from insats.report import FIGURES_MIMETYPE, compose
 from insats.report.context import Html, RenderContext, escape, section
-from insats.report.manifest import restore_original_paths
+from insats.report.labels import Labels
+from insats.report.manifest import build_manifest, provenance_html, restore_original_paths
+from insats.report.narrative import load_narrative
+from insats.report.register import RELEASED_KEY, PublicationRegister, encode_key
 from insats.report.sections import exits as sec_exits
 from insats.report.sections import goals as sec_goals
 from insats.report.sections import participants as sec_participants
@@ -30,9 +50,12 @@ from insats.report.sections import self_assessment as sec_self_assessment
 from insats.report.sections import survival as sec_survival
 from insats.report.sections import trend as sec_trend
 from insats.report.sections.budget import render_budget
+from insats.report.sections.disclosure import render_appendix
 from insats.report.sections.programme import ProgrammeSections
 from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
 from insats.report.sections.socioeconomic import render_socioeconomic, socioeconomic_figure_data
+from insats.socioeconomic import build_account
+from insats.socioeconomic.catalogue import check_catalogue_covers, load_catalogue
 
 SECTIONS = (
     "summary",
@@ -61,7 +84,6 @@ SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referr
 
 def collect_parameters(namespace: dict[str, Any]) -> ReportParameters:
     """Build the parameter model from a notebook's globals (the papermill parameters)."""
-    from insats.params import validate_parameters
 
     keys = ReportParameters.model_fields
     return validate_parameters({k: namespace[k] for k in keys if k in namespace}, source="notebook")
@@ -94,7 +116,6 @@ class Inputs:
 
     def guard(self, files: dict[str, bytes]) -> None:
         """Stop before writing when a shared artefact could single out a participant."""
-        from insats.disclosure import guard_outputs
 
         ids = self.participants["participant_id"].dropna().astype(str).tolist()
         pseudonyms = (
@@ -111,8 +132,6 @@ class Inputs:
         if self.params.audience == "namnd" and "report.html" in files:
             # The independent attacker on the final page (issue 15; the kernel attacked
             # the whole publication model before emitting the figures).
-            from insats.disclosure.attack import audit_html, raise_if_exposed
-            from insats.report.labels import Labels
 
             raise_if_exposed(
                 audit_html(
@@ -160,15 +179,6 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         insats.cohort.ValidationFailed: with the problems of every file together.
         ValueError: when the data hold no rows of the project.
     """
-    from insats.cohort import (
-        ValidationFailed,
-        load_finance,
-        load_funnel,
-        load_participants,
-        resolve_pseudonym_key,
-    )
-    from insats.cohort.activities import empty_participants, load_activities, load_product_goals
-    from insats.report.narrative import load_narrative
 
     key = resolve_pseudonym_key(params.pseudonym_key_path)
     reports: list[Any] = []
@@ -226,10 +236,8 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
     ):
         if path:
             files[role] = Path(path)
-    from insats.socioeconomic.catalogue import load_catalogue
 
     catalogue = load_catalogue(params)  # fails early, naming the file, if it is broken
-    from insats.socioeconomic.catalogue import check_catalogue_covers
 
     check_catalogue_covers(catalogue, participants, params)  # no support costs a silent zero
     files["unit_costs"] = Path(catalogue.unit_costs_path)
@@ -280,12 +288,6 @@ class ReportModel(ProgrammeSections):
     """Every result of one report, computed once; one method per section."""
 
     def __init__(self, params: ReportParameters, inputs: Inputs, today: date | None = None) -> None:
-        from insats import outcomes as oc
-        from insats.outcomes import exits as exits_mod
-        from insats.outcomes import participants as part_mod
-        from insats.programme import budget as budget_mod
-        from insats.programme import recruitment as rec_mod
-        from insats.report import compose
 
         self.params = params
         self.inputs = inputs
@@ -371,7 +373,6 @@ class ReportModel(ProgrammeSections):
         path = self.params.publication_register_path
         if not self.ctx.disclosure.active or not path:
             return
-        from insats.report.register import PublicationRegister
 
         released = PublicationRegister(path).released(
             self.params.project, except_period=self.period.label, language=self.params.language
@@ -424,7 +425,6 @@ class ReportModel(ProgrammeSections):
         )
 
     def _build_socioeconomic(self):
-        from insats.socioeconomic import build_account
 
         investment = self._investment_sek()
         if investment is None or self.exited_to_date.empty:
@@ -713,7 +713,6 @@ class ReportModel(ProgrammeSections):
         return _section("method", self.t("report.section.method"), body, extra)
 
     def disclosure(self) -> Html:
-        from insats.report.sections.disclosure import render_appendix
 
         return _section(
             "disclosure", self.t("report.section.disclosure"), render_appendix(self.ctx)
@@ -721,9 +720,6 @@ class ReportModel(ProgrammeSections):
 
     def provenance(self) -> Html:
         from datetime import UTC, datetime
-
-        from insats.paths import repository_root
-        from insats.report.manifest import build_manifest, provenance_html
 
         if self._manifest is None:
             now = datetime.now(UTC)
@@ -795,7 +791,6 @@ class ReportModel(ProgrammeSections):
 
     def emit_figures(self):
         """Display the figures under a private MIME type; the runner takes them out."""
-        from insats.report import FIGURES_MIMETYPE
 
         class _Figures:
             def __init__(self, data):
@@ -807,8 +802,6 @@ class ReportModel(ProgrammeSections):
         data = self.figures()
         self.audit_publication()
         if self.ctx.disclosure.active:
-            from insats.report.register import RELEASED_KEY, encode_key
-
             # For the runner's publication register (taken out before figures.json).
             data[RELEASED_KEY] = [
                 [encode_key(k, self.params.language), v]
@@ -822,7 +815,6 @@ class ReportModel(ProgrammeSections):
         narrowed to less than one whole person (issue 15)."""
         if not self.ctx.disclosure.active:
             return
-        from insats.disclosure.attack import audit_publication, raise_if_exposed
 
         raise_if_exposed(audit_publication(self.ctx.disclosure), "the report's numbers")
 

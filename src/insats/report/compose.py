@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insats.outcomes import add_age_band, compare_with_reference
+from insats.outcomes import add_age_band, assess_goal, compare_with_reference
 from insats.periods import Period
 from insats.programme.budget import InvoicedToDate, invoiced_to_date
 
@@ -115,7 +115,6 @@ def assess_goals(params: Any, self_sufficient: Any, work_or_studies: Any) -> lis
     Returns:
         A list of :class:`insats.outcomes.goals.GoalAssessment` (empty without goals).
     """
-    from insats.outcomes import assess_goal
 
     observed = {"self_sufficient": self_sufficient, "work_or_studies": work_or_studies}
     goals = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from insats.disclosure import SUPPRESSED, DisclosureControl
+from insats.disclosure import SUPPRESSED, CountSpec, DisclosureControl, table_to_records
 from insats.report import fmt
 from insats.report.labels import Labels
 
@@ -292,7 +292,6 @@ class RenderContext:
         While recording, the table is recorded for the joint plan and returned with its
         totals and nothing hidden (the dry run's output is thrown away).
         """
-        from insats.disclosure import CountSpec
 
         spec = CountSpec(
             counts=counts,
@@ -346,7 +345,6 @@ class RenderContext:
 
     def count_table_data(self, counts, *, table_id, dimensions=None, add_totals=True, filters=None):
         """A count table for figures.json with the same suppression as the HTML."""
-        from insats.disclosure import table_to_records
 
         return table_to_records(
             self.protect(

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import insats
 from insats.params import PATH_KEYS, SNAPSHOT_KEYS, ReportParameters
 from insats.report.context import Html, RenderContext, escape
 
@@ -244,7 +245,6 @@ def git_state(folder: Path) -> dict[str, Any] | None:
 
 
 def _package_dir() -> Path:
-    import insats
 
     return Path(insats.__file__).resolve().parent
 

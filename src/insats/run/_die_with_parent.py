@@ -5,6 +5,6 @@ batch (``PR_SET_PDEATHSIG``) lets each worker's own request fire in turn, so a
 ``kill -9`` of the batch leaves no process behind.
 """
 
-from insats.run.faults import die_with_parent
+from insats.run.lifetime import die_with_parent
 
 die_with_parent()

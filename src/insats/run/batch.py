@@ -27,17 +27,31 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from insats.paths import slugify  # standard library only: cheap in the template
-
-if TYPE_CHECKING:  # insats.periods imports pandas: kept out of the template's start
-    from insats.periods import Period
-
+from insats.cohort import ValidationFailed
+from insats.cohort.personnummer import redact_personnummer
+from insats.disclosure import DisclosureError
+from insats.params import ParameterError, load_parameters
+from insats.paths import slugify
+from insats.periods import Period, parse_period, previous_period
+from insats.report import fmt
+from insats.report.context import escape
+from insats.report.fmt import MISSING
+from insats.report.labels import Labels
+from insats.report.page import standalone_page
+from insats.run.lifetime import die_with_parent
+from insats.run.placement import place_report
+from insats.run.runner import RunFailed, json_bytes, place_files, run_report
+from insats.run.template import (  # noqa: F401 (re-exported)
+    TEMPLATE_PRELOAD,
+    KernelTemplate,
+    batch_kernel_manager,
+    single_run_kernels,
+)
 
 __all__ = [
     "BatchEntry",
@@ -69,38 +83,6 @@ KEY_FIGURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("activities", ("activities", "count"), "count"),
     ("attendees", ("activities", "attendees"), "count"),
     ("goals_met", ("product_goal_status", "achieved"), "count"),
-)
-
-# Modules the kernel template imports once (missing ones are skipped): what the report
-# notebook and its analysis modules import, so a forked kernel starts with them loaded.
-TEMPLATE_PRELOAD = (
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "matplotlib_inline.backend_inline",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "scipy.stats",
-    "scipy.optimize",
-    "statsmodels.api",
-    "statsmodels.stats.proportion",
-    "matplotlib",
-    "matplotlib.pyplot",
-    "babel.numbers",
-    "babel.dates",
-    "insats",
-    "insats.cohort",
-    "insats.report.build",
-    "insats.report.context",
-    "insats.report.narrative",
-    "insats.report.manifest",
-    "insats.outcomes",
-    "insats.outcomes.participants",
-    "insats.outcomes.exits",
-    "insats.programme.budget",
-    "insats.programme.recruitment",
-    "insats.socioeconomic",
-    "insats.disclosure",
 )
 
 
@@ -217,8 +199,6 @@ def plan_jobs(
         insats.periods.PeriodError: a period label that cannot be read.
         FileNotFoundError: a source that does not exist.
     """
-    from insats.params import ParameterError, load_parameters
-    from insats.periods import parse_period
 
     resolved: list[Period] = []
     for text in periods:
@@ -285,7 +265,6 @@ def _worker_init(
     ``environ`` is the batch process's environment: a forkserver's children inherit the
     environment of the server, which may be older than the batch (a key set since).
     """
-    from insats.run.faults import die_with_parent
 
     die_with_parent()  # a killed batch leaves no worker behind to replace reports later
     if environ is not None:
@@ -297,8 +276,7 @@ def _worker_init(
         import nbconvert  # noqa: F401  - imported once here, reused by every export
         import papermill  # noqa: F401
 
-        import insats.report.export  # noqa: F401
-        import insats.run.runner  # noqa: F401
+        import insats.report.export  # noqa: F401  # lazy: nbconvert only when exporting
 
         if use_template and hasattr(os, "fork") and sys.platform != "win32":
             if template_socket is None:
@@ -346,10 +324,6 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
         return entry
 
     _worker_init(None, options.kernel_template)
-    from insats.cohort import ValidationFailed
-    from insats.disclosure import DisclosureError
-    from insats.params import ParameterError, load_parameters
-    from insats.run.runner import RunFailed, run_report
 
     try:
         params = load_parameters(
@@ -423,10 +397,6 @@ def _relative(path: Path, root: Path) -> str:
 
 def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
     """A small self-contained error page for failures before or outside the notebook."""
-    from insats.cohort.personnummer import redact_personnummer
-    from insats.report.context import escape
-    from insats.report.labels import Labels
-    from insats.run.placement import place_report
 
     language = options.language or "sv"
     t = Labels(language)
@@ -439,343 +409,11 @@ def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -
         f"<p>{escape(t('batch.error.parameters'))}: <code>{escape(entry.params_file)}</code>"
         f" · {escape(t('batch.error.attempts', n=entry.attempts))}</p>"
     )
-    page = _page(title=f"{t('batch.error.banner')}: {title}", language=language, body=body)
+    page = standalone_page(
+        title=f"{t('batch.error.banner')}: {title}", language=language, body=body
+    )
     place_report({"error.html": page.encode()}, out_dir, keep=True)  # the last good report stays
     return _relative(out_dir / "error.html", Path(options.out_root))
-
-
-# --- the kernel template -----------------------------------------------------------------
-# The kernel command: a tiny stdlib-only client (python -I -S, ~10 ms) that asks the
-# template to fork a kernel, hands over its stdin/stdout/stderr, forwards signals
-# (interrupt, terminate) and exits with the kernel's exit code, so that jupyter_client
-# sees it as the kernel process. If the template is gone it becomes a normal kernel.
-_CLIENT_SOURCE = r"""
-import json, os, signal, socket, sys
-if sys.platform.startswith("linux"):  # end with the worker that started us (PR_SET_PDEATHSIG)
-    try:
-        import ctypes
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)
-    except Exception:
-        pass
-path, connection_file = sys.argv[1], sys.argv[2]
-try:
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
-except OSError:
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file])
-request = {"connection_file": os.path.abspath(connection_file), "cwd": os.getcwd(),
-           "env": dict(os.environ)}
-socket.send_fds(s, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-reader = s.makefile("rb")
-line = reader.readline()
-if not line.strip().isdigit():
-    sys.stderr.write("insats kernel template: no kernel (%r)\n" % line)
-    os._exit(1)
-pid = int(line)
-def forward(signum, frame):
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
-for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
-    signal.signal(sig, forward)
-line = reader.readline()
-os._exit(int(line.split()[1]) if line.startswith(b"exit ") else 1)
-"""
-
-
-class KernelTemplate:
-    """A process that imports the report's modules once and forks a kernel per request.
-
-    Start it before the worker pool; it stops when :meth:`close` is called or when the
-    process that started it ends (its stdin pipe closes).
-    """
-
-    def __init__(self, preload: Sequence[str] = TEMPLATE_PRELOAD) -> None:
-        self.preload = tuple(preload)
-        self.socket_path: str = ""
-        self._proc = None
-        self._dir: str | None = None
-
-    def start(self) -> KernelTemplate:
-        import subprocess
-        import tempfile
-
-        self._dir = tempfile.mkdtemp(prefix="insats-kt-")
-        self.socket_path = os.path.join(self._dir, "kernels.sock")
-        code = (
-            "import sys; from insats.run.batch import _template_main; _template_main(sys.argv[1:])"
-        )
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", code, self.socket_path, *self.preload],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # a Ctrl-C at the terminal reaches the batch, not this
-        )
-        # The socket is bound before the imports start, so clients may connect at once.
-        deadline = time.monotonic() + 30
-        while not os.path.exists(self.socket_path):
-            if self._proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the kernel template process did not start")
-            time.sleep(0.01)
-        return self
-
-    def close(self) -> None:
-        import shutil
-        import subprocess
-
-        if self._proc is not None:
-            try:
-                self._proc.stdin.close()
-                self._proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self._proc.kill()
-                self._proc.wait()
-            self._proc = None
-        if self._dir:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
-
-    def __enter__(self) -> KernelTemplate:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def batch_kernel_manager(socket_path: str | None = None) -> type:
-    """A :class:`insats.run.kernel.ProjectKernelManager` that is safe to run in parallel.
-
-    Every kernel gets its own absolute IPC socket names. With ``socket_path`` (a running
-    :class:`KernelTemplate`) the kernels are forked from the template.
-    """
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
-    from traitlets import default
-
-    from insats.run.kernel import DISPLAY_NAME, KERNEL_NAME, ProjectKernelManager
-
-    # ProjectKernelManager gives every kernel its own absolute IPC socket names.
-    UniqueIpcKernelManager = ProjectKernelManager
-
-    if socket_path is None:
-        return UniqueIpcKernelManager
-
-    argv = [sys.executable, "-I", "-S", "-c", _CLIENT_SOURCE, socket_path, "{connection_file}"]
-
-    class TemplateKernelSpecManager(KernelSpecManager):
-        def find_kernel_specs(self) -> dict[str, str]:
-            return {KERNEL_NAME: ""}
-
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            if not kernel_name:
-                raise NoSuchKernel(kernel_name)
-            return KernelSpec(
-                argv=list(argv),
-                display_name=DISPLAY_NAME,
-                language="python",
-                metadata={"debugger": False},
-            )
-
-    class TemplateKernelManager(UniqueIpcKernelManager):
-        @default("kernel_spec_manager")
-        def _default_template_spec_manager(self) -> KernelSpecManager:
-            return TemplateKernelSpecManager(parent=self)
-
-    return TemplateKernelManager
-
-
-@contextmanager
-def single_run_kernels():
-    """Kernels for one ``insats run``: a template whose imports overlap the runner's work.
-
-    The template imports pandas, statsmodels, matplotlib and insats in its own process
-    while the runner checks the inputs and imports papermill, so on two or more cores the
-    kernel is ready sooner than a fresh one. Set ``INSATS_KERNEL_TEMPLATE=0`` to start
-    kernels the ordinary way (still with unique IPC socket names).
-
-    Yields:
-        A kernel manager class for :func:`insats.run.runner.run_report`.
-    """
-    usable = hasattr(os, "fork") and sys.platform != "win32"
-    template = None
-    if usable and os.environ.get("INSATS_KERNEL_TEMPLATE", "1") != "0":
-        try:
-            template = KernelTemplate().start()
-        except Exception:  # ordinary kernels then: slower, same results
-            template = None
-    try:
-        yield batch_kernel_manager(template.socket_path if template else None)
-    finally:
-        if template is not None:
-            template.close()
-
-
-def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its own process
-    """The template process: bind, import, then fork one kernel per client request."""
-    import importlib
-    import selectors
-    import signal
-    import socket
-
-    from insats.run.faults import die_with_parent
-
-    die_with_parent()
-    socket_path, preload = argv[0], argv[1:]
-    # What ipykernel does before matplotlib is imported, so the forked kernel sees the
-    # same backend as a fresh one.
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(socket_path)
-    server.listen(128)
-    for name in preload:
-        try:
-            importlib.import_module(name)
-        except Exception:  # an optional module; the kernel imports what it needs
-            pass
-    sys.stdout.flush()
-    sys.stderr.flush()
-
-    sel = selectors.DefaultSelector()
-    sel.register(server, selectors.EVENT_READ, "accept")
-    sel.register(sys.stdin.fileno(), selectors.EVENT_READ, "parent")
-    children: dict[int, socket.socket | None] = {}
-
-    def reap() -> None:
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            conn = children.pop(pid, None)
-            code = os.waitstatus_to_exitcode(status)
-            if code < 0:
-                code = 128 - code
-            if conn is not None:
-                try:
-                    conn.sendall(f"exit {code}\n".encode())
-                except OSError:
-                    pass
-                sel.unregister(conn)
-                conn.close()
-
-    while True:
-        for key, _ in sel.select(timeout=0.05):
-            if key.data == "accept":
-                conn, _ = server.accept()
-                try:
-                    request, fds = _read_request(conn)
-                except (OSError, ValueError):
-                    conn.close()
-                    continue
-                pid = os.fork()
-                if pid == 0:
-                    sel.close()
-                    server.close()
-                    for other in children.values():
-                        if other is not None:
-                            other.close()
-                    _become_kernel(conn, request, fds)  # never returns
-                for fd in fds:
-                    os.close(fd)
-                children[pid] = conn
-                conn.sendall(f"{pid}\n".encode())
-                sel.register(conn, selectors.EVENT_READ, pid)
-            elif key.data == "parent":
-                if not os.read(sys.stdin.fileno(), 4096):
-                    for pid in list(children):
-                        try:
-                            os.kill(pid, signal.SIGKILL)
-                        except ProcessLookupError:
-                            pass
-                    # Exit at once: tearing down the preloaded pandas/matplotlib/statsmodels
-                    # took 0.68 s that every `insats run` waited for (issue 14). The
-                    # template holds no files to flush and its kernels are gone.
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(0)
-            else:
-                # The client went away (killed by jupyter_client): end its kernel too.
-                conn = key.fileobj
-                try:
-                    data = conn.recv(4096)
-                except OSError:
-                    data = b""
-                if not data:
-                    sel.unregister(conn)
-                    conn.close()
-                    children[key.data] = None
-                    try:
-                        os.kill(key.data, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-        reap()
-
-
-def _read_request(conn) -> tuple[dict[str, Any], list[int]]:  # pragma: no cover
-    import socket
-
-    conn.settimeout(10)
-    data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
-    while not data.endswith(b"\n"):
-        more = conn.recv(1 << 16)
-        if not more:
-            raise ValueError("incomplete request")
-        data += more
-    conn.settimeout(None)
-    if len(fds) != 3:
-        raise ValueError("expected stdin, stdout and stderr")
-    return json.loads(data), list(fds)
-
-
-def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pragma: no cover
-    """In the forked child: take the client's stdio, cwd and environment; run ipykernel."""
-    import atexit
-    import signal
-    import traceback
-
-    code = 1
-    try:
-        conn.close()
-        os.setsid()
-        from insats.run.faults import die_with_parent
-
-        die_with_parent(signal.SIGKILL)  # the template is gone: so is this kernel
-        for target, fd in zip((0, 1, 2), fds, strict=True):
-            os.dup2(fd, target)
-            os.close(fd)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        if "numpy" in sys.modules:
-            # A fresh process seeds numpy's global generator from the OS; so does this one.
-            sys.modules["numpy"].random.seed()
-        if sys.path and sys.path[0] == "":
-            del sys.path[0]  # as ipykernel_launcher does; IPython adds the cwd back
-        # The kernel watches its parent, the template: it ends when the template ends.
-        sys.argv = [
-            "ipykernel_launcher",
-            "-f",
-            request["connection_file"],
-            f"--IPKernelApp.parent_handle={os.getppid()}",
-        ]
-        from ipykernel import kernelapp
-
-        kernelapp.launch_new_instance()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        try:
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
 
 
 # --- the batch -----------------------------------------------------------------------
@@ -858,8 +496,6 @@ def _estimated_cost(job: BatchJob, options: BatchOptions) -> float:
     """A job's relative cost for scheduling: the size of its participant file, doubled
     for a shared (nämnd) report, which also plans disclosure. 0 when it cannot be told."""
     try:
-        from insats.params import load_parameters
-
         params = load_parameters(job.params_path, period=job.period)
         size = float(Path(params.participants_path).stat().st_size)
         audience = options.audience or params.audience
@@ -991,8 +627,6 @@ def _change(now: Any, before: Any) -> float | int | None:
 
 
 def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[str, Any]]:
-    from insats.cohort.personnummer import redact_personnummer
-    from insats.periods import parse_period, previous_period
 
     rows = []
     for entry in entries:
@@ -1080,7 +714,6 @@ def period_waves(plan: Sequence[BatchJob], runnable: Sequence[int]) -> list[list
 
 
 def _period_sort_key(label: str) -> tuple[str, str]:
-    from insats.periods import parse_period
 
     try:
         p = parse_period(label)
@@ -1097,7 +730,6 @@ def write_index(
     Entries of earlier batches in an existing ``index.json`` are kept unless this batch
     ran the same project and period again, so a scheduled run adds to the catalogue.
     """
-    from insats.run.runner import json_bytes, place_files
 
     out_root = Path(out_root)
     rows = _catalogue_rows(entries, out_root)
@@ -1130,10 +762,6 @@ def write_index(
 
 def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:
     """The catalogue page: one row per report, key figures with the change in brackets."""
-    from insats.report import fmt
-    from insats.report.context import escape
-    from insats.report.fmt import MISSING
-    from insats.report.labels import Labels
 
     t = Labels(language)
     suppressed = ".."
@@ -1226,34 +854,7 @@ def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str
         + f'<p class="note">{escape(t("batch.note.suppressed"))}</p>'
         + failures
     )
-    return _page(title=t("batch.title"), language=language, body=body)
-
-
-_EXTRA_CSS = """
-main.wide { max-width: 80rem; }
-table.catalogue td.num { text-align: right; white-space: nowrap; }
-table.catalogue .change { color: var(--muted); font-size: 0.85em; }
-td.status-ok { color: var(--good); }
-td.status-failed { color: var(--bad); font-weight: 600; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.error-banner { background: var(--bad-soft); border-left: 4px solid var(--bad); padding: 0.5rem 1rem; }
-"""
-
-
-def _page(*, title: str, language: str, body: str) -> str:
-    """A self-contained page: the report stylesheet inlined, no scripts, no external URLs."""
-    from insats.report.context import escape
-
-    css_path = (
-        Path(__file__).parent.parent / "report" / "templates" / "insats" / "static" / "report.css"
-    )
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{css}\n{_EXTRA_CSS}</style>\n</head>\n"
-        f'<body>\n<main class="wide">\n{body}\n</main>\n</body>\n</html>\n'
-    )
+    return standalone_page(title=t("batch.title"), language=language, body=body)
 
 
 def entry_to_dict(entry: BatchEntry) -> dict[str, Any]:

@@ -13,41 +13,17 @@
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import sys
 import traceback
 from typing import Any
 
 from insats.cohort.personnummer import redact_personnummer
 from insats.disclosure.personnummer_guard import guard_personnummer
+from insats.report.context import escape
+from insats.report.labels import Labels
+from insats.report.page import standalone_page
+from insats.run.lifetime import die_with_parent  # noqa: F401 (re-exported)
 
 logger = logging.getLogger("insats")
-
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(sig: int = signal.SIGTERM) -> bool:
-    """End this process with ``sig`` when its parent process dies (Linux; else no-op).
-
-    Returns:
-        Whether the request was made. When the parent is already gone (the process
-        was adopted by init before the call), the process ends at once.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        parent = os.getppid()
-        if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
-            return False
-    except (OSError, AttributeError):
-        return False
-    if parent == 1 or os.getppid() != parent:  # the parent died before the request
-        os.kill(os.getpid(), sig)
-    return True
 
 
 def _failing_cell(nb: Any) -> tuple[int | None, str | None]:
@@ -83,9 +59,6 @@ def shared_error_page(
     class), nothing of the data; it goes through the guard, and if even that finds
     something (a title with a personnummer), a page without the title is used.
     """
-    from insats.report.context import escape
-    from insats.report.labels import Labels
-    from insats.run.batch import _page
 
     t = Labels(language)
     cell, kind = _failing_cell(nb)
@@ -98,7 +71,7 @@ def shared_error_page(
             f"<p>{escape(shown_title)}</p></div>"
             f"<p>{escape(t('faults.shared_error.explanation'))}</p><p>{escape(where)}</p>"
         )
-        return _page(
+        return standalone_page(
             title=f"{t('batch.error.banner')}: {shown_title}", language=language, body=body
         )
 

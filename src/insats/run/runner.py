@@ -24,11 +24,20 @@ from typing import Any
 
 import nbformat
 
+from insats.disclosure import DisclosureError
 from insats.errors import InsatsError
 from insats.params import ReportParameters
 from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
+from insats.periods import parse_period
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
+from insats.report.build import check_inputs
+from insats.report.manifest import build_manifest
+from insats.report.register import RELEASED_KEY, PublicationRegister, default_register_path
+from insats.run.faults import log_failure, shared_error_page
 from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
+from insats.run.placement import check_writable, clean_leftovers, place_report
+from insats.run.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
+from insats.run.template import single_run_kernels
 
 REPORT_NOTEBOOK = "report.ipynb"
 
@@ -145,7 +154,7 @@ def json_bytes(data: Any) -> bytes:
 
 def _import_exporter() -> None:
     try:
-        import insats.report.export  # noqa: F401
+        import insats.report.export  # noqa: F401  # lazy: nbconvert only when exporting
     except Exception:  # the main thread's own import reports any problem
         pass
 
@@ -168,7 +177,7 @@ def run_report(
             (default: the repository root), so shared outputs hold no absolute paths.
         kernel_manager_class: a jupyter_client kernel manager class; default: kernels
             forked from a template that imports the report's modules while this process
-            checks the inputs (see :func:`insats.run.batch.single_run_kernels`).
+            checks the inputs (see :func:`insats.run.template.single_run_kernels`).
 
     Raises:
         insats.cohort.ValidationFailed: input data are invalid (nothing is run).
@@ -176,8 +185,6 @@ def run_report(
         insats.disclosure.DisclosureError: a shared output would disclose personal data.
     """
     if kernel_manager_class is None:
-        from insats.run.batch import single_run_kernels
-
         with single_run_kernels() as kernel_manager_class:
             return run_report(
                 params,
@@ -186,8 +193,6 @@ def run_report(
                 base_dir=base_dir,
                 kernel_manager_class=kernel_manager_class,
             )
-
-    from insats.run.snapshot import is_snapshot, restore_original_paths, snapshot_inputs
 
     if not is_snapshot(params):
         # Each input is read once, into private copies that are validated, computed from
@@ -207,8 +212,6 @@ def run_report(
     import papermill  # noqa: F401
 
     threading.Thread(target=_import_exporter, daemon=True).start()
-    from insats.report.build import check_inputs
-    from insats.report.manifest import build_manifest
 
     started = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -217,15 +220,11 @@ def run_report(
     base_dir = Path(base_dir) if base_dir else repository_root()
 
     if params.audience == "namnd":
-        from insats.report.register import default_register_path
-
         register_path = params.publication_register_path or default_register_path(out_dir)
         params = params.model_copy(update={"publication_register_path": str(register_path)})
 
     # Refuse invalid data before any kernel starts, with the full listing.
     inputs = check_inputs(params)
-
-    from insats.run.placement import check_writable, clean_leftovers, place_report
 
     clean_leftovers(out_dir)
     check_writable(out_dir.parent)  # read-only or full: a clear error, before any work
@@ -244,14 +243,15 @@ def run_report(
                 kernel_manager_class=kernel_manager_class,
             )
         except Exception as exc:  # papermill raises several types; all end the same way
-            from insats.report.export import export_error_html
+            from insats.report.export import (
+                export_error_html,  # lazy: nbconvert only when exporting
+            )
 
             partial = (
                 nbformat.read(executed_path, as_version=4)
                 if executed_path.exists()
                 else nbformat.read(notebook, as_version=4)
             )
-            from insats.run.faults import log_failure, shared_error_page
 
             message = _error_text(partial, exc)
             extract_figures(partial)
@@ -262,7 +262,6 @@ def run_report(
                 )
                 files = {"error.html": page.encode()}
                 files["error.ipynb"] = nbformat.writes(partial).encode()
-                from insats.disclosure import DisclosureError
 
                 try:
                     inputs.guard_personnummer(files)
@@ -282,12 +281,11 @@ def run_report(
                 f"the report notebook failed: {message}", error_page=out_dir / "error.html"
             ) from exc
 
-        from insats.report.export import export_html
+        from insats.report.export import export_html  # lazy: nbconvert only when exporting
 
         figures = extract_figures(nb)
         if figures is None:
             raise RunFailed("the report notebook did not emit its figures (last cell missing?)")
-        from insats.report.register import RELEASED_KEY
 
         released = figures.pop(RELEASED_KEY, None)
         html = export_html(nb, title=title, language=params.language)
@@ -313,9 +311,6 @@ def run_report(
             inputs.guard(files)
         place_report(files, out_dir)  # one unit: all files of this run, or none
         if params.audience == "namnd" and released is not None:
-            from insats.periods import parse_period
-            from insats.report.register import PublicationRegister
-
             PublicationRegister(params.publication_register_path).record(
                 params.project, parse_period(params.period).label, dict(released)
             )

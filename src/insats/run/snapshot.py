@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from insats.cohort import limits
 from insats.params import SNAPSHOT_KEYS, ReportParameters  # noqa: F401
 from insats.report.manifest import SIDECAR, original_of, restore_original_paths  # noqa: F401
 
@@ -65,7 +66,6 @@ def snapshot_inputs(params: ReportParameters) -> Snapshot:
             value = getattr(params, key, None)
             if not value or not Path(value).is_file():
                 continue
-            from insats.cohort import limits
 
             original = Path(value)
             with open(original, "rb") as source:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from insats.cohort.personnummer import luhn_digit
+
 FORSTA_STEGET = "Första steget"
 ETABLERINGSSPARET = "Etableringsspåret"
 
@@ -838,7 +840,6 @@ def _fictitious_personnummer(
     rng: random.Random, person: _Person, used: set[str], coordination: bool, hyphen: bool
 ) -> str:
     """A made-up personnummer with a valid date and Luhn digit (never a real record)."""
-    from insats.cohort.personnummer import luhn_digit
 
     while True:
         birth = date(person.birth_year, 1, 1) + timedelta(days=rng.randint(0, 364))
