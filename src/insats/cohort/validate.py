@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -253,10 +254,24 @@ def _listing(items: list[Problem], limit: int | None) -> list[str]:
     return lines
 
 
+class ProblemReport(Protocol):
+    """What a :class:`ValidationFailed` carries: one file's :class:`ValidationReport`, or
+    several listed together (``insats.report.build.InputsReport``).
+    """
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def problems(self) -> list[Any]: ...
+
+    def format(self, limit: int | None = None) -> str: ...
+
+
 class ValidationFailed(InsatsError):
     """A file broke the data contract; ``.report`` holds every problem."""
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: ProblemReport) -> None:
         self.report = report
         super().__init__(report.format(limit=50))
 
@@ -548,7 +563,9 @@ class _Table:
             if unknown or len(parts) < 2:
                 bad_part[i] = unknown[0] if unknown else value
                 continue
-            ordered = sorted({c for c in found if c is not None}, key=lambda c: order.get(c, len(order)))
+            ordered = sorted(
+                {c for c in found if c is not None}, key=lambda c: order.get(c, len(order))
+            )
             if len(ordered) > 1:
                 ordered = [c for c in ordered if c not in ("none", "unknown")] or ordered
             main[i], sources[i] = ordered[0], ";".join(ordered)

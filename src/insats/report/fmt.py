@@ -49,7 +49,9 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def format_number(value: float | decimal.Decimal | None, language: str = "sv", digits: int = 0) -> str:
+def format_number(
+    value: float | decimal.Decimal | None, language: str = "sv", digits: int = 0
+) -> str:
     r"""Format a number with the locale's grouping and decimal signs.
 
     >>> format_number(1460000).replace("\xa0", " ")

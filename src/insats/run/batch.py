@@ -31,11 +31,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from insats.paths import slugify  # standard library only: cheap in the template
 
 if TYPE_CHECKING:  # insats.periods imports pandas: kept out of the template's start
+    import subprocess
+
     from insats.periods import Period
 
 
@@ -494,7 +496,7 @@ class KernelTemplate:
     def __init__(self, preload: Sequence[str] = TEMPLATE_PRELOAD) -> None:
         self.preload = tuple(preload)
         self.socket_path: str = ""
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._dir: str | None = None
 
     def start(self) -> KernelTemplate:
@@ -527,7 +529,8 @@ class KernelTemplate:
 
         if self._proc is not None:
             try:
-                self._proc.stdin.close()
+                if self._proc.stdin is not None:  # always: Popen(stdin=PIPE)
+                    self._proc.stdin.close()
                 self._proc.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
                 self._proc.kill()
@@ -577,7 +580,7 @@ def batch_kernel_manager(socket_path: str | None = None) -> type:
                 metadata={"debugger": False},
             )
 
-    class TemplateKernelManager(UniqueIpcKernelManager):
+    class TemplateKernelManager(ProjectKernelManager):
         @default("kernel_spec_manager")
         def _default_template_spec_manager(self) -> KernelSpecManager:
             return TemplateKernelSpecManager(parent=self)
@@ -698,7 +701,7 @@ def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its o
                     os._exit(0)
             else:
                 # The client went away (killed by jupyter_client): end its kernel too.
-                conn = key.fileobj
+                conn = cast(socket.socket, key.fileobj)  # each child registered its socket
                 try:
                     data = conn.recv(4096)
                 except OSError:
@@ -861,7 +864,8 @@ def _estimated_cost(job: BatchJob, options: BatchOptions) -> float:
         from insats.params import load_parameters
 
         params = load_parameters(job.params_path, period=job.period)
-        size = float(Path(params.participants_path).stat().st_size)
+        path = params.participants_path
+        size = float(Path(path).stat().st_size) if path is not None else 0.0
         audience = options.audience or params.audience
     except Exception:  # scheduling only: the job itself reports any problem
         return 0.0

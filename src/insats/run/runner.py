@@ -316,6 +316,7 @@ def run_report(
             from insats.periods import parse_period
             from insats.report.register import PublicationRegister
 
+            assert params.publication_register_path is not None  # set above for a nämnd run
             PublicationRegister(params.publication_register_path).record(
                 params.project, parse_period(params.period).label, dict(released)
             )
