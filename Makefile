@@ -56,6 +56,7 @@ lint: $(STAMP) ## ruff (lint + format), the layers contract (import-linter) and 
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format src tests bench

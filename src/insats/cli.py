@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -240,4 +239,4 @@ def main() -> None:  # pragma: no cover - console entry for `python -m insats`
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -52,8 +52,10 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
     per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
     split = any(len(ms) > 1 for ms in per_group.values())
     p_codes, distinct = _factorize_pairs(pairs)
-    keys, names = [], {}
+    keys: list[str] = []
+    names: dict[str, tuple[str | None, str]] = {}
     for g, m in distinct:
+        name: tuple[str | None, str]
         if not split:
             key, name = g, (None, g)
         else:
@@ -67,7 +69,7 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
     return pd.Series(per_row, index=df.index, dtype=object), names
 
 
-def _factorize_pairs(pairs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[object, object]]]:
+def _factorize_pairs(pairs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, object]]]:
     """Per row the index of its (g, m) pair, and the distinct pairs in order of appearance
     (missing municipalities kept as missing)."""
     m_codes, m_uniques = pd.factorize(pairs["m"], use_na_sentinel=True)

@@ -22,6 +22,7 @@ import html
 import re
 import unicodedata
 from datetime import date
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -165,6 +166,12 @@ def mask_strict(text: str) -> str:
     return text[:4] + re.sub(r"\d", "*", text[4:])
 
 
+@overload
+def redact_personnummer(text: str, *, strict: bool = False) -> str: ...
+@overload
+def redact_personnummer(text: None, *, strict: bool = False) -> None: ...
+@overload
+def redact_personnummer(text: str | None, *, strict: bool = False) -> str | None: ...
 def redact_personnummer(text: str | None, *, strict: bool = False) -> str | None:
     """Mask everything in a message that looks like a personnummer.
 

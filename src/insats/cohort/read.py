@@ -124,8 +124,11 @@ class RawTable:
     sha256: str
     notes: list[tuple[int | None, str]] = field(default_factory=list)
     # Errors found while shaping the table (total rows, flag columns): (row, column, value,
-    # expected); validation lists them with the others.
-    problems: list[tuple[int | None, str | None, str | None, str]] = field(default_factory=list)
+    # expected), and the sheet where a workbook is read sheet by sheet; validation lists
+    # them with the others.
+    problems: list[tuple[int | None, str | None, str | None, str, *tuple[str, ...]]] = field(
+        default_factory=list
+    )
 
     @property
     def n_rows(self) -> int:
@@ -181,10 +184,10 @@ def _read_table(path: Path, *, table: str | None, sheet: str | None) -> RawTable
     with pa.memory_map(str(path), "r") as source:
         raw = source.read_buffer()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
-        table = _read_csv(path.name, raw, "")
-        table.sha256 = digest.result()
-    return table
+        hashing = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
+        parsed = _read_csv(path.name, raw, "")
+        parsed.sha256 = hashing.result()
+    return parsed
 
 
 def _decode(
@@ -541,11 +544,11 @@ def match_headers(
     found: dict[str, list[int]] = {}
     unknown: list[int] = []
     for i, cell in enumerate(header):
-        name = next((lookup[k] for k in _header_keys(cell) if k in lookup), None)
-        if name is None:
+        column = next((lookup[k] for k in _header_keys(cell) if k in lookup), None)
+        if column is None:
             unknown.append(i)
         else:
-            found.setdefault(name, []).append(i)
+            found.setdefault(column, []).append(i)
     columns = {name: positions[0] for name, positions in found.items()}
     duplicates = {name: positions for name, positions in found.items() if len(positions) > 1}
     return HeaderMatch(columns, unknown, duplicates)

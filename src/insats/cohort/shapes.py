@@ -126,7 +126,7 @@ def _read_sheets(path: Path) -> RawTable | None:  # noqa: C901 - one pass over a
     header: list[str] = []  # the first written spelling of each column
     canon: dict[str, int] = {}
     notes: list[tuple[int | None, str]] = []
-    columns: list[list[pd.Series]] = []
+    columns: list[list[int | None]] = []  # per sheet: its position of each column
     for t in tables:
         match = match_headers(t.header, schema)
         positions: dict[int, int] = {}
@@ -145,21 +145,21 @@ def _read_sheets(path: Path) -> RawTable | None:  # noqa: C901 - one pass over a
             notes.append(
                 (None, f'sheet "{t.sheet}" has no grupp column: the group is the sheet name')
             )
-        columns.append([positions.get(i) for i in range(len(header))])  # type: ignore[misc]
+        columns.append([positions.get(i) for i in range(len(header))])
         notes += [(None, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is None]
         notes += [(r, f'sheet "{t.sheet}": {m}') for r, m in t.notes if r is not None]
     problems = [p for t in tables for p in t.problems]
     frames = []
-    for t, positions in zip(tables, columns, strict=True):
+    for t, sheet_columns in zip(tables, columns, strict=True):
         data = {}
         for i in range(len(header)):
-            pos = positions[i] if i < len(positions) else None
-            if pos is None:
+            source = sheet_columns[i] if i < len(sheet_columns) else None
+            if source is None:
                 data[i] = pd.Series([""] * t.n_rows, dtype="str")
-            elif pos == -1:
+            elif source == -1:
                 data[i] = pd.Series([t.sheet] * t.n_rows, dtype="str")
             else:
-                data[i] = t.data[pos].reset_index(drop=True).astype("str")
+                data[i] = t.data[source].reset_index(drop=True).astype("str")
         frames.append(pd.DataFrame(data))
     frame = pd.concat(frames, ignore_index=True)
     frame.columns = range(len(header))
@@ -296,7 +296,9 @@ def _total_rows(raw: RawTable, kind: str) -> RawTable:
                 _TOTAL_PATTERN.replace("(?i:", "(?:"), cell.lower()
             ):
                 # "Summa: 12 deltagare": the number of rows above.
-                n = int(re.sub(r"\s", "", _LABEL_COUNT.match(cell).group(1)))
+                count = _LABEL_COUNT.match(cell)
+                assert count is not None  # a bare total word was skipped above: a number follows
+                n = int(re.sub(r"\s", "", count.group(1)))
                 if n != len(body):
                     problems.append(
                         (row, raw.header[pos] or f"column {pos + 1}", cell,

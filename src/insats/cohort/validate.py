@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -252,10 +253,24 @@ def _listing(items: list[Problem], limit: int | None) -> list[str]:
     return lines
 
 
+class ProblemReport(Protocol):
+    """What a :class:`ValidationFailed` carries: one file's :class:`ValidationReport`, or
+    several listed together (``insats.report.build.InputsReport``).
+    """
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def problems(self) -> list[Any]: ...
+
+    def format(self, limit: int | None = None) -> str: ...
+
+
 class ValidationFailed(InsatsError):
     """A file broke the data contract; ``.report`` holds every problem."""
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: ProblemReport) -> None:
         self.report = report
         super().__init__(report.format(limit=50))
 
@@ -452,7 +467,7 @@ class _Table:
         header = self.header_of(name)
         for i, value in zip(hits, values, strict=True):
             shown = show(value) if show else value
-            message = expected(i) if callable(expected) else expected
+            message = expected(int(i)) if callable(expected) else expected
             if self.row_sheets is not None:
                 row = int(self.rows[i])
                 if self.cell_rows is not None and pos in self.cell_rows:
@@ -505,11 +520,13 @@ class _Table:
 
     def _lookup(self, name: str, col: Column) -> dict[str, str]:
         """The contract's words for a column, with the evaluator's ``codes:`` on top."""
+        assert col.codes is not None  # only coded columns are looked up
         lookup = _lookup(col.codes)
         own = self.words.code_lookup(name)
         return {**lookup, **own} if own else lookup
 
     def _suggest_codes(self, name: str, col: Column, words: pd.Series) -> None:
+        assert col.codes is not None  # only coded columns are suggested codes
         for word in words:
             close = suggest_code(word, col.codes)
             if close is not None:
@@ -545,7 +562,9 @@ class _Table:
             if unknown or len(parts) < 2:
                 bad_part[i] = unknown[0] if unknown else value
                 continue
-            ordered = sorted(set(found), key=lambda c: order.get(c, len(order)))
+            ordered = sorted(
+                {c for c in found if c is not None}, key=lambda c: order.get(c, len(order))
+            )
             if len(ordered) > 1:
                 ordered = [c for c in ordered if c not in ("none", "unknown")] or ordered
             main[i], sources[i] = ordered[0], ";".join(ordered)

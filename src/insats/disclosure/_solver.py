@@ -26,13 +26,17 @@ programmes only for the cells hidden since and the cells still exposed.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
+from typing import Any
 
 import numpy as np
 
-Key = Hashable
+# A cell's key: any hashable value (frozensets in control, (row, column) in attack). Any,
+# not Hashable: Mapping is invariant in its key, and callers pass their own key types.
+Key = Any
 
 # A hidden cell whose value can still vary by less than one whole person is exposed.
 _MIN_WIDTH = 1.0 - 1e-6
@@ -58,7 +62,8 @@ class Solution:
 
 def _components(hidden: Iterable[Key], lines: Sequence[Line]) -> list[tuple[list[Key], list[Line]]]:
     """Groups of hidden cells linked by shared lines (independent sub-systems), each with
-    the lines that hold any of its cells."""
+    the lines that hold any of its cells.
+    """
     parent: dict[Key, Key] = {k: k for k in hidden}
 
     def find(k: Key) -> Key:
@@ -202,7 +207,7 @@ def _audit(  # noqa: C901 - the exact audit of one component; split, its invaria
         c[need] = rng.choice([-1.0, 1.0], size=len(need)) * rng.uniform(0.5, 1.5, len(need))
         before = len(need)
         status, x = run(c)
-        if status == 0:
+        if status == 0 and x is not None:
             seen(x)
         need = [j for j in need if not settled(j)]
         stale = stale + 1 if len(need) == before else 0
@@ -220,13 +225,13 @@ def _audit(  # noqa: C901 - the exact audit of one component; split, its invaria
         if high == 3:
             unbounded[j] = True
             continue
-        if high == 0:
+        if high == 0 and x is not None:
             seen(x)
         if settled(j):
             continue
         c[j] = 1.0
         low, x = run(c)
-        if low == 0:
+        if low == 0 and x is not None:
             seen(x)
         if settled(j):
             continue
@@ -299,7 +304,8 @@ class _Model:
 
     def solve(self, c: np.ndarray) -> tuple[int, np.ndarray | None]:  # noqa: C901 - the greedy loop and its incremental audit, with the invariant written beside it
         """Minimise ``c @ x``: (0, a vertex) when solved, (3, None) when unbounded, (2,
-        None) when it failed (as :func:`scipy.optimize.linprog` numbers its statuses)."""
+        None) when it failed (as :func:`scipy.optimize.linprog` numbers its statuses).
+        """
         if self.highs is None:  # pragma: no cover
             from scipy.optimize import linprog
 
@@ -366,7 +372,7 @@ def find_exposed(
                 continue
         targets = cols if safe is None else [k for k in cols if k not in safe]
         found = _audit(cols, group_lines, values, lower, targets, safe) if targets else set()
-        if key is not None:
+        if cache is not None and key is not None:
             cache[key] = found
         exposed |= found
     return sorted(exposed, key=order.__getitem__)
@@ -416,7 +422,8 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     def cost(k: Key, line_index: int | None) -> tuple:
         """Prefer, in turn: not a dead end (a line left with k as its only hidden cell
         and nothing else to hide), not a total, closing lines rather than opening them,
-        the smallest value."""
+        the smallest value.
+        """
         new, fixed, dead = 0, 0, False
         for i in lines_of[k]:
             if i == line_index:
@@ -437,7 +444,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
                     continue
                 candidates = [c for c in line.cells if hideable(c)]
                 if candidates:
-                    hidden.add(min(candidates, key=lambda c, i=i: cost(c, i)))
+                    hidden.add(min(candidates, key=partial(cost, line_index=i)))
                     changed = True
 
     def nearby(k: Key) -> list[Key]:

@@ -260,7 +260,8 @@ def audit_html(html: str, *, total_label: str = "Totalt", mark: str = "..") -> l
         hidden = [k for k, v in cells.items() if v == mark]
         if not hidden:
             continue
-        shown = {k: v for k, v in cells.items() if v != mark}
+        # every other cell is a count (no None above): a float
+        shown: dict[Hashable, float] = {k: v for k, v in cells.items() if isinstance(v, float)}
         name = table["caption"] or f"table {t + 1}"
         lines = []
         last_i, last_j = len(body) - 1, width - 1

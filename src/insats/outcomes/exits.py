@@ -480,7 +480,7 @@ class FollowUp:
         return frame
 
     def figure_data(self, ctx) -> dict:
-        data = {}
+        data: dict[str, object] = {}
         for months, h in self.horizons.items():
             hidden = h.due > 0 and proportion_suppressed(ctx, h.attrition, h.due)
             data[f"{months}m"] = {

@@ -108,7 +108,7 @@ def assess_goal(
             raise ValueError(f"kind must be work_or_studies or self_sufficient, got {kind!r}")
         label_key = f"outcomes.composite.{kind}"
     observed = estimate_proportion(count, n)
-    if n == 0:
+    if observed.share is None or observed.ci_low is None or observed.ci_high is None:  # n == 0
         status, clear = "not_assessable", False
     elif observed.share >= target_share:
         status, clear = "met", observed.ci_low >= target_share
@@ -186,7 +186,7 @@ class ReferenceComparison:
     @property
     def is_clear(self) -> bool:
         """The interval of the difference excludes zero."""
-        if self.ci_low is None:
+        if self.ci_low is None or self.ci_high is None:
             return False
         return self.ci_low > 0 or self.ci_high < 0
 
@@ -275,7 +275,7 @@ def compare_with_reference(
         raise ValueError(f"reference_n must be at least 1, got {reference_n!r}")
     observed = estimate_proportion(count, n, alpha=alpha)
     method = "newcomb" if reference_n is not None else "wilson_one_sample"
-    if n == 0:
+    if observed.share is None or observed.ci_low is None or observed.ci_high is None:  # n == 0
         diff = low = high = None
     elif reference_n is not None:
         diff = observed.share - reference_share

@@ -106,17 +106,17 @@ def fill_unknown(values: pd.Series) -> pd.Series:
 def order_categories(variable: str, present: Iterable[object]) -> list[str]:
     """Categories in table order: the vocabulary's order for codes (only those present),
     else by natural order; ``unknown`` always last."""
-    present = [str(p) for p in dict.fromkeys(present)]
+    names = [str(p) for p in dict.fromkeys(present)]
     vocabulary = VOCABULARIES.get(variable)
     if variable == "age_band":
-        known = [b for b in AGE_BANDS if b in present]
+        known = [b for b in AGE_BANDS if b in names]
     elif vocabulary is not None:
-        known = [c for c in vocabulary if c in present]
+        known = [c for c in vocabulary if c in names]
     else:
         known = []
-    rest = sorted((p for p in present if p not in known and p != UNKNOWN), key=natural_key)
+    rest = sorted((p for p in names if p not in known and p != UNKNOWN), key=natural_key)
     ordered = [c for c in known if c != UNKNOWN] + rest
-    return ordered + ([UNKNOWN] if UNKNOWN in present else [])
+    return ordered + ([UNKNOWN] if UNKNOWN in names else [])
 
 
 def category_label(ctx, variable: str, code: object) -> str:

@@ -401,8 +401,8 @@ class CompositeShares:
         table, n, and the outcomes it adds up (cells of the outcome shares tables)."""
 
         population = _population(self.column, self.overall.n)
-        vocab = vocabulary_of(self.column)
-        vocab = vocab[0] if vocab else self.column
+        vocabulary = vocabulary_of(self.column)
+        vocab = vocabulary[0] if vocabulary else self.column
         return {
             "n": count_key(population),
             "yes": count_key(population, **{self.kind: "yes"}),
@@ -432,7 +432,7 @@ class CompositeShares:
         )
 
     def figure_data(self, ctx) -> dict:
-        data = self.overall.figure_data(ctx)
+        data: dict[str, object] = {**self.overall.figure_data(ctx)}
         if self.overall_hidden(ctx):
             data = {**data, "count": None, "share": None, "ci_low": None, "ci_high": None}
             if ctx.hidden(self._keys(ctx)["n"], self.overall.n):

@@ -97,7 +97,7 @@ class GrantSummary:
         return [int(r.year) for r in self.years.itertuples(index=False) if r.needs_explanation]
 
     def figure_data(self, ctx: object = None) -> dict[str, Any]:
-        def amount(v: object) -> float | None:
+        def amount(v: float | None) -> float | None:
             return None if v is None or pd.isna(v) else float(v)
 
         return {
@@ -161,7 +161,7 @@ def summarise_grant(
     for year, part in latest.groupby("year", sort=True):
         forecast = part["forecast_sek"]
         state = "closed" if year < period.end.year else "current"
-        row = {
+        row: dict[str, Any] = {
             "year": int(year),
             "granted_sek": float(part["granted_sek"].sum()),
             "used_sek": float(part["invoiced_sek"].sum()),

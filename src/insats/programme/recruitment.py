@@ -21,7 +21,7 @@ __all__ = ["TOTAL", "FunnelSummary", "conversion_share", "summarise_funnel"]
 TOTAL = "total"
 
 
-def conversion_share(count: object, previous: object) -> float | None:
+def conversion_share(count: float | None, previous: float | None) -> float | None:
     """count / previous, None when either is missing or previous is 0 (may exceed 1).
 
     >>> conversion_share(6, 12), conversion_share(10, 8), conversion_share(3, 0)

@@ -412,6 +412,7 @@ class ReportModel(ProgrammeSections):
             return ctx.paragraph(
                 self.t("build.socioeconomic.investment_parameter", total=ctx.sek(inv.total_sek))
             )
+        assert inv.invoiced is not None  # source "finance": the rows it sums
         rows = "; ".join(
             f"{funder} {', '.join(labels)}" for funder, labels in inv.invoiced.row_labels().items()
         )

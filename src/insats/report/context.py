@@ -159,7 +159,7 @@ class RenderContext:
         """
         self.disclosure.register_cells(values, lines)
 
-    def hidden(self, key, value: object = None) -> bool:
+    def hidden(self, key, value: float | None = None) -> bool:
         """Whether the report's plan hides the cell ``key`` (registered with publish)."""
         if value is not None and not pd.isna(value):
             self.disclosure.register_cells({key: int(value)})

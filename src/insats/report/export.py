@@ -180,13 +180,15 @@ def _postprocess(page: str, *, labels: Labels, is_error_page: bool) -> str:
         raise ExportError("the export template produced no <main> element")
 
     frame_header = main.find("header", attrs={"data-insats": "title"})
-    own_h1 = [h for h in main.find_all("h1") if frame_header not in h.parents]
+    own_h1 = [
+        h for h in main.find_all("h1") if frame_header is None or frame_header not in h.parents
+    ]
     # The notebook's own title block wins; an error page keeps the frame's title, as the
     # run may have failed before the notebook showed one.
     if frame_header is not None and own_h1 and not is_error_page:
         frame_header.decompose()
 
-    used: set[str] = {tag["id"] for tag in soup.find_all(id=True)}
+    used: set[str] = {str(tag["id"]) for tag in soup.find_all(id=True)}  # id: one value
     for heading in main.find_all("h2"):
         if not heading.get("id"):
             heading["id"] = _unique_slug(heading.get_text(" ", strip=True), used)

@@ -9,6 +9,7 @@ banker's rounding, half to even, which would print "62 %".)
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import math
 from datetime import date
@@ -24,7 +25,7 @@ def _locale(language: str) -> str:
     return LOCALES[language]
 
 
-def _half_up() -> decimal.localcontext:
+def _half_up() -> contextlib.AbstractContextManager[decimal.Context]:
     """A decimal context rounding half up (away from zero) for babel's quantisation."""
     return decimal.localcontext(rounding=decimal.ROUND_HALF_UP)
 
@@ -48,7 +49,9 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def format_number(value: float | None, language: str = "sv", digits: int = 0) -> str:
+def format_number(
+    value: float | decimal.Decimal | None, language: str = "sv", digits: int = 0
+) -> str:
     r"""Format a number with the locale's grouping and decimal signs.
 
     >>> format_number(1460000).replace("\xa0", " ")
@@ -56,7 +59,7 @@ def format_number(value: float | None, language: str = "sv", digits: int = 0) ->
     >>> format_number(2.25, "en", digits=1)
     '2.3'
     """
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     with _half_up():
@@ -78,7 +81,7 @@ def format_share(value: float | None, language: str = "sv", digits: int = 0) -> 
     >>> format_share(5 / 8).replace("\xa0", " ")  # 62.5 % rounds half up
     '63 %'
     """
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
     with _half_up():
@@ -94,7 +97,7 @@ def format_share_range(low: float | None, high: float | None, language: str = "s
     >>> format_share_range(1.0, 1.0).replace("\xa0", " ")
     '100 %'
     """
-    if _is_missing(low) or _is_missing(high):
+    if low is None or high is None or _is_missing(low) or _is_missing(high):
         return MISSING
     # 100 · low in decimal, so that e.g. 0.145 is 14.5 (not 14.4999…) before rounding
     lo = format_number(decimal.Decimal(str(float(low))) * 100, language, 0)
@@ -129,7 +132,7 @@ def format_date(value: date | None, language: str = "sv", style: str = "long") -
 
 def format_years(value: float | None, language: str = "sv") -> str:
     """Format a duration in years as years and months: "2 år 3 mån" / "2 yr 3 mo"."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     total_months = int(round_half_up(float(value) * 12))
     years, months = divmod(total_months, 12)

@@ -126,7 +126,7 @@ class Narrative:
         """
         _check_key(key)
         level = min(max(heading_level, 3), 5)
-        parts = []
+        parts: list[str] = []
         text = self.sections.get(key, "")
         if text.strip():
             parts.append(render_markdown(text, top_level=level + 1))

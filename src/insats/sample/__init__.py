@@ -20,10 +20,11 @@ import io
 import math
 import random
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 from insats.cohort.personnummer import luhn_digit
 
@@ -754,7 +755,13 @@ def _etableringssparet_finance_rows() -> list[list[str]]:
 # --- Etableringsspåret -----------------------------------------------------------------
 # Seed 003, Bilaga 1: gender split and age range of groups 1–3 (group 3 with the two
 # women who left); groups 4–5 invented.
-_ES_GROUP_FRAME = {
+class _GroupFrame(TypedDict):
+    men: int  # how many of the group are men
+    age: tuple[int, int]  # youngest and oldest
+    regions: tuple[str, ...]  # one region of birth per person, shuffled
+
+
+_ES_GROUP_FRAME: dict[int, _GroupFrame] = {
     1: {"men": 3, "age": (25, 51), "regions": ("Afrika",) * 4 + ("Asien",) * 2},
     2: {"men": 2, "age": (23, 33), "regions": ("Afrika",) * 3 + ("Asien",) * 2},
     3: {"men": 3, "age": (21, 52), "regions": ("Asien",) * 4 + ("Afrika",) * 3},
@@ -1022,7 +1029,7 @@ def _csv_bytes(
     return buffer.getvalue().encode(encoding)
 
 
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 

@@ -59,6 +59,7 @@ def _wilson(k: int, n: int) -> tuple[float, float]:
     if n == 0:
         return (0.0, 0.0)
     p = estimate_proportion(k, n)
+    assert p.ci_low is not None and p.ci_high is not None  # n > 0: an interval
     return float(p.ci_low), float(p.ci_high)
 
 

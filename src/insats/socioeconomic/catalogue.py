@@ -599,7 +599,7 @@ def read_income_tax_rules(path: str | Path, year: int) -> IncomeTaxRules:
         if math.isnan(values[0]):
             problems.append(f"{path}, row {line}, column year: a year is required")
             continue
-        rows.append((int(values[0]), row["rule"], *values[1:]))  # type: ignore[arg-type]
+        rows.append((int(values[0]), row["rule"], *values[1:]))
     if problems:
         raise CatalogueError("\n".join(problems))
     years = sorted({r[0] for r in rows})

@@ -435,8 +435,8 @@ def as_stages(after: Status | Stages) -> Stages:
     ('employment', 'wage')
     """
     if isinstance(after[0], tuple):
-        return after  # type: ignore[return-value]
-    return (after, after, after)  # type: ignore[return-value]
+        return after
+    return (after, after, after)
 
 
 def stage_index(months_since_exit: int) -> int:
@@ -802,4 +802,4 @@ def years_and_months(years: float | None) -> tuple[int, int] | None:
     """
     if years is None:
         return None
-    return divmod(int(round(years * 12)), 12)  # type: ignore[return-value]
+    return divmod(int(round(years * 12)), 12)

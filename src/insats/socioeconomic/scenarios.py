@@ -56,7 +56,9 @@ def compare_scenarios(
         A :class:`ScenarioComparison` (the base is the first row, named "base").
     """
     rows = []
-    changes = {"base": {}} | {name: dict(change) for name, change in scenarios.items()}
+    changes: dict[str, dict[str, Any]] = {"base": {}} | {
+        name: dict(change) for name, change in scenarios.items()
+    }
     for name, change in changes.items():
         variant = validate_parameters(
             {**params.model_dump(), **change}, source=f"scenario {name!r}"

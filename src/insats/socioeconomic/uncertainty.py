@@ -15,6 +15,7 @@ items: there is no loop over draws or persons.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -249,7 +250,7 @@ def run_monte_carlo(
     shares: ShareModel,
     draws: int,
     seed: int,
-    movers: list[tuple[int, int]] = (),
+    movers: Sequence[tuple[int, int]] = (),
 ) -> MonteCarloResult:
     """Draw unit costs, the outcome share and deadweight; return NPV draws.
 

@@ -12,6 +12,9 @@ the computation packages; nothing here estimates anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from insats.report.context import Html, RenderContext
 from insats.report.sections import (
     exits,
@@ -24,7 +27,8 @@ from insats.report.sections import (
     trend,
 )
 
-RENDERERS = {
+# result class -> renderer (Any: dict keys are invariant, and each module has its own classes)
+RENDERERS: dict[Any, Callable[[Any, RenderContext], Any]] = {
     **participants.RENDERERS,
     **exits.RENDERERS,
     **results.RENDERERS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from insats.disclosure import count_key
@@ -85,7 +87,7 @@ def render_participant_counts(result, ctx: RenderContext) -> Html:
     municipalities = result.counts.loc[
         result.counts["dimension"] == "municipality", "category"
     ].nunique()
-    scopes = ("period", "year_to_date")
+    scopes: tuple[str, ...] = ("period", "year_to_date")
     if result.year_to_date == result.period or (
         result.year_to_date.start == result.period.start
         and result.year_to_date.end == result.period.end
@@ -172,7 +174,7 @@ def render_participant_profile(result, ctx: RenderContext) -> Html:
             row_variable=variable,
             column_names={k: _column_label(result, ctx, k) for k in wide.columns},
         )
-    specs = {
+    specs: dict[str, dict[str, Any]] = {
         f"profile.{v}": dict(dimensions=[v, result.by], filters={"population": "profile"})
         for v in PROFILE_VARIABLES
     }

@@ -8,7 +8,8 @@ activities, attendance and goals in its summary. The results themselves are pure
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +25,10 @@ from insats.programme.product_goals import (
 from insats.programme.timeline import Timeline, build_timeline
 from insats.report.context import Html, RenderContext, escape, section
 from insats.report.figures.programme import plot_grant_use, plot_timeline
+
+if TYPE_CHECKING:
+    from insats.params import ReportParameters
+    from insats.periods import Period
 
 __all__ = [
     "ProgrammeSections",
@@ -125,7 +130,7 @@ def _activities_phase_table(summary: ActivitySummary, ctx: RenderContext) -> Htm
 def _activities_list(ctx: RenderContext, frame: pd.DataFrame, in_period: bool) -> Html:
     t = ctx.t
 
-    def n(value: object) -> str:
+    def n(value: float | None) -> str:
         return "–" if value is None or pd.isna(value) else ctx.number(value)
 
     shown = pd.DataFrame(
@@ -237,10 +242,10 @@ def render_grant(grant: GrantSummary, ctx: RenderContext) -> Html:
     """The grant year by year, used against time elapsed, the > 10 % rule."""
     t = ctx.t
 
-    def amount(v: object) -> str:
+    def amount(v: float | None) -> str:
         return "–" if v is None or pd.isna(v) else ctx.sek(v)
 
-    def signed(v: object) -> str:
+    def signed(v: float | None) -> str:
         if v is None or pd.isna(v):
             return "–"
         return ("+" if v > 0 else "\u2212" if v < 0 else "") + ctx.pct(abs(v), 1)
@@ -377,6 +382,15 @@ class ProgrammeSections:
     product_goals_result: Any = None
     timeline_result: Any = None
     grant_result: Any = None
+
+    if TYPE_CHECKING:
+        # set by ReportModel.__init__ (the host class); declared here for the type checker
+        params: ReportParameters
+        inputs: Any
+        period: Period
+        ctx: RenderContext
+
+        def _narrative(self, key: str) -> str: ...
 
     @property
     def has_participants(self) -> bool:
@@ -539,7 +553,7 @@ class ProgrammeSections:
         return Html(f'<p class="note">{escape(self.ctx.t("programme.summary.no_register"))}</p>')
 
 
-_RENDERERS = {
+_RENDERERS: dict[type, Callable[[Any, RenderContext], Html]] = {
     ActivitySummary: render_activities,
     GrantSummary: render_grant,
     ProductGoals: render_product_goals,

@@ -57,7 +57,11 @@ def _protected(funnel: FunnelSummary, ctx: RenderContext) -> pd.DataFrame:
 
 
 def _shown(
-    funnel: FunnelSummary, ctx: RenderContext, count: object, previous: object, share: float
+    funnel: FunnelSummary,
+    ctx: RenderContext,
+    count: float | None,
+    previous: float | None,
+    share: float,
 ) -> bool:
     """A share may be shown when neither of its counts is hidden (None: hidden by the
     plan; a number: shown)."""

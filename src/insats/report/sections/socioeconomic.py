@@ -6,6 +6,7 @@ figures.json's ``socioeconomic`` entry (the numbers are
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,9 @@ def _actor(account: SocioeconomicAccount, ctx: RenderContext, actor: str) -> str
     return ctx.t(f"socioeconomic.actor.{actor}")
 
 
-def _money(account: SocioeconomicAccount, ctx: RenderContext, values) -> tuple[callable, str]:
+def _money(
+    account: SocioeconomicAccount, ctx: RenderContext, values
+) -> tuple[Callable[[float], str], str]:
     """Tick formatter and axis label: millions when amounts reach millions."""
     largest = (
         float(np.nanmax(np.abs(np.asarray(values, dtype=float))))
