@@ -71,7 +71,8 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
 
 def _factorize_pairs(pairs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, object]]]:
     """Per row the index of its (g, m) pair, and the distinct pairs in order of appearance
-    (missing municipalities kept as missing)."""
+    (missing municipalities kept as missing).
+    """
     m_codes, m_uniques = pd.factorize(pairs["m"], use_na_sentinel=True)
     g_codes, g_uniques = pd.factorize(pairs["g"], use_na_sentinel=True)
     combined = g_codes.astype(np.int64) * (len(m_uniques) + 1) + (m_codes + 1)

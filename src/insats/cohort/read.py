@@ -415,7 +415,7 @@ def _read_xlsx(
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
+    except Exception as exc:  # openpyxl raises many kinds for a broken file  # noqa: BLE001
         raise ReadError(f"{name}: cannot open the workbook ({exc})") from None
     try:
         ws = _pick_sheet(name, book, table=table, sheet=sheet)
@@ -633,7 +633,8 @@ def spread_many(
     jobs: list[tuple[pd.Series | np.ndarray, np.ndarray]], index: pd.Index
 ) -> list[pd.Series]:
     """:func:`spread` for several columns, in threads for large tables (arrow's take
-    releases the GIL)."""
+    releases the GIL).
+    """
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers < 2 or len(index) < _PARALLEL_ROWS:
         return [spread(u, c, index) for u, c in jobs]

@@ -105,7 +105,7 @@ def _read_sheets(path: Path) -> RawTable | None:  # noqa: C901 - one pass over a
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         names = list(book.sheetnames)
         book.close()
-    except Exception:  # the ordinary reader gives the message
+    except Exception:  # the ordinary reader gives the message  # noqa: BLE001
         return None
     if len(names) < 2:
         return None
@@ -259,7 +259,8 @@ _LABEL_COUNT = re.compile(r"^\D*?(\d[\d\s]*)", re.IGNORECASE)
 
 def _total_mask(raw: RawTable) -> np.ndarray:
     """Rows whose first filled cell says "Summa", "Totalt" … (vectorised on the first
-    column; rows blank there, which are few, are looked at one by one)."""
+    column; rows blank there, which are few, are looked at one by one).
+    """
     first = raw.data[raw.data.columns[0]]
     is_total = matches(first, _TOTAL_PATTERN)
     for i in np.flatnonzero(matches(first, r"^\s*$")):

@@ -970,7 +970,6 @@ def _participants(  # noqa: C901 - the contract's checks of one table, all probl
 
 def _work_extent(t: _Table) -> pd.Series:
     """Extent of work as a share of full time (NaN = blank or unreadable, flagged)."""
-
     coded = t.coded("work_extent")
     values, bad = [], []
     for text in coded.uniques.to_pylist():  # distinct values only

@@ -32,7 +32,8 @@ class DisclosureError(InsatsError, RuntimeError):
 
 class InconsistentSuppressionError(DisclosureError):
     """Tables of one report disagree (same population, different counts), or a hidden
-    cell could not be protected without hiding a cell already shown elsewhere."""
+    cell could not be protected without hiding a cell already shown elsewhere.
+    """
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _label(value: object) -> str:
 
 
 def _plain(value: object) -> object:
-    """numpy scalars as plain Python numbers, for readable messages."""
+    """Numpy scalars as plain Python numbers, for readable messages."""
     item = getattr(value, "item", None)
     value = item() if callable(item) else value
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -367,7 +368,8 @@ class DisclosureControl:
 
     def load_released(self, values: Mapping[Key, int]) -> None:
         """Counts released earlier to the same nämnd (the publication register): fixed
-        and known to the reader, so they are shown cells every plan protects against."""
+        and known to the reader, so they are shown cells every plan protects against.
+        """
         if not self.active:
             return
         for key, value in values.items():
@@ -379,7 +381,8 @@ class DisclosureControl:
 
     def released_cells(self) -> dict[Key, int]:
         """The counts this report shows (for the publication register), earlier
-        releases left out."""
+        releases left out.
+        """
         return {
             k: v for k, v in self._values.items() if k in self._shown and k not in self._released
         }
@@ -451,7 +454,8 @@ class DisclosureControl:
 
     def with_totals(self, spec: CountSpec, *, table_id: str) -> pd.DataFrame:
         """The table with its totals and nothing hidden, shaped as :meth:`protect_table`
-        would return it (for a dry run that only records the tables)."""
+        would return it (for a dry run that only records the tables).
+        """
         return _build_table(table_id, spec).frame.astype(object)
 
     @property
@@ -470,7 +474,6 @@ class DisclosureControl:
         other_label: str = "Övriga",
     ) -> pd.Series | pd.DataFrame:
         """Collapse a breakdown that would mostly be hidden (shared reports only)."""
-
         if not self.active or not should_collapse(counts, self.min_cell_count):
             return counts
         self.collapsed_breakdowns += 1
@@ -484,7 +487,8 @@ class DisclosureControl:
 
     def _register(self, new: list[_Table]) -> list[_Table]:  # noqa: C901 - consistency of a table against every table registered before it
         """Add tables to the report's registry, deciding their hidden cells jointly with
-        (and consistently with) every table registered before."""
+        (and consistently with) every table registered before.
+        """
         if not self.active:
             for table in new:
                 self._tables[table.table_id] = table

@@ -122,7 +122,8 @@ NOT_PERSON_BLOCKS = frozenset(
 
 def _child(key: object, depth: int) -> int:
     """Levels below the nearest count key (0: this is one; -1: not under one; -2: under
-    a statistic, e.g. ``conversion: {started: 1.0}`` holds shares however it is keyed)."""
+    a statistic, e.g. ``conversion: {started: 1.0}`` holds shares however it is keyed).
+    """
     # "year_to_date" names a scope of counts, not a statistic, despite "year" in it.
     scope = isinstance(key, str) and key.endswith("to_date")
     if depth == -1 and key in NOT_PERSON_BLOCKS:

@@ -93,7 +93,8 @@ class ExitSummary:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per exit reason: ``exit_type``, ``exit_reason``, ``count``,
-        ``share_of_exited`` and ``share_of_type`` (share of completers / early leavers)."""
+        ``share_of_exited`` and ``share_of_type`` (share of completers / early leavers).
+        """
         totals = self.reasons.sum(axis=1).astype(int)
         frame = pd.DataFrame({"exit_reason": totals.index, "count": totals.to_numpy()})
         frame.insert(
@@ -108,8 +109,8 @@ class ExitSummary:
     def _keys(self, ctx) -> dict:
         """Keys of the published counts: cells of the status-by-exit-type table (and of
         the reasons table), so a number in a sentence or figures.json is hidden wherever
-        the tables hide it (issue 15)."""
-
+        the tables hide it (issue 15).
+        """
         exited = {"population": "exited"}
         early = {"population": "early_exits"}
         labels = {t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES}
@@ -297,8 +298,8 @@ class TransitionTable:
     def _publish(self, ctx) -> dict:
         """Keys of the published counts, cells of the cross-table; the sentence's counts
         of self-sufficient (or in work or studies) before and after are sums of its row
-        and column totals, and the same count as the composite outcome (issue 15)."""
-
+        and column totals, and the same count as the composite outcome (issue 15).
+        """
         population = {"population": f"recorded:{self.after}"}
 
         def label(column: str, code: object) -> str:
@@ -466,7 +467,8 @@ class FollowUp:
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy: ``months``, ``measure`` (due, followed_up, attrition, work_or_studies,
-        support_n, self_sufficient, or ``outcome:<code>``) and ``count``."""
+        support_n, self_sufficient, or ``outcome:<code>``) and ``count``.
+        """
         records = []
         for months, h in self.horizons.items():
             for measure in ("due", "followed_up", "attrition", "work_or_studies"):

@@ -105,7 +105,8 @@ def fill_unknown(values: pd.Series) -> pd.Series:
 
 def order_categories(variable: str, present: Iterable[object]) -> list[str]:
     """Categories in table order: the vocabulary's order for codes (only those present),
-    else by natural order; ``unknown`` always last."""
+    else by natural order; ``unknown`` always last.
+    """
     names = [str(p) for p in dict.fromkeys(present)]
     vocabulary = VOCABULARIES.get(variable)
     if variable == "age_band":
@@ -157,14 +158,14 @@ def wilson_interval(k: int, n: int) -> tuple[float | None, float | None]:
     >>> round(lo, 3), round(hi, 3)
     (0.391, 0.862)
     """
-
     p = estimate_proportion(int(k), int(n))
     return p.ci_low, p.ci_high
 
 
 def proportion_suppressed(ctx, k: int, n: int) -> bool:
     """Whether a share k/n must be hidden: as :meth:`RenderContext.proportion`, when the
-    count, the denominator or the rest is small (any one gives away the others)."""
+    count, the denominator or the rest is small (any one gives away the others).
+    """
     return ctx.is_suppressed(n) or ctx.is_suppressed(k) or ctx.is_suppressed(n - k)
 
 
@@ -261,7 +262,6 @@ def plan_count_tables(ctx, tables: Mapping[str, tuple[pd.DataFrame, dict]]) -> N
         tables: {table_id: (counts, {"dimensions": [...], "filters": {...}})}, with the
             same counts and labels that :func:`protected_count_table` will be given.
     """
-
     ctx.plan_count_tables(
         {
             table_id: CountSpec(
@@ -290,7 +290,8 @@ def measures_table(
     """Categories (rows, display labels) x measures whose counts are each a distribution
     over the categories (enrolled, new, exited; or funnel steps) but do not add up across
     measures. Each measure is protected as its own one-way table with a total row, so no
-    meaningless total column is made."""
+    meaningless total column is made.
+    """
     specs = {
         f"{table_id}.{m}": (
             wide[[m]],
@@ -370,7 +371,6 @@ class ParticipantCounts:
 
     def _key(self, ctx, scope: str, measure: str, dimension=None, category=None):
         """The key of a count: the cell of the measures table it appears in (issue 15)."""
-
         period = self.period if scope == "period" else self.year_to_date
         filters = {"period": period.label, "measure": measure}
         if dimension is None:
@@ -384,8 +384,8 @@ class ParticipantCounts:
     def _publish_year(self, ctx) -> None:
         """Year to date = earlier periods of the year + this period, for the counts of
         events (new, exited, early): with the earlier reports in the publication
-        register, T2's year to date minus T1's report would give T2's own counts."""
-
+        register, T2's year to date minus T1's report would give T2's own counts.
+        """
         earlier, p = [], previous_period(self.period)
         while p.start >= self.year_to_date.start and p.end < self.period.start:
             earlier.append(p.label)
@@ -407,7 +407,8 @@ class ParticipantCounts:
 
     def _persons_shown(self, ctx, scope: str) -> int | None:
         """Distinct persons, unless participations − persons (the re-enrolments) is a
-        count the disclosure rule hides: the difference would single them out."""
+        count the disclosure rule hides: the difference would single them out.
+        """
         persons = self.persons.get(scope)
         if persons is None:
             return None
@@ -520,7 +521,6 @@ def age_band_at_group_start(df: pd.DataFrame) -> pd.Series:
     >>> age_band_at_group_start(frame).tolist()  # 2021 - 1996 = 25; 2021 - 1955 = 66
     ['25–34', '65+']
     """
-
     if df.empty:
         return pd.Series(dtype=object)
     keys, _ = group_keys(df)

@@ -168,7 +168,8 @@ def _ongoing(df: pd.DataFrame) -> pd.Series:
 
 def _population(column: str, n: int) -> dict:
     """Filters of the population a share table counts: who has a known ``column``, n of
-    them (the same keys in the shares tables, the composite tables and figures.json)."""
+    them (the same keys in the shares tables, the composite tables and figures.json).
+    """
     return {"population": f"{column} known", "n": int(n)}
 
 
@@ -209,7 +210,8 @@ class OutcomeShares:
 
     def _protect_overall(self, ctx) -> pd.DataFrame | None:
         """The overall counts per code as a one-way count table with its total n,
-        planned with the report (a composite outcome is the sum of some of them)."""
+        planned with the report (a composite outcome is the sum of some of them).
+        """
         if self.n == 0:
             return None
         vocab = self._vocabulary()
@@ -272,7 +274,6 @@ def _share_table(ctx, frame: pd.DataFrame, labels: list[str], hidden=None) -> pd
     Count, share and interval are hidden together when ``is_hidden`` (k, n or n − k is a
     small non-zero number); n is shown unless it is small itself.
     """
-
     rows = []
     for i, r in enumerate(frame.itertuples()):
         secondary = hidden[i] if hidden else (False, False)
@@ -398,8 +399,8 @@ class CompositeShares:
 
     def _keys(self, ctx) -> dict:
         """Keys of the composite's counts: the "yes" and "no" totals of its breakdown
-        table, n, and the outcomes it adds up (cells of the outcome shares tables)."""
-
+        table, n, and the outcomes it adds up (cells of the outcome shares tables).
+        """
         population = _population(self.column, self.overall.n)
         vocabulary = vocabulary_of(self.column)
         vocab = vocabulary[0] if vocabulary else self.column
@@ -415,7 +416,8 @@ class CompositeShares:
 
     def overall_hidden(self, ctx) -> bool:
         """Whether the overall count is hidden: by the share rule, or by the report's
-        plan (the composite is the sum of outcomes shown elsewhere, issue 15)."""
+        plan (the composite is the sum of outcomes shown elsewhere, issue 15).
+        """
         o = self.overall
         if o.n == 0:
             return False

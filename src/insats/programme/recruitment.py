@@ -22,7 +22,7 @@ TOTAL = "total"
 
 
 def conversion_share(count: float | None, previous: float | None) -> float | None:
-    """count / previous, None when either is missing or previous is 0 (may exceed 1).
+    """Count / previous, None when either is missing or previous is 0 (may exceed 1).
 
     >>> conversion_share(6, 12), conversion_share(10, 8), conversion_share(3, 0)
     (0.5, 1.25, None)
@@ -67,7 +67,8 @@ class FunnelSummary:
     @property
     def conversions(self) -> pd.DataFrame:
         """Rows as :attr:`counts` plus ``total``; columns: each step after the first (share
-        of the step before) and ``overall`` (started / invited). NaN where not computable."""
+        of the step before) and ``overall`` (started / invited). NaN where not computable.
+        """
         frame = self.with_total()
         out = {}
         for previous, step in zip(FUNNEL_STEPS, FUNNEL_STEPS[1:], strict=False):
@@ -86,7 +87,8 @@ class FunnelSummary:
     def to_frame(self) -> pd.DataFrame:
         """Tidy: ``group`` (key, or "total"), ``step``, ``count`` and
         ``share_of_previous`` (NaN for the first step), plus ``overall`` rows holding
-        started / invited in ``share_of_previous``."""
+        started / invited in ``share_of_previous``.
+        """
         frame = self.with_total()
         conv = self.conversions
         records = []
@@ -103,7 +105,8 @@ class FunnelSummary:
     def count_tables(self) -> dict[str, pd.DataFrame]:
         """The count tables for disclosure control, keyed by code: per step
         ``recruitment.funnel.<step>``, the groups with a recorded figure (index: group
-        key) x the step, as integers."""
+        key) x the step, as integers.
+        """
         out = {}
         for step in FUNNEL_STEPS:
             known = self.counts[step].dropna()

@@ -84,7 +84,6 @@ SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referr
 
 def collect_parameters(namespace: dict[str, Any]) -> ReportParameters:
     """Build the parameter model from a notebook's globals (the papermill parameters)."""
-
     keys = ReportParameters.model_fields
     return validate_parameters({k: namespace[k] for k in keys if k in namespace}, source="notebook")
 
@@ -109,14 +108,14 @@ class Inputs:
 
     def rows_for_manifest(self) -> dict[str, int | None]:
         """Rows used per input, under the report's disclosure rule (a shared report
-        hides a count from 1 to min_cell_count - 1)."""
+        hides a count from 1 to min_cell_count - 1).
+        """
         shared = self.params.audience == "namnd"
         low = self.params.min_cell_count
         return {k: None if shared and 0 < v < low else v for k, v in self.rows_used.items()}
 
     def guard(self, files: dict[str, bytes]) -> None:
         """Stop before writing when a shared artefact could single out a participant."""
-
         ids = self.participants["participant_id"].dropna().astype(str).tolist()
         pseudonyms = (
             self.participants["pseudonym"].dropna().astype(str).tolist()
@@ -179,7 +178,6 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         insats.cohort.ValidationFailed: with the problems of every file together.
         ValueError: when the data hold no rows of the project.
     """
-
     key = resolve_pseudonym_key(params.pseudonym_key_path)
     reports: list[Any] = []
     results: dict[str, Any] = {}
@@ -369,7 +367,8 @@ class ReportModel(ProgrammeSections):
 
     def _load_released(self) -> None:
         """Counts released to the nämnd in earlier reports of the project are fixed: the
-        plan protects against them (publication register, issue 15)."""
+        plan protects against them (publication register, issue 15).
+        """
         path = self.params.publication_register_path
         if not self.ctx.disclosure.active or not path:
             return
@@ -381,7 +380,8 @@ class ReportModel(ProgrammeSections):
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
-        them jointly, so no cell is shown in one table and hidden in another."""
+        them jointly, so no cell is shown in one table and hidden in another.
+        """
         if not self.ctx.disclosure.active:
             return
         import matplotlib.pyplot as plt
@@ -813,7 +813,8 @@ class ReportModel(ProgrammeSections):
     def audit_publication(self) -> None:
         """Attack every number the report publishes (tables, sentences, figures.json)
         with their relations, by linear programming; stop if a hidden count can be
-        narrowed to less than one whole person (issue 15)."""
+        narrowed to less than one whole person (issue 15).
+        """
         if not self.ctx.disclosure.active:
             return
 

@@ -115,7 +115,6 @@ def assess_goals(params: Any, self_sufficient: Any, work_or_studies: Any) -> lis
     Returns:
         A list of :class:`insats.outcomes.goals.GoalAssessment` (empty without goals).
     """
-
     observed = {"self_sufficient": self_sufficient, "work_or_studies": work_or_studies}
     goals = []
     for key, kind in GOAL_KINDS:

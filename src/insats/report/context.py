@@ -292,7 +292,6 @@ class RenderContext:
         While recording, the table is recorded for the joint plan and returned with its
         totals and nothing hidden (the dry run's output is thrown away).
         """
-
         spec = CountSpec(
             counts=counts,
             dimensions=list(dimensions) if dimensions else None,
@@ -345,7 +344,6 @@ class RenderContext:
 
     def count_table_data(self, counts, *, table_id, dimensions=None, add_totals=True, filters=None):
         """A count table for figures.json with the same suppression as the HTML."""
-
         return table_to_records(
             self.protect(
                 counts,

@@ -220,7 +220,8 @@ def package_versions() -> dict[str, str | None]:
 
 def git_state(folder: Path) -> dict[str, Any] | None:
     """``{"commit": sha, "dirty": bool}`` of the repository holding ``folder``, or None
-    when there is no git or no repository (an installed package, a zip download)."""
+    when there is no git or no repository (an installed package, a zip download).
+    """
     try:
         commit = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "HEAD"],

@@ -21,7 +21,6 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 
 def standalone_page(*, title: str, language: str, body: str) -> str:
     """A self-contained page: the report stylesheet inlined, no scripts, no external URLs."""
-
     css_path = Path(__file__).parent / "templates" / "insats" / "static" / "report.css"
     css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
     return (

@@ -56,7 +56,6 @@ _CODE = "@"  # marks a value stored as a label catalogue code
 @lru_cache(maxsize=2)
 def _label_codes(language: str) -> dict[str, list[str]]:
     """{display label in ``language``: catalogue keys with that text} (sorted)."""
-
     out: dict[str, list[str]] = {}
     for key, texts in sorted(load_catalogue().items()):
         out.setdefault(texts[language], []).append(key)
@@ -78,7 +77,6 @@ def _code_of(dimension: str, value: str, language: str) -> str:
     (sv, en) pair, and so must the other language's text of that pair; the first key is
     the code. A label that is ambiguous in either language is kept as text.
     """
-
     fitting = _fitting(dimension, value, language)
     if not fitting:
         return value

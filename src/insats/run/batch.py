@@ -199,7 +199,6 @@ def plan_jobs(
         insats.periods.PeriodError: a period label that cannot be read.
         FileNotFoundError: a source that does not exist.
     """
-
     resolved: list[Period] = []
     for text in periods:
         period = parse_period(text, today=today)
@@ -221,7 +220,7 @@ def plan_jobs(
                 labels = [parse_period(own.period, today=today).label]
         except ParameterError as exc:
             problem = str(exc)
-        except Exception as exc:  # any unreadable file is that entry's failure only
+        except Exception as exc:  # any unreadable file is that entry's failure only  # noqa: BLE001
             problem = f"{path}: {type(exc).__name__}: {exc}"
         if not labels:  # no --period and the file's own could not be read
             labels = [_declared_period(path)]
@@ -246,7 +245,7 @@ def _declared_period(path: Path) -> str:
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except Exception:  # unreadable: the entry's problem already says why
+    except Exception:  # unreadable: the entry's problem already says why  # noqa: BLE001
         raw = None
     value = raw.get("period") if isinstance(raw, dict) else None
     return str(value) if isinstance(value, str | int) and str(value).strip() else "okänd period"
@@ -265,7 +264,6 @@ def _worker_init(
     ``environ`` is the batch process's environment: a forkserver's children inherit the
     environment of the server, which may be older than the batch (a key set since).
     """
-
     die_with_parent()  # a killed batch leaves no worker behind to replace reports later
     if environ is not None:
         os.environ.clear()
@@ -368,7 +366,7 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
         except DisclosureError as exc:
             entry.message = f"stopped before writing the report: {exc}"
             entry.error_page = _write_error_page(entry, options, out_dir)
-        except Exception as exc:  # one job's failure must never end the batch
+        except Exception as exc:  # one job's failure must never end the batch  # noqa: BLE001
             entry.message = f"{type(exc).__name__}: {exc}"
             entry.error_page = _write_error_page(entry, options, out_dir)
         else:
@@ -397,7 +395,6 @@ def _relative(path: Path, root: Path) -> str:
 
 def _write_error_page(entry: BatchEntry, options: BatchOptions, out_dir: Path) -> str:
     """A small self-contained error page for failures before or outside the notebook."""
-
     language = options.language or "sv"
     t = Labels(language)
     title = f"{entry.project} {entry.period}"
@@ -494,12 +491,13 @@ def run_batch(
 
 def _estimated_cost(job: BatchJob, options: BatchOptions) -> float:
     """A job's relative cost for scheduling: the size of its participant file, doubled
-    for a shared (nämnd) report, which also plans disclosure. 0 when it cannot be told."""
+    for a shared (nämnd) report, which also plans disclosure. 0 when it cannot be told.
+    """
     try:
         params = load_parameters(job.params_path, period=job.period)
-        size = float(Path(params.participants_path).stat().st_size)
+        size = float(Path(params.participants_path).stat().st_size)  # type: ignore[arg-type]  # set once the template started / by the plan; stubs too narrow
         audience = options.audience or params.audience
-    except Exception:  # scheduling only: the job itself reports any problem
+    except Exception:  # scheduling only: the job itself reports any problem  # noqa: BLE001
         return 0.0
     return size * (2.0 if audience == "namnd" else 1.0)
 
@@ -529,7 +527,7 @@ def _failed_entry(job: BatchJob, options: BatchOptions, message: str) -> BatchEn
     )
     try:
         entry.error_page = _write_error_page(entry, options, Path(job.out_dir))
-    except Exception:  # the page is a courtesy; the entry carries the message anyway
+    except Exception:  # the page is a courtesy; the entry carries the message anyway  # noqa: BLE001
         pass
     return entry
 
@@ -550,7 +548,7 @@ def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
     if options.kernel_template and hasattr(os, "fork") and sys.platform != "win32":
         try:
             template = KernelTemplate().start()
-        except Exception:
+        except Exception:  # noqa: BLE001
             template = None  # ordinary kernels then; slower, same results
     socket_path = template.socket_path if template else None
     try:
@@ -565,7 +563,7 @@ def _run_locally(plan, runnable, options, jobs, entries, bar) -> None:
                 i = futures[future]
                 try:
                     entries[i] = future.result()
-                except Exception as exc:  # the worker process itself died
+                except Exception as exc:  # the worker process itself died  # noqa: BLE001
                     entries[i] = _failed_entry(
                         plan[i], options, f"the worker process failed: {type(exc).__name__}: {exc}"
                     )
@@ -587,7 +585,7 @@ def _run_on_dask(plan, runnable, options, address, entries, bar) -> None:
             i = futures[future]
             try:
                 entries[i] = future.result()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 entries[i] = _failed_entry(
                     plan[i], options, f"the Dask task failed: {type(exc).__name__}: {exc}"
                 )
@@ -730,7 +728,6 @@ def write_index(
     Entries of earlier batches in an existing ``index.json`` are kept unless this batch
     ran the same project and period again, so a scheduled run adds to the catalogue.
     """
-
     out_root = Path(out_root)
     rows = _catalogue_rows(entries, out_root)
     fresh = {(r["out_dir"]) for r in rows}
@@ -760,9 +757,8 @@ def write_index(
     return out_root / INDEX_HTML, out_root / INDEX_JSON
 
 
-def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:
+def render_index(rows: Sequence[dict[str, Any]], *, language: str = "sv") -> str:  # noqa: C901
     """The catalogue page: one row per report, key figures with the change in brackets."""
-
     t = Labels(language)
     suppressed = ".."
 

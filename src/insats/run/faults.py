@@ -59,7 +59,6 @@ def shared_error_page(
     class), nothing of the data; it goes through the guard, and if even that finds
     something (a title with a personnummer), a page without the title is used.
     """
-
     t = Labels(language)
     cell, kind = _failing_cell(nb)
     kind = kind or type(exc).__name__

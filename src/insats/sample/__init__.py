@@ -847,7 +847,6 @@ def _fictitious_personnummer(
     rng: random.Random, person: _Person, used: set[str], coordination: bool, hyphen: bool
 ) -> str:
     """A made-up personnummer with a valid date and Luhn digit (never a real record)."""
-
     while True:
         birth = date(person.birth_year, 1, 1) + timedelta(days=rng.randint(0, 364))
         day = birth.day + (60 if coordination else 0)  # samordningsnummer: day + 60

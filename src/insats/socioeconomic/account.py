@@ -125,7 +125,8 @@ class SocioeconomicAccount:
 
     def yearly(self) -> pd.DataFrame:
         """Per year and actor (and society): investment, effect, net, cumulated,
-        undiscounted and discounted."""
+        undiscounted and discounted.
+        """
         f = self.flows
         effect = f[f["kind"] != "investment"]
         invest = f[f["kind"] == "investment"]
@@ -172,7 +173,8 @@ class SocioeconomicAccount:
 
     def assumptions(self) -> pd.DataFrame:
         """Every assumption with its value and source (``key``, ``value``, ``unit``,
-        ``source``: a key of ``socioeconomic.source.*`` in the label catalogue)."""
+        ``source``: a key of ``socioeconomic.source.*`` in the label catalogue).
+        """
         p = self.params
         rows = [
             ("horizon_years", p.horizon_years, "years", "parameter"),
@@ -213,7 +215,8 @@ class SocioeconomicAccount:
         """Per actor (and society), keyed by code: ``npv_sek``, ``payback_years``
         (discounted; None = not within the account), ``break_even_participants`` (within
         the account's years; society and the investing actors) and
-        ``probability_positive`` (Monte Carlo). Money only: nothing here is suppressed."""
+        ``probability_positive`` (Monte Carlo). Money only: nothing here is suppressed.
+        """
         s = self.summary.set_index("actor")
         mc = self.uncertainty().set_index("actor")
         actors = (*self.shown_actors(), "society")

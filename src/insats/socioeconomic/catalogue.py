@@ -458,7 +458,8 @@ def check_catalogue_covers(catalogue: UnitCostCatalogue, participants: pd.DataFr
 
 def load_catalogue(params) -> UnitCostCatalogue:
     """The catalogue a report uses: its own files if the parameters name them, else the
-    shipped ones, rebased to ``params.price_year``, plus the caseworker estimates."""
+    shipped ones, rebased to ``params.price_year``, plus the caseworker estimates.
+    """
     folder = None
     if params.unit_costs_path:
         unit_path = Path(params.unit_costs_path)

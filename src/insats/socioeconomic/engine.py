@@ -662,7 +662,8 @@ class Engine:
 
     def coefficients(self, extent: float) -> tuple[np.ndarray, np.ndarray]:
         """``(coef, displaceable)`` with the taxes of a wage at this extent of work (the
-        grundavdrag and jobbskatteavdrag make the tax per krona depend on the wage)."""
+        grundavdrag and jobbskatteavdrag make the tax per krona depend on the wage).
+        """
         if self.rates is None or self.rates.income_tax is None or extent == 1.0:
             return self.coef, self.displaceable
         if extent not in self._by_extent:

@@ -84,7 +84,6 @@ def plot_grant_use(
     ax=None,
 ) -> Figure:
     """Two bars: the share of the grant used and the share of the project time elapsed."""
-
     if ax is None:
         fig = Figure(figsize=(6.0, 1.6))
         ax = fig.subplots()

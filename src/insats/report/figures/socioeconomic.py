@@ -1,5 +1,6 @@
 """Charts of the socio-economic account. Each takes data and labels (+ optional ``ax``)
-and returns the Figure; the texts come from the caller (the label catalogue)."""
+and returns the Figure; the texts come from the caller (the label catalogue).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The budget section: granted, invoiced and forecast per funder and the 10 % rule, in words,
-a table and a figure (the numbers are :class:`insats.programme.budget.BudgetSummary`)."""
+a table and a figure (the numbers are :class:`insats.programme.budget.BudgetSummary`).
+"""
 
 from __future__ import annotations
 

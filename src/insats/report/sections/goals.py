@@ -17,7 +17,6 @@ from insats.report.figures import plot_shares
 
 def render_goal_assessment(result, ctx):
     """Render a :class:`~insats.outcomes.goals.GoalAssessment` as report HTML."""
-
     what = ctx.t(result.label_key)
     o = result.observed
     text = ctx.t("outcomes.goal.target", target=ctx.pct(result.target_share), what=what)
@@ -74,7 +73,6 @@ def render_goal_assessment(result, ctx):
 
 def render_reference_comparison(result, ctx):
     """Render a :class:`~insats.outcomes.goals.ReferenceComparison` as report HTML."""
-
     what = ctx.t(result.label_key)
     o = result.observed
     source = f" ({result.source})" if result.source else ""

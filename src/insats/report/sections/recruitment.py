@@ -1,5 +1,6 @@
 """The recruitment section: the funnel per group in words, two tables and a figure, under
-the report's disclosure plan (the numbers are :class:`insats.programme.recruitment.FunnelSummary`)."""
+the report's disclosure plan (the numbers are :class:`insats.programme.recruitment.FunnelSummary`).
+"""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ def _shown(
     share: float,
 ) -> bool:
     """A share may be shown when neither of its counts is hidden (None: hidden by the
-    plan; a number: shown)."""
+    plan; a number: shown).
+    """
     if pd.isna(share) or count is None or previous is None:
         return False
     return not (ctx.is_suppressed(count) or ctx.is_suppressed(previous))

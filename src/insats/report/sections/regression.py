@@ -17,7 +17,6 @@ from insats.report.context import Html, RenderContext, join
 
 def render_regression_result(result, ctx):
     """Render a :class:`~insats.outcomes.regression.RegressionResult` as report HTML."""
-
     parts = [ctx.paragraph(result.sentence(ctx))]
     if not result.is_fitted:
         return join(parts)

@@ -54,7 +54,6 @@ def _protected_rows(result, ctx, shown: pd.DataFrame, labels: list[str]):
 
 def render_composite_shares(result, ctx):
     """Render a :class:`~insats.outcomes.proportions.CompositeShares` as report HTML."""
-
     what = ctx.t(f"outcomes.composite.{result.kind}")
     text = result.sentence(ctx)
     if result.column != COMPOSITES[result.kind][0]:
@@ -121,7 +120,6 @@ def render_composite_shares(result, ctx):
 
 def render_outcome_shares(result, ctx):
     """Render a :class:`~insats.outcomes.proportions.OutcomeShares` as report HTML."""
-
     what = _column_label(ctx, result.column)
     vocab = result._vocabulary()
     parts = []

@@ -14,7 +14,6 @@ from insats.report.context import Html, RenderContext, join
 
 def render_self_assessment_result(result, ctx):
     """Render a :class:`~insats.outcomes.selfassessment.SelfAssessmentResult` as report HTML."""
-
     if result.n_pairs == 0:
         return ctx.paragraph(ctx.t("outcomes.self_assessment.no_pairs"))
 

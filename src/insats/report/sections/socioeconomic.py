@@ -1,7 +1,8 @@
 """The socio-economic section: finding, tables per actor, cash flow, break-even,
 uncertainty, tornado, transitions, method and assumptions, the scenarios table, and
 figures.json's ``socioeconomic`` entry (the numbers are
-:class:`insats.socioeconomic.account.SocioeconomicAccount`)."""
+:class:`insats.socioeconomic.account.SocioeconomicAccount`).
+"""
 
 from __future__ import annotations
 

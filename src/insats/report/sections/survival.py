@@ -18,7 +18,6 @@ from insats.report.figures import plot_survival
 
 def render_survival_result(result, ctx):
     """Render a :class:`~insats.outcomes.survival.SurvivalResult` as report HTML."""
-
     if result.n == 0:
         return ctx.paragraph(ctx.t("outcomes.survival.none"))
     if result.events == 0:

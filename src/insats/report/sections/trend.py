@@ -21,7 +21,6 @@ from insats.report.figures import plot_trend
 
 def render_trend_result(result, ctx):
     """Render a :class:`~insats.outcomes.trend.TrendResult` as report HTML."""
-
     what = ctx.t(f"outcomes.composite.{result.kind}")
     known = result.frame[result.frame["n"] > 0]
     if known.empty:
