@@ -30,7 +30,6 @@ from insats.params import ReportParameters
 from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-exported)
 from insats.periods import parse_period
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
-from insats.report.build import check_inputs
 from insats.report.manifest import build_manifest
 from insats.report.register import RELEASED_KEY, PublicationRegister, default_register_path
 from insats.run.faults import log_failure, shared_error_page
@@ -224,6 +223,8 @@ def run_report(
         params = params.model_copy(update={"publication_register_path": str(register_path)})
 
     # Refuse invalid data before any kernel starts, with the full listing.
+    from insats.report.build import check_inputs  # lazy: statsmodels, matplotlib (~1 s)
+
     inputs = check_inputs(params)
 
     clean_leftovers(out_dir)
