@@ -534,6 +534,7 @@ class ReportModel(ProgrammeSections):
                     "build.summary.socioeconomic",
                     investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
                     horizon=s["horizon_years"],
+                    years=s["account_years"],
                     npv=ctx.sek(s["npv_sek"]["society"]),
                     payback=ctx.years(payback)
                     if payback is not None

@@ -124,3 +124,15 @@ def test_groups_of_both_municipalities_stay_apart(sample_figures):
     }  # groups 1–5 in each of Perstorp and Klippan have people who left
     assert len(keys) == 10
     assert set(sample_figures["trend"]) == {f"{m}: {g}" for m, g in keys}
+
+
+def test_summary_says_the_accounts_length_and_each_persons_effect_years(sample_figures):
+    """Issue 10 item 3: effects last horizon_years after each person's own exit; the
+    account runs until the last one ends. Sample: horizon 5 (parameters/forsta_steget.yaml
+    default), first start 2019-02-11, last exits in 2021 → the account runs 8 years
+    (figures.json account_years). The summary must not say "över 5 år" for the NPV."""
+    socio = sample_figures["socioeconomic"]
+    assert socio["account_years"] == 8 and socio["horizon_years"] == 5
+    html = (Path(sample_figures["_out"]) / "report.html").read_text(encoding="utf-8")
+    assert "effekter i 5 år efter varje deltagares avslut, kalkylen löper 8 år" in html
+    assert "över 5 år;" not in html
