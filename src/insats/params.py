@@ -158,6 +158,13 @@ class ReportParameters(BaseModel):
     recipient: str | None = Field(None, description="Who receives it, e.g. the nämnd.")
     language: Literal["sv", "en"] = "sv"
     audience: Literal["namnd", "internal"] = "namnd"
+    subset_municipalities: list[str] | None = Field(
+        None,
+        description="A report of only these municipalities of the project (one kommun of "
+        "a samordningsförbund): the participants, recruitment and activities are restricted "
+        "to them, the finance to rows whose funder is one of them, and the report is "
+        "protected against what reports of the whole project released to the nämnd.",
+    )
 
     # --- inputs --------------------------------------------------------------------
     # Optional: an insats without a participant register reports activities instead.
@@ -308,6 +315,21 @@ class ReportParameters(BaseModel):
         return (
             str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
+
+    @field_validator("subset_municipalities")
+    @classmethod
+    def _subset(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        names = [str(v).strip() for v in value]
+        if not names or any(not n for n in names):
+            raise ValueError("give at least one municipality, none blank (or leave the key out)")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"municipality named twice: {', '.join(twice)}")
+        if any("," in n or "=" in n for n in names):
+            raise ValueError("a municipality name must not hold ',' or '='")
+        return names
 
     @field_validator("funder_shares")
     @classmethod

@@ -12,7 +12,11 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["UNKNOWN", "group_keys", "natural_key"]
+__all__ = ["GROUPS_BY_MUNICIPALITY", "UNKNOWN", "group_keys", "natural_key"]
+
+#: A column of a subset's rows: true when the whole project names its groups with their
+#: municipality (see :func:`group_keys`).
+GROUPS_BY_MUNICIPALITY = "groups_by_municipality"
 
 UNKNOWN = "unknown"
 
@@ -35,6 +39,11 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
     is named with its municipality ("Klippan: 5"), so that the names read alike; a group
     whose rows name one municipality keeps it for rows where it is missing.
 
+    A report of a subset of the project's municipalities names its groups as the whole
+    project's report does: the rows then carry :data:`GROUPS_BY_MUNICIPALITY` (true), so
+    that "Klippan, grupp 5" is one cell in both reports (the publication register relates
+    them).
+
     Returns:
         (keys aligned with ``df``, {key: (municipality or None, group)}).
     """
@@ -50,7 +59,9 @@ def group_keys(df: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str | None,
     pairs = pd.DataFrame({"g": group, "m": municipality})
     known = pairs.dropna()
     per_group = known.groupby("g")["m"].unique().to_dict() if len(known) else {}
-    split = any(len(ms) > 1 for ms in per_group.values())
+    split = any(len(ms) > 1 for ms in per_group.values()) or bool(
+        GROUPS_BY_MUNICIPALITY in df.columns and df[GROUPS_BY_MUNICIPALITY].any()
+    )
     p_codes, distinct = _factorize_pairs(pairs)
     keys: list[str] = []
     names: dict[str, tuple[str | None, str]] = {}

@@ -169,6 +169,7 @@ def _audit(  # noqa: C901 - the exact audit of one component; split, its invaria
     lower: int,
     targets: Iterable[Key],
     safe: set[Key] | None = None,
+    unpublished: frozenset[Key] = frozenset(),
 ) -> set[Key]:
     """The exposed cells among ``targets`` of one component, exactly.
 
@@ -189,7 +190,7 @@ def _audit(  # noqa: C901 - the exact audit of one component; split, its invaria
     truth = np.array([float(values[k]) for k in cols])
     low_seen, high_seen = truth.copy(), truth.copy()
     unbounded = np.zeros(len(cols), bool)
-    run = _Model(cols, lines, values, lower).solve
+    run = _Model(cols, lines, values, lower, unpublished).solve
 
     def seen(x: np.ndarray) -> None:
         np.minimum(low_seen, x, out=low_seen)
@@ -257,8 +258,16 @@ class _Model:
     """
 
     def __init__(
-        self, cols: Sequence[Key], lines: Sequence[Line], values: Mapping[Key, int], lower: int
+        self,
+        cols: Sequence[Key],
+        lines: Sequence[Line],
+        values: Mapping[Key, int],
+        lower: int,
+        unpublished: frozenset[Key] = frozenset(),
     ) -> None:
+        # A cell never published (a complement: another report's total minus this one's)
+        # may be zero: the reader knows only that it is not negative.
+        floors = np.array([0.0 if k in unpublished else float(lower) for k in cols])
         index = {k: i for i, k in enumerate(cols)}
         entries: list[dict[int, float]] = [defaultdict(float) for _ in cols]
         b_eq = np.zeros(len(lines))
@@ -274,13 +283,13 @@ class _Model:
         except ImportError:  # pragma: no cover - another scipy layout
             self.highs = None
             a_eq, self.b_eq = _system(cols, lines, values)
-            self.a_eq, self.lower = a_eq, lower
+            self.a_eq, self.bounds = a_eq, [(f, None) for f in floors]
             return
         self.highs = highs
         lp = highs.HighsLp()
         lp.num_col_, lp.num_row_ = len(cols), len(lines)
         lp.col_cost_ = np.zeros(len(cols))
-        lp.col_lower_ = np.full(len(cols), float(lower))
+        lp.col_lower_ = floors
         lp.col_upper_ = np.full(len(cols), highs.kHighsInf)
         lp.row_lower_ = lp.row_upper_ = b_eq
         start, rows, coefs = [0], [], []
@@ -310,7 +319,7 @@ class _Model:
             from scipy.optimize import linprog
 
             result = linprog(
-                c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(self.lower, None), method="highs"
+                c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
             )
             return result.status, (result.x if result.status == 0 else None)
         status = self.highs.HighsModelStatus
@@ -334,6 +343,8 @@ def find_exposed(
     only: Key | None = None,
     cache: dict | None = None,
     safe: set[Key] | None = None,
+    unpublished: frozenset[Key] = frozenset(),
+    quiet: frozenset[Key] = frozenset(),
 ) -> list[Key]:
     """Hidden cells that a reader can recompute exactly.
 
@@ -349,6 +360,10 @@ def find_exposed(
         safe: hidden cells already proven safe for a subset of ``hidden`` (with the same
             values and lines): not audited again, since hiding more cells never exposes
             a safe one (see :func:`solve`). Cells proven safe now are added to it.
+        unpublished: hidden cells no report shows (complements across reports): the
+            reader knows only that they are at least 0.
+        quiet: hidden cells not audited (unpublished cells that are no small count: a
+            reader may work them out, as she may any shown count).
 
     Returns:
         The exposed keys, in ``order``.
@@ -361,17 +376,28 @@ def find_exposed(
             continue
         cols = sorted(group, key=order.__getitem__)
         if only is not None:
-            exposed |= _audit(cols, group_lines, values, lower, [only])
+            exposed |= _audit(cols, group_lines, values, lower, [only], None, unpublished)
             continue
         key = None
         if cache is not None:
             known = frozenset((c, values[c]) for line in group_lines for c in line.cells)
-            key = (frozenset(group), frozenset(group_lines), known, lower)
+            key = (
+                frozenset(group),
+                frozenset(group_lines),
+                known,
+                lower,
+                unpublished.intersection(group),
+                quiet.intersection(group),
+            )
             if key in cache:
                 exposed |= cache[key]
                 continue
-        targets = cols if safe is None else [k for k in cols if k not in safe]
-        found = _audit(cols, group_lines, values, lower, targets, safe) if targets else set()
+        targets = [k for k in cols if k not in quiet and (safe is None or k not in safe)]
+        found = (
+            _audit(cols, group_lines, values, lower, targets, safe, unpublished)
+            if targets
+            else set()
+        )
         if cache is not None and key is not None:
             cache[key] = found
         exposed |= found
@@ -388,6 +414,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     locked_shown: Iterable[Key] = (),
     forced_hidden: Iterable[Key] = (),
     cache: dict | None = None,
+    unpublished: Iterable[Key] = (),
 ) -> Solution:
     """Choose the cells to hide: primary (1..min-1), forced, then secondary.
 
@@ -401,6 +428,9 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         forced_hidden: keys already hidden elsewhere: always hidden.
         cache: audit results of components seen before (see :func:`find_exposed`); a
             fresh one when not given.
+        unpublished: cells of the relations no report shows (another report's total
+            minus this report's count): always hidden, at least 0 to a reader, and
+            protected only when they are a small count.
 
     Returns:
         The hidden keys and the keys that could not be protected.
@@ -408,6 +438,9 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     locked = set(locked_shown)
     hidden = {k for k, v in values.items() if 0 < v < min_cell_count}
     hidden |= {k for k in forced_hidden if k in values}
+    never_shown = frozenset(k for k in unpublished if k in values)
+    hidden |= never_shown
+    quiet = frozenset(k for k in never_shown if not 0 < values[k] < min_cell_count)
     lines_of: dict[Key, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         for cell in line.cells:
@@ -440,7 +473,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         while changed:
             changed = False
             for i, line in enumerate(lines):
-                if n_hidden(line) != 1:
+                if n_hidden(line) != 1 or any(c in quiet for c in line.cells):
                     continue
                 candidates = [c for c in line.cells if hideable(c)]
                 if candidates:
@@ -488,7 +521,16 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         close_lines()
         exposed = [
             k
-            for k in find_exposed(values, lines, hidden, order, cache=cache, safe=safe)
+            for k in find_exposed(
+                values,
+                lines,
+                hidden,
+                order,
+                cache=cache,
+                safe=safe,
+                unpublished=never_shown,
+                quiet=quiet,
+            )
             if k not in given_up
         ]
         if not exposed:
@@ -498,7 +540,9 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         if candidates and target not in fixable:
             # Hidden plus hideable cells is the same set all along, so ask only once.
             everything = hidden | {k for k in values if hideable(k)}
-            fixable[target] = not find_exposed(values, lines, everything, order, only=target)
+            fixable[target] = not find_exposed(
+                values, lines, everything, order, only=target, unpublished=never_shown
+            )
         if not fixable.get(target, False):
             candidates = []
         if not candidates:

@@ -80,6 +80,7 @@ def feasible_intervals(
     hidden: Iterable[Hashable],
     lines: Sequence[tuple[Hashable, Sequence[Hashable]]],
     lower: float = 1.0,
+    floors: Mapping[Hashable, float] | None = None,
 ) -> dict[Hashable, tuple[float, float]]:
     """The smallest and largest value of every hidden cell that a reader cannot rule out.
 
@@ -88,6 +89,8 @@ def feasible_intervals(
         hidden: the hidden cells (zeros are always shown, so each is at least ``lower``).
         lines: ``(total, members)``: total = sum of members, as the reader knows.
         lower: the reader's lower bound of a hidden cell.
+        floors: other lower bounds of some hidden cells (a cell no report shows, such as
+            the whole project's count minus a subset's, may be zero).
 
     Returns:
         {hidden cell: (min, max)}; max is ``inf`` when nothing bounds it.
@@ -115,15 +118,17 @@ def feasible_intervals(
                     break
         keep = np.any(a_eq != 0, axis=1)
         a, b = (a_eq[keep], b_eq[keep]) if keep.any() else (None, None)
+        bounds = [((floors or {}).get(k, lower), None) for k in cells]
         for k, i in index.items():
+            floor = bounds[i][0]
             if a is None:
-                out[k] = (lower, np.inf)
+                out[k] = (floor, np.inf)
                 continue
             c = np.zeros(len(cells))
             c[i] = 1.0
-            low = linprog(c, A_eq=a, b_eq=b, bounds=(lower, None), method="highs")
-            high = linprog(-c, A_eq=a, b_eq=b, bounds=(lower, None), method="highs")
-            lo = float(low.fun) if low.status == 0 else lower
+            low = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            high = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            lo = float(low.fun) if low.status == 0 else floor
             hi = np.inf if high.status == 3 else (float(-high.fun) if high.status == 0 else np.inf)
             out[k] = (lo, hi)
     return out
@@ -134,11 +139,18 @@ def exposures(
     hidden: Iterable[Hashable],
     lines: Sequence[tuple[Hashable, Sequence[Hashable]]],
     describe=str,
+    floors: Mapping[Hashable, float] | None = None,
+    quiet: Iterable[Hashable] = (),
 ) -> list[Exposure]:
-    """Hidden cells whose feasible interval is narrower than :data:`PROTECTION_WIDTH`."""
+    """Hidden cells whose feasible interval is narrower than :data:`PROTECTION_WIDTH`.
+
+    ``quiet`` cells are unknowns of the system but not attacked (a rest that is no small
+    count: a reader may know it, as she may any shown count).
+    """
     found = []
-    for key, (lo, hi) in feasible_intervals(shown, hidden, lines).items():
-        if hi - lo < PROTECTION_WIDTH:
+    quiet = set(quiet)
+    for key, (lo, hi) in feasible_intervals(shown, hidden, lines, floors=floors).items():
+        if key not in quiet and hi - lo < PROTECTION_WIDTH:
             found.append(Exposure(describe(key), lo, hi))
     return sorted(found, key=lambda e: e.where)
 
@@ -169,7 +181,18 @@ def audit_publication(control, *, released: Mapping | None = None) -> list[Expos
     shown = {k: v for k, v in values.items() if k not in hidden}
     shown.update(dict(released or {}))
     pairs = [(line.total, line.members) for line in lines]
-    return exposures(shown, [k for k in hidden if k not in shown], pairs, _describe_key)
+    # The rests of overlapping reports (whole minus subset) are shown nowhere: at least
+    # zero to a reader, and attacked only when they are a small count.
+    rests = control.unpublished
+    quiet = [k for k in rests if not control.is_suppressed_count(values.get(k))]
+    return exposures(
+        shown,
+        [k for k in hidden if k not in shown],
+        pairs,
+        _describe_key,
+        floors=dict.fromkeys(rests, 0.0),
+        quiet=quiet,
+    )
 
 
 # --- the final HTML, read back --------------------------------------------------------

@@ -10,7 +10,7 @@ programme A is one cell wherever it appears: it is hidden everywhere or nowhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +24,31 @@ SUPPRESSED = ".."
 AUDIENCES = ("namnd", "internal")
 
 Key = frozenset
+
+#: Marks the cell of an overlap: another report's count minus this report's (see
+#: :meth:`DisclosureControl.load_overlapping`).
+REST = ("overlap", "rest")
+#: A value of a key pattern of :class:`Overlap`: any value of that dimension (a table's
+#: base ``n`` differs between the whole project and a subset of it).
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How a count released in a report of another scope (the whole project, or a
+    subset of it) relates to the cells of this report.
+
+    Args:
+        equal: keys of this report that count the very same people.
+        part: the key of this report that counts the same measure in the other scope:
+            the whole's count = the subset's count + a rest nobody publishes.
+
+    A key may hold :data:`ANY` as a value: it then stands for the one key of this report
+    that agrees in every other pair (none, or several: no relation).
+    """
+
+    equal: tuple[Key, ...] = ()
+    part: Key | None = None
 
 
 class DisclosureError(InsatsError, RuntimeError):
@@ -252,6 +277,14 @@ class DisclosureControl:
         self._pending_lines: list[_solver.Line] = []
         self._free_lines: list[_solver.Line] = []
         self._released: set[Key] = set()
+        # Counts of reports of another scope (whole project / subset), their relations to
+        # this report's cells, and the rests no report shows (whole minus subset).
+        self._overlaps: dict[Key, tuple[Overlap, bool]] = {}
+        self._related: set[tuple[Key, Key]] = set()
+        self._unpublished: set[Key] = set()
+        self._locked_equal: set[Key] = set()
+        #: Overlaps not used because this report's data disagree with the release.
+        self.overlap_notes: list[str] = []
 
     # --- single values -------------------------------------------------------------
     @property
@@ -329,6 +362,7 @@ class DisclosureControl:
         self,
         values: Mapping[Key, int],
         lines: Sequence[tuple[Key, Sequence[Key]]] = (),
+        unpublished: Mapping[Key, int] | None = None,
     ) -> None:
         """Publish counts outside count tables, with what a reader knows links them.
 
@@ -338,6 +372,11 @@ class DisclosureControl:
             lines: ``(total, members)``: the total is the sum of the members (a margin,
                 a composite outcome as the sum of its outcomes, a period within the year
                 to date with the rest of the year as another member).
+            unpublished: {key: count} of cells the lines hold that this report does not
+                show but a reader can work out from them (the earlier periods of the
+                year: year to date minus this period). Unless an earlier report released
+                them (then they are fixed), they are hidden cells, at least 0 to a
+                reader, protected when they are a small count.
 
         Cells registered before :meth:`plan_tables` are planned jointly with the tables;
         cells registered after it (and not planned) are planned at once, consistently
@@ -358,6 +397,14 @@ class DisclosureControl:
             if key not in self._values and key not in self._pending_values:
                 self._pending_values[key] = value
                 fresh = True
+            elif key not in self._values:
+                self._unpublished.discard(key)  # not yet planned: published after all
+        for key, value in (unpublished or {}).items():
+            if key in self._values or key in self._pending_values:
+                continue  # released earlier, or shown by this report: known
+            self._pending_values[key] = int(value)
+            self._unpublished.add(key)
+            fresh = True
         for total, members in lines:
             line = _solver.Line(total, tuple(members))
             if line not in self._free_lines and line not in self._pending_lines:
@@ -378,6 +425,84 @@ class DisclosureControl:
                 self._shown.add(key)
                 self._released.add(key)
                 self._order.setdefault(key, len(self._order))
+
+    def load_overlapping(
+        self,
+        values: Mapping[Key, int],
+        relate: Callable[[Key], Overlap],
+        *,
+        released_is_whole: bool,
+    ) -> None:
+        """Counts released to the same nämnd in reports of another scope: the whole
+        project's when this report is of a subset (one municipality), a subset's when
+        this report is of the whole project.
+
+        Each is fixed and shown, like :meth:`load_released`. Its relations to this
+        report's cells are added as those cells are planned: equal to a cell counting
+        the same people (that cell is then shown too), or whole = subset + rest, where
+        the rest (the other municipalities) is published nowhere. A rest that is a small
+        count is protected like any hidden cell.
+
+        Args:
+            values: {key: count}; keys must not collide with this report's own keys (the
+                caller marks them with the other report's scope).
+            relate: the relations of one released key to this report's keys.
+            released_is_whole: the released counts are of the whole project (this
+                report is of a subset), else of a subset (this report is the whole).
+        """
+        if not self.active:
+            return
+        self.load_released(values)
+        for key in values:
+            self._overlaps[key] = (relate(key), released_is_whole)
+
+    @property
+    def unpublished(self) -> frozenset[Key]:
+        """The rests of overlaps (whole minus subset): hidden cells no report shows."""
+        return frozenset(self._unpublished)
+
+    def _relate_overlaps(self, known: Mapping[Key, int]) -> tuple[dict[Key, int], list]:
+        """The rests and lines of overlaps whose cells of this report are now known
+        (each relation once, when its cell of this report is first known).
+        """
+        rests: dict[Key, int] = {}
+        lines: list[_solver.Line] = []
+        resolve = _Patterns(k for k in known if k not in self._overlaps and REST not in k)
+        for key, (overlap, released_is_whole) in self._overlaps.items():
+            value = self._values[key]
+            for pattern in overlap.equal:
+                equal = resolve(pattern)
+                if equal is None or (key, equal) in self._related:
+                    continue
+                self._related.add((key, equal))
+                if known[equal] != value:
+                    self._note_changed(key)
+                    continue
+                lines.append(_solver.Line(key, (equal,)))
+                self._locked_equal.add(equal)
+            part = resolve(overlap.part) if overlap.part is not None else None
+            if part is None or (key, part) in self._related:
+                continue
+            self._related.add((key, part))
+            whole, subset = (value, known[part]) if released_is_whole else (known[part], value)
+            if whole < subset:
+                self._note_changed(key)
+                continue
+            rest = frozenset({*key, REST})
+            rests[rest] = whole - subset
+            self._unpublished.add(rest)
+            lines.append(
+                _solver.Line(key, (part, rest))
+                if released_is_whole
+                else _solver.Line(part, (key, rest))
+            )
+        return rests, lines
+
+    def _note_changed(self, key: Key) -> None:
+        self.overlap_notes.append(
+            f"{_describe(key)}: this report's data disagree with the count released "
+            "before in a report of another scope (the data changed since); not related"
+        )
 
     def released_cells(self) -> dict[Key, int]:
         """The counts this report shows (for the publication register), earlier
@@ -507,6 +632,8 @@ class DisclosureControl:
                 table = _build_table(table.table_id, table.spec, scoped=True)
             known.update(table.values)
             accepted.append(table)
+            # A cell registered as unpublished that a table shows is published after all.
+            self._unpublished -= {k for k in table.values if k not in self._values}
         for key, value in free.items():
             if key in known and known[key] != value:
                 self._inconsistent(
@@ -515,6 +642,10 @@ class DisclosureControl:
                 )
         free = {k: v for k, v in free.items() if k not in known}
         known.update(free)
+        rests, overlap_lines = self._relate_overlaps(known)
+        free.update(rests)
+        known.update(rests)
+        self._pending_lines.extend(overlap_lines)
         for table in accepted:
             for row in table.keys:
                 for key in row:
@@ -542,9 +673,10 @@ class DisclosureControl:
             min_cell_count=self.min_cell_count,
             is_total=is_total,
             order=self._order,
-            locked_shown=self._shown,
+            locked_shown=self._shown | self._locked_equal,
             forced_hidden=self._hidden,
             cache=self._audits,
+            unpublished=self._unpublished,
         )
         for key in solution.unprotectable:
             if key in self._reported:
@@ -583,6 +715,31 @@ class DisclosureControl:
         self._rendered[table.table_id] = TableStats(
             cells=int(values.size), primary=primary, secondary=int(hidden.sum()) - primary
         )
+
+
+class _Patterns:
+    """Resolve a key pattern (:class:`Overlap`) to the one matching key among ``keys``."""
+
+    def __init__(self, keys) -> None:
+        self.keys = set(keys)
+        self._index: dict[frozenset, dict[frozenset, list[Key]]] = {}
+
+    def __call__(self, pattern: Key) -> Key | None:
+        wild = frozenset(d for d, v in pattern if v == ANY)
+        if not wild:
+            return pattern if pattern in self.keys else None
+        if wild not in self._index:
+            index: dict[frozenset, list[Key]] = {}
+            for key in self.keys:
+                index.setdefault(frozenset(p for p in key if p[0] not in wild), []).append(key)
+            self._index[wild] = index
+        rest = frozenset(p for p in pattern if p[0] not in wild)
+        found = [
+            k
+            for k in self._index[wild].get(rest, [])
+            if {d for d, _ in k if d in wild} == wild
+        ]
+        return found[0] if len(found) == 1 else None
 
 
 def _same_spec(a: CountSpec, b: CountSpec) -> bool:
@@ -624,6 +781,9 @@ __all__ = [
     "DisclosureControl",
     "DisclosureError",
     "InconsistentSuppressionError",
+    "ANY",
+    "Overlap",
+    "REST",
     "TableStats",
     "cell_keys",
     "count_key",

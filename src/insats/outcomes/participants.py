@@ -385,35 +385,50 @@ class ParticipantCounts:
         """Year to date = earlier periods of the year + this period, for the counts of
         events (new, exited, early): with the earlier reports in the publication
         register, T2's year to date minus T1's report would give T2's own counts.
+
+        The earlier part of the year (year to date minus this period) is a count too,
+        shown nowhere in this report but worked out by any reader: it is a cell of the
+        model (T1's own count when one period came before), fixed when an earlier report
+        released it, else protected when it is a small count.
         """
         earlier, p = [], previous_period(self.period)
         while p.start >= self.year_to_date.start and p.end < self.period.start:
-            earlier.append(p.label)
+            earlier.append(p)
             p = previous_period(p)
         if not earlier:
             return
-        lines = []
+        earlier.reverse()
+        before = (
+            earlier[0].label
+            if len(earlier) == 1
+            else f"{earlier[0].start.isoformat()}/{earlier[-1].end.isoformat()}"
+        )
+        lines, rests = [], {}
+        period, to_date = self.total("period"), self.total("year_to_date")
         for m in ("started", "exited", "early_exits"):
-            lines.append(
-                (
-                    self._key(ctx, "year_to_date", m),
-                    (
-                        self._key(ctx, "period", m),
-                        *(count_key({"period": e, "measure": m}) for e in earlier),
-                    ),
+            rest = count_key({"period": before, "measure": m})
+            rests[rest] = to_date[m] - period[m]
+            lines.append((self._key(ctx, "year_to_date", m), (self._key(ctx, "period", m), rest)))
+            if len(earlier) > 1:
+                lines.append(
+                    (rest, tuple(count_key({"period": e.label, "measure": m}) for e in earlier))
                 )
-            )
-        ctx.publish({}, lines)
+        ctx.publish({}, lines, unpublished=rests)
 
     def _persons_shown(self, ctx, scope: str) -> int | None:
         """Distinct persons, unless participations − persons (the re-enrolments) is a
-        count the disclosure rule hides: the difference would single them out.
+        count the disclosure rule hides (the difference would single them out), or the
+        participations are hidden (persons usually equal them).
         """
         persons = self.persons.get(scope)
         if persons is None:
             return None
-        re_enrolments = self.total(scope)["enrolled"] - persons
-        if ctx.is_suppressed(re_enrolments):
+        enrolled = self.total(scope)["enrolled"]
+        if ctx.is_suppressed(enrolled - persons):
+            return None
+        # Persons are the participations unless someone re-enrolled: with the
+        # participations hidden, the persons would give them back.
+        if ctx.hidden(self._key(ctx, scope, "enrolled"), enrolled):
             return None
         return ctx.count_value(persons)
 

@@ -7,6 +7,7 @@ control can protect every count table of the report jointly before anything is s
 
 from __future__ import annotations
 
+from functools import partial
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from insats.cohort import (
     load_participants,
     resolve_pseudonym_key,
 )
+from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.schema import normalise_token
 from insats.disclosure import guard_outputs
@@ -40,7 +42,16 @@ from insats.report.context import Html, RenderContext, escape, section
 from insats.report.labels import Labels
 from insats.report.manifest import build_manifest, provenance_html, restore_original_paths
 from insats.report.narrative import load_narrative
-from insats.report.register import RELEASED_KEY, PublicationRegister, encode_key
+from insats.report.register import (
+    NOTES_KEY,
+    RELEASED_KEY,
+    PublicationRegister,
+    encode_key,
+    mark_scope,
+    overlap_of,
+    scope_municipalities,
+    scope_text,
+)
 from insats.report.sections import exits as sec_exits
 from insats.report.sections import goals as sec_goals
 from insats.report.sections import participants as sec_participants
@@ -262,6 +273,13 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
                 f"{files[role].name}: {len(whole) - len(used)} rows belong to other projects "
                 f"than {params.project!r} and are not part of this report"
             )
+    if params.subset_municipalities:
+        frames = {role: used for role, (_, used) in selected.items()}
+        frames = _restrict_to_subset(params, frames, files, warn)
+        participants, finance, funnel, activities = (
+            frames[r] for r in ("participants", "finance", "funnel", "activities")
+        )
+        selected = {role: (whole, frames[role]) for role, (whole, _) in selected.items()}
     return Inputs(
         params=params,
         participants=participants,
@@ -276,6 +294,79 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         activities=activities,
         product_goals=product_goals,
     )
+
+
+#: The column that places a row of each input in a municipality (subset reports).
+_SUBSET_COLUMN = {
+    "participants": "municipality",
+    "funnel": "municipality",
+    "activities": "municipality",
+    "finance": "funder",
+}
+
+
+def _restrict_to_subset(
+    params: ReportParameters,
+    frames: dict[str, pd.DataFrame | None],
+    files: dict[str, Path],
+    warn: list[str],
+) -> dict[str, pd.DataFrame | None]:
+    """The project's rows of the municipalities in ``subset_municipalities`` only.
+
+    Every problem is listed at once: a municipality no input names, an input that cannot
+    be placed in a municipality. The rows left out are said (nothing silently dropped).
+    Groups keep the names the whole project's report gives them ("Klippan, grupp 5").
+    """
+    names = list(params.subset_municipalities or [])
+    wanted = {normalise_token(m) for m in names}
+    problems: list[str] = []
+    out: dict[str, pd.DataFrame | None] = {}
+    seen: set[str] = set()
+    for role, frame in frames.items():
+        column = _SUBSET_COLUMN.get(role)
+        if frame is None or column is None or frame.empty:
+            out[role] = frame  # product goals are the project's: kept as they are
+            continue
+        name = files[role].name if role in files else role
+        if column not in frame.columns or frame[column].isna().all():
+            problems.append(
+                f"{name}: subset_municipalities needs a column {column!r} "
+                f"({'Kommun' if column == 'municipality' else 'Finansiär'}) to pick the "
+                "rows of the subset; the file has none"
+            )
+            out[role] = frame
+            continue
+        values = frame[column].astype(str)
+        match = {v: normalise_token(v) in wanted for v in values.unique()}
+        seen |= {normalise_token(v) for v, keep in match.items() if keep}
+        mask = values.map(match).astype(bool)
+        kept = frame.loc[mask].copy()
+        if role in ("participants", "funnel") and "group" in frame.columns:
+            _, groups = group_keys(frame)
+            kept[GROUPS_BY_MUNICIPALITY] = any(m is not None for m, _ in groups.values())
+        if len(kept) < len(frame):
+            warn.append(
+                f"{name}: {len(frame) - len(kept)} rows of other municipalities than "
+                f"{', '.join(names)} are not part of this report (subset_municipalities)"
+            )
+        out[role] = kept
+    unknown = [m for m in names if normalise_token(m) not in seen]
+    if unknown and not problems:
+        found = sorted(
+            {
+                str(v)
+                for role, frame in frames.items()
+                if frame is not None and _SUBSET_COLUMN.get(role) in frame.columns
+                for v in frame[_SUBSET_COLUMN[role]].dropna().unique()
+            }
+        )
+        problems.append(
+            f"subset_municipalities: {', '.join(map(repr, unknown))} is in none of the inputs; "
+            f"they name: {', '.join(found) or 'no municipality'}"
+        )
+    if problems:
+        raise ValueError("; ".join(problems))
+    return out
 
 
 def _section(anchor: str, title: str, *parts: str) -> Html:
@@ -373,10 +464,26 @@ class ReportModel(ProgrammeSections):
         if not self.ctx.disclosure.active or not path:
             return
 
-        released = PublicationRegister(path).released(
-            self.params.project, except_period=self.period.label, language=self.params.language
+        register = PublicationRegister(path)
+        scope = scope_text(self.params.subset_municipalities)
+        released = register.released(
+            self.params.project,
+            except_period=self.period.label,
+            language=self.params.language,
+            scope=scope,
         )
         self.ctx.disclosure.load_released(released)
+        # A subset report against the whole project's releases, and the other way round.
+        overlapping = register.overlapping(
+            self.params.project, period=self.period.label, scope=scope, language=self.params.language
+        )
+        for other, cells in overlapping.items():
+            subset = scope_municipalities(scope or other)
+            self.ctx.disclosure.load_overlapping(
+                {mark_scope(k, other): v for k, v in cells.items()},
+                partial(overlap_of, subset=subset, released_is_whole=bool(scope)),
+                released_is_whole=bool(scope),
+            )
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
@@ -444,6 +551,8 @@ class ReportModel(ProgrammeSections):
     def header(self) -> Html:
         p = self.params
         title = p.title or self.t("build.title", project=p.project)
+        if p.subset_municipalities and not p.title:
+            title = f"{title} – {', '.join(p.subset_municipalities)}"
         period_text = self.t(
             "build.period_line",
             label=self.period.label,
@@ -456,9 +565,14 @@ class ReportModel(ProgrammeSections):
             if p.recipient
             else ""
         )
+        subset = (
+            f'<p class="subset">{escape(self.t("build.subset_line", municipalities=names))}</p>'
+            if (names := ", ".join(p.subset_municipalities or []))
+            else ""
+        )
         return Html(
             f'<header class="report-header">{org}<h1>{escape(title)}</h1>'
-            f'<p class="period">{escape(period_text)}</p>{rec}</header>'
+            f'<p class="period">{escape(period_text)}</p>{subset}{rec}</header>'
         )
 
     def summary(self) -> Html:
@@ -809,6 +923,7 @@ class ReportModel(ProgrammeSections):
                 [encode_key(k, self.params.language), v]
                 for k, v in self.ctx.disclosure.released_cells().items()
             ]
+            data[NOTES_KEY] = list(dict.fromkeys(self.ctx.disclosure.overlap_notes))
         return _Figures(data)
 
     def audit_publication(self) -> None:

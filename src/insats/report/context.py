@@ -150,14 +150,16 @@ class RenderContext:
         )
 
     # --- numbers of the one publication model (see insats.disclosure.publication) ------
-    def publish(self, values: dict, lines=()) -> None:
+    def publish(self, values: dict, lines=(), unpublished: dict | None = None) -> None:
         """Register counts shown outside count tables, and how they relate to others.
 
         ``values``: {key: count} with keys from :func:`insats.disclosure.count_key`;
         ``lines``: ``(total_key, member_keys)`` sums a reader knows. Planned jointly with
         every count table of the report (the dry run registers them before the plan).
+        ``unpublished``: {key: count} of cells the lines hold that the report does not
+        show but a reader can work out (see ``DisclosureControl.register_cells``).
         """
-        self.disclosure.register_cells(values, lines)
+        self.disclosure.register_cells(values, lines, unpublished)
 
     def hidden(self, key, value: float | None = None) -> bool:
         """Whether the report's plan hides the cell ``key`` (registered with publish)."""

@@ -18,6 +18,13 @@ migrated in place when opened.
 Only cells of a named period (a ``period`` filter) are taken over by later reports: they
 count the same people in every report. A count of "everyone so far" is a different
 population in each report and is not carried over.
+
+A report may cover a *subset* of the project (``subset_municipalities``: one municipality
+of several). Its rows carry that scope (``municipality=Klippan``; the whole project's
+scope is empty). Each scope keeps its own releases; a subset report is protected against
+what the whole project's reports released and the other way round (see
+:meth:`PublicationRegister.overlapping`): the whole's count minus the subset's is the
+other municipalities' count, and it must not be a small one.
 """
 
 from __future__ import annotations
@@ -29,12 +36,15 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from insats.disclosure.control import ANY, Overlap
 from insats.errors import InsatsError
 from insats.report.labels import LANGUAGES, load_catalogue
 
 REGISTER_NAME = "publication_register.sqlite"
 #: Where the report notebook hands the released cells to the runner (never written).
 RELEASED_KEY = "_released_cells"
+#: Where the notebook hands the runner the register's notes (overlaps not related).
+NOTES_KEY = "_register_notes"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS released (
@@ -43,13 +53,15 @@ CREATE TABLE IF NOT EXISTS released (
     cell TEXT NOT NULL,
     count INTEGER NOT NULL CHECK (count >= 0),
     released_at TEXT NOT NULL,
-    PRIMARY KEY (project, period, cell)
+    scope TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (project, period, scope, cell)
 )
 """
 
 
-#: The register's format: 1 = label values stored as catalogue codes (0: display labels).
-SCHEMA_VERSION = 1
+#: The register's format: 1 = label values stored as catalogue codes (0: display labels);
+#: 2 = a scope per row (the whole project, or a subset of its municipalities).
+SCHEMA_VERSION = 2
 _CODE = "@"  # marks a value stored as a label catalogue code
 
 
@@ -139,7 +151,11 @@ class PublicationRegister:
         connection.execute(_SCHEMA)
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:
-            _migrate_labels_to_codes(connection)
+            _add_scope(connection)
+            if version < 1:
+                _migrate_labels_to_codes(connection)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.commit()
         elif version > SCHEMA_VERSION:
             connection.close()
             raise RegisterError(
@@ -150,21 +166,29 @@ class PublicationRegister:
         return connection
 
     def released(
-        self, project: str, *, except_period: str | None = None, language: str = "sv"
+        self,
+        project: str,
+        *,
+        except_period: str | None = None,
+        language: str = "sv",
+        scope: str = "",
     ) -> dict:
-        """{cell key: count} released for ``project`` in other reports (period cells).
+        """{cell key: count} released for ``project`` in other reports (period cells) of
+        the same scope.
 
         Args:
             project: the project's name as in the parameters.
             except_period: the report's own period (a re-run replaces its own release).
             language: the report's language: keys come back with its labels.
+            scope: the report's scope (:func:`scope_text`; empty: the whole project).
         """
         if not self.path.is_file():
             return {}
         with self._connect() as connection:
             rows = connection.execute(
-                "SELECT period, cell, count FROM released WHERE project = ? ORDER BY period",
-                (project,),
+                "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
+                "ORDER BY period",
+                (project, scope),
             ).fetchall()
         out: dict = {}
         for period, cell, count in rows:
@@ -175,32 +199,167 @@ class PublicationRegister:
                 out[key] = int(count)
         return out
 
-    def record(self, project: str, period: str, cells: Mapping, language: str = "sv") -> int:
-        """Record what one report released (replacing an earlier run of the same period).
+    def overlapping(
+        self, project: str, *, period: str, scope: str = "", language: str = "sv"
+    ) -> dict[str, dict]:
+        """Counts released in reports of ``project`` of an overlapping scope: for a subset
+        report, the whole project's; for a whole report, every subset's.
+
+        Taken over: every cell of a report of the same period (it counts the same people
+        at the same date), and the period cells of other periods.
+
+        Returns:
+            {scope: {cell key: count}}, keys with the labels of ``language``.
+        """
+        if not self.path.is_file():
+            return {}
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT scope, period, cell, count FROM released WHERE project = ? AND "
+                + ("scope = ''" if scope else "scope != ''")
+                + " ORDER BY scope, period",
+                (project,),
+            ).fetchall()
+        out: dict[str, dict] = {}
+        for other, row_period, cell, count in rows:
+            key = decode_key(cell, language)
+            if row_period == period or _period_scoped(key):
+                out.setdefault(other, {})[key] = int(count)
+        return out
+
+    def record(
+        self,
+        project: str,
+        period: str,
+        cells: Mapping,
+        language: str = "sv",
+        scope: str = "",
+    ) -> int:
+        """Record what one report released (replacing an earlier run of the same period
+        and scope).
 
         Args:
             cells: {cell key or its :func:`encode_key` text: count}: the shown counts only.
             language: the language of the keys' labels (encoded text is language-free).
+            scope: the report's scope (:func:`scope_text`; empty: the whole project).
 
         Returns:
             The number of cells recorded.
         """
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [
-            (project, period, c if isinstance(c, str) else encode_key(c, language), int(n), now)
+            (
+                project,
+                period,
+                c if isinstance(c, str) else encode_key(c, language),
+                int(n),
+                now,
+                scope,
+            )
             for c, n in cells.items()
             if n is not None and int(n) >= 0
         ]
         with self._connect() as connection:
             connection.execute(
-                "DELETE FROM released WHERE project = ? AND period = ?", (project, period)
+                "DELETE FROM released WHERE project = ? AND period = ? AND scope = ?",
+                (project, period, scope),
             )
-            connection.executemany("INSERT OR REPLACE INTO released VALUES (?, ?, ?, ?, ?)", rows)
+            connection.executemany(
+                "INSERT OR REPLACE INTO released (project, period, cell, count, released_at, "
+                "scope) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         return len(rows)
+
+
+def scope_text(municipalities) -> str:
+    """A report's scope as the register stores it: empty for the whole project.
+
+    >>> scope_text(None), scope_text(["Perstorp", "Klippan"])
+    ('', 'municipality=Klippan,Perstorp')
+    """
+    if not municipalities:
+        return ""
+    return "municipality=" + ",".join(sorted(str(m) for m in municipalities))
+
+
+def scope_municipalities(scope: str) -> tuple[str, ...]:
+    """The municipalities of a :func:`scope_text` (empty: the whole project).
+
+    >>> scope_municipalities("municipality=Klippan,Perstorp")
+    ('Klippan', 'Perstorp')
+    """
+    if not scope:
+        return ()
+    return tuple(scope.removeprefix("municipality=").split(","))
+
+
+#: The dimension that marks a cell of another scope's report in this report's model.
+SCOPE_DIMENSION = "scope"
+
+
+def mark_scope(key, scope: str) -> frozenset:
+    """A released cell of another scope's report, kept apart from this report's cells.
+
+    >>> sorted(mark_scope(frozenset({("filter:measure", "enrolled")}), ""))
+    [('filter:measure', 'enrolled'), ('scope', 'whole project')]
+    """
+    return frozenset({*key, (SCOPE_DIMENSION, scope or "whole project")})
+
+
+def overlap_of(marked, *, subset: tuple[str, ...], released_is_whole: bool) -> Overlap:
+    """How a marked released cell relates to this report's cells (see
+    :class:`insats.disclosure.control.Overlap`).
+
+    ``subset`` is the subset report's municipalities (this report's when
+    ``released_is_whole``, else the released report's). A cell of a named municipality of
+    the subset, or of a group (its groups are named with their municipality in both
+    reports), counts the same people in both reports; a cell of another municipality
+    has no counterpart; any other cell of the whole is the subset's plus the rest. A
+    table's base ``n`` differs between the two and is matched as any value.
+
+    >>> from insats.disclosure import count_key
+    >>> whole = mark_scope(count_key({"measure": "enrolled"}), "")
+    >>> o = overlap_of(whole, subset=("Klippan",), released_is_whole=True)
+    >>> o.part == count_key({"measure": "enrolled"}), o.equal
+    (True, ())
+    """
+    key = frozenset(p for p in marked if p[0] != SCOPE_DIMENSION)
+    key = frozenset((d, ANY) if d == "filter:n" else (d, v) for d, v in key)
+    municipality = next((v for d, v in key if d == "municipality"), None)
+    if municipality is not None:
+        if municipality not in subset:
+            return Overlap()  # other people altogether
+        if released_is_whole and len(subset) == 1:
+            # The subset report's own cell of it, and its whole, are these people.
+            return Overlap(equal=(key, frozenset(p for p in key if p[0] != "municipality")))
+        return Overlap(equal=(key,))
+    if any(d == "group" for d, _ in key):
+        return Overlap(equal=(key,))
+    if not released_is_whole and len(subset) == 1:
+        # The subset report's whole is the whole report's cell of that municipality.
+        return Overlap(equal=(frozenset({*key, ("municipality", subset[0])}),), part=key)
+    return Overlap(part=key)
 
 
 class RegisterError(InsatsError, RuntimeError):
     """A publication register file this version cannot use."""
+
+
+def _add_scope(connection: sqlite3.Connection) -> None:
+    """Give a register of format 0 or 1 its scope column (every old row: the whole
+    project); the primary key gains the scope, so the table is rebuilt.
+    """
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(released)")]
+    if "scope" in columns:
+        return
+    connection.execute("ALTER TABLE released RENAME TO released_old")
+    connection.execute(_SCHEMA)
+    connection.execute(
+        "INSERT INTO released (project, period, cell, count, released_at, scope) "
+        "SELECT project, period, cell, count, released_at, '' FROM released_old"
+    )
+    connection.execute("DROP TABLE released_old")
 
 
 def _migrate_labels_to_codes(connection: sqlite3.Connection) -> None:
@@ -219,12 +378,11 @@ def _migrate_labels_to_codes(connection: sqlite3.Connection) -> None:
         language = "en" if en > sv else "sv"
         new = encode_key(frozenset((d, v) for d, v in pairs), language)
         connection.execute("UPDATE OR REPLACE released SET cell = ? WHERE rowid = ?", (new, rowid))
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    connection.commit()
 
 
 __all__ = [
     "REGISTER_NAME",
+    "NOTES_KEY",
     "RELEASED_KEY",
     "SCHEMA_VERSION",
     "PublicationRegister",
@@ -232,4 +390,8 @@ __all__ = [
     "decode_key",
     "default_register_path",
     "encode_key",
+    "mark_scope",
+    "overlap_of",
+    "scope_municipalities",
+    "scope_text",
 ]

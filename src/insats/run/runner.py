@@ -31,7 +31,13 @@ from insats.paths import notebooks_dir, repository_root  # noqa: F401 (re-export
 from insats.periods import parse_period
 from insats.report import FIGURES_MIMETYPE  # noqa: E402
 from insats.report.manifest import build_manifest
-from insats.report.register import RELEASED_KEY, PublicationRegister, default_register_path
+from insats.report.register import (
+    NOTES_KEY,
+    RELEASED_KEY,
+    PublicationRegister,
+    default_register_path,
+    scope_text,
+)
 from insats.run.faults import log_failure, shared_error_page
 from insats.run.kernel import KERNEL_NAME, ProjectKernelManager
 from insats.run.placement import check_writable, clean_leftovers, place_report
@@ -232,7 +238,7 @@ def run_report(
     work = out_dir.parent / f".{out_dir.name}.run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     executed_path = work / "report.ipynb"
-    title = params.title or params.project
+    title = params.title or " – ".join([params.project, *(params.subset_municipalities or [])])
     try:
         try:
             nb = execute_notebook(
@@ -289,6 +295,7 @@ def run_report(
             raise RunFailed("the report notebook did not emit its figures (last cell missing?)")
 
         released = figures.pop(RELEASED_KEY, None)
+        register_notes = figures.pop(NOTES_KEY, None) or []
         html = export_html(nb, title=title, language=params.language)
         manifest = build_manifest(
             params,
@@ -313,7 +320,10 @@ def run_report(
         place_report(files, out_dir)  # one unit: all files of this run, or none
         if params.audience == "namnd" and released is not None:
             PublicationRegister(params.publication_register_path).record(  # type: ignore[arg-type]  # set once the template started / by the plan; stubs too narrow
-                params.project, parse_period(params.period).label, dict(released)
+                params.project,
+                parse_period(params.period).label,
+                dict(released),
+                scope=scope_text(params.subset_municipalities),
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -327,5 +337,5 @@ def run_report(
         notebook_path=(out_dir / "report.ipynb") if params.audience == "internal" else None,
         figures=figures,
         seconds=time.perf_counter() - started,
-        warnings=list(inputs.warnings),
+        warnings=[*inputs.warnings, *register_notes],
     )

@@ -21,7 +21,7 @@ def test_register_round_trip_holds_counts_only(tmp_path):
 
     with sqlite3.connect(register.path) as connection:
         columns = [r[1] for r in connection.execute("PRAGMA table_info(released)")]
-    assert columns == ["project", "period", "cell", "count", "released_at"]
+    assert columns == ["project", "period", "cell", "count", "released_at", "scope"]
 
 
 def test_year_to_date_minus_the_released_t1_report_hides_t2s_early_exits():
@@ -83,14 +83,61 @@ def test_register_keys_are_codes_so_swedish_and_english_reports_share_releases(t
     assert decode_key(encode_key(klippan, "en"), "sv") == klippan
 
 
+# The table as formats 0 and 1 wrote it (no scope column).
+_OLD_SCHEMA = """
+CREATE TABLE released (
+    project TEXT NOT NULL, period TEXT NOT NULL, cell TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count >= 0), released_at TEXT NOT NULL,
+    PRIMARY KEY (project, period, cell)
+)
+"""
+
+
+def test_a_register_of_format_1_gains_a_scope_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    from insats.report.register import SCHEMA_VERSION
+
+    path = tmp_path / "publication_register.sqlite"
+    cell = '[["filter:period", "2021-T1"], ["gender", "@code.gender.woman"]]'
+    with sqlite3.connect(path) as connection:
+        connection.execute(_OLD_SCHEMA)
+        connection.execute("INSERT INTO released VALUES ('P', '2021-T1', ?, 20, 'x')", (cell,))
+        connection.execute("PRAGMA user_version = 1")
+    register = PublicationRegister(path)
+    assert register.released("P") == {count_key({"period": "2021-T1"}, gender="Kvinnor"): 20}
+    # The old rows are the whole project's: a subset report sees them as overlapping.
+    assert register.released("P", scope="municipality=Klippan") == {}
+    assert register.overlapping("P", period="2021-T2", scope="municipality=Klippan") == {
+        "": {count_key({"period": "2021-T1"}, gender="Kvinnor"): 20}
+    }
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("SELECT scope FROM released").fetchall() == [("",)]
+
+
+def test_a_subset_report_does_not_replace_the_whole_projects_release(tmp_path):
+    register = PublicationRegister(tmp_path / "r.sqlite")
+    whole = count_key({"period": "2021-T2", "measure": "enrolled"})
+    register.record("P", "2021-T2", {whole: 38})
+    register.record("P", "2021-T2", {whole: 20}, scope="municipality=Klippan")
+    # Same period, other scope: neither replaced the other.
+    assert register.overlapping("P", period="2021-T2", scope="municipality=Klippan") == {
+        "": {whole: 38}
+    }
+    assert register.overlapping("P", period="2021-T2") == {"municipality=Klippan": {whole: 20}}
+    # A whole report's own-scope earlier periods do not include the subset's.
+    assert register.released("P", except_period="2021-T3") == {whole: 38}
+
+
 def test_a_register_keyed_by_labels_is_migrated_to_codes(tmp_path):
     import sqlite3
 
-    from insats.report.register import _SCHEMA, SCHEMA_VERSION
+    from insats.report.register import SCHEMA_VERSION
 
     path = tmp_path / "publication_register.sqlite"
     with sqlite3.connect(path) as connection:  # the format before codes (user_version 0)
-        connection.execute(_SCHEMA)
+        connection.execute(_OLD_SCHEMA)
         rows = [
             ("P", "2021-T1", '[["filter:period", "2021-T1"], ["gender", "Kvinnor"]]', 20),
             ("P", "2021-T1", '[["filter:period", "2021-T1"], ["gender", "Men"]]', 9),
@@ -125,3 +172,34 @@ def test_a_register_of_a_newer_format_is_a_clear_error(tmp_path):
         connection.execute("PRAGMA user_version = 99")
     with pytest.raises(RegisterError, match="format 99 is newer.*publication_register_path"):
         PublicationRegister(path).released("P")
+
+
+def test_an_earlier_period_no_report_showed_is_protected_as_year_to_date_minus_period():
+    # T1's report hid its 2 early exits (they are not in the register). T2's report with
+    # 5 this period and 7 in the year to date would give T1's 2 back: 7 - 5.
+    t1 = count_key({"period": "2021-T1", "measure": "early_exits"})
+    t2 = count_key({"period": "2021-T2", "measure": "early_exits"})
+    ytd = count_key({"period": "2021-01-01/2021-08-31", "measure": "early_exits"})
+    control = DisclosureControl("namnd", 5)
+    control.register_cells({t2: 5, ytd: 7}, [(ytd, (t2, t1))], unpublished={t1: 2})
+    control.plan_tables({})
+    # One of the two hidden is enough: 7 - T2 (at least 1) leaves T1 anywhere in 0..6.
+    assert control.is_hidden(t2) != control.is_hidden(ytd)
+    assert t1 in control.unpublished and t1 not in control.released_cells()
+    assert audit_publication(control) == []
+    # Before: a relation with a cell no report showed was dropped, and both were shown.
+    before = DisclosureControl("namnd", 5)
+    before.register_cells({t2: 5, ytd: 7}, [(ytd, (t2, t1))])
+    before.plan_tables({})
+    assert not before.is_hidden(t2) and not before.is_hidden(ytd)
+    # A large earlier part (T1 = 12) hides nothing, and a released T1 is fixed instead.
+    large = DisclosureControl("namnd", 5)
+    large.register_cells({t2: 5, ytd: 17}, [(ytd, (t2, t1))], unpublished={t1: 12})
+    large.plan_tables({})
+    assert not large.is_hidden(t2) and not large.is_hidden(ytd)
+    assert audit_publication(large) == []
+    fixed = DisclosureControl("namnd", 5)
+    fixed.load_released({t1: 12})
+    fixed.register_cells({t2: 5, ytd: 17}, [(ytd, (t2, t1))], unpublished={t1: 12})
+    fixed.plan_tables({})
+    assert fixed.unpublished == frozenset()
