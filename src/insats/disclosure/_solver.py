@@ -318,9 +318,7 @@ class _Model:
         if self.highs is None:  # pragma: no cover
             from scipy.optimize import linprog
 
-            result = linprog(
-                c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
-            )
+            result = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs")
             return result.status, (result.x if result.status == 0 else None)
         status = self.highs.HighsModelStatus
         self.model.changeColsCost(self.n, self.all_cols, np.asarray(c, dtype=float))

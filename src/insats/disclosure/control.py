@@ -43,8 +43,8 @@ class Overlap:
         part: the key of this report that counts the same measure in the other scope:
             the whole's count = the subset's count + a rest nobody publishes.
 
-    A key may hold :data:`ANY` as a value: it then stands for the one key of this report
-    that agrees in every other pair (none, or several: no relation).
+    A key may hold :data:`ANY` as a value: it then stands for every key of this report
+    that agrees in every other pair (see ``DisclosureControl._relate_overlaps``).
     """
 
     equal: tuple[Key, ...] = ()
@@ -104,6 +104,9 @@ class _Table:
     keys: list[list[Key]]
     lines: list[_solver.Line]
     totals: set[Key] = field(default_factory=set)
+    # A single row (column) is its total: equal to the total's cell wherever that is
+    # published (the margin the table does not repeat).
+    equalities: list[_solver.Line] = field(default_factory=list)
 
     @property
     def values(self) -> dict[Key, int]:
@@ -214,7 +217,24 @@ def _build_table(table_id: str, spec: CountSpec, scoped: bool = False) -> _Table
         totals |= {row[last_c] for row in keys}
     if add_row:
         totals |= set(keys[last_r])
-    return _Table(table_id, spec, frame, keys, lines, totals)
+    equalities = _single_margins(spec, keys, row_labels, col_labels, key) if not scoped else []
+    return _Table(table_id, spec, frame, keys, lines, totals, equalities)
+
+
+def _single_margins(spec: CountSpec, keys, row_labels, col_labels, key) -> list[_solver.Line]:
+    """A table of one row (or, two-way, one column) gets no total row: that row is the
+    total, so it equals the total's cell wherever the report publishes that.
+    """
+    if not spec.add_totals or spec.dimensions is None:
+        return []
+    out: list[_solver.Line] = []
+    if len(row_labels) == 1:
+        out += [_solver.Line(key(None, c), (keys[0][j],)) for j, c in enumerate(col_labels)]
+    if len(col_labels) == 1 and len(spec.dimensions) == 2:
+        out += [
+            _solver.Line(key(r, None), (row[0],)) for r, row in zip(row_labels, keys, strict=True)
+        ]
+    return out
 
 
 def count_key(filters: Mapping[str, object] | None = None, **dimensions: object) -> Key:
@@ -283,6 +303,12 @@ class DisclosureControl:
         self._related: set[tuple[Key, Key]] = set()
         self._unpublished: set[Key] = set()
         self._locked_equal: set[Key] = set()
+        # Single rows/columns and the total cell they repeat, until both are known.
+        self._pending_equal: list[_solver.Line] = []
+        # Intake groups of a municipality ("Klippan, grupp 5"): its cells add up to the
+        # municipality's, which the reader sees in the groups' names.
+        self._group_parent: dict[str, str] = {}
+        self._nested: set[_solver.Line] = set()
         #: Overlaps not used because this report's data disagree with the release.
         self.overlap_notes: list[str] = []
 
@@ -464,6 +490,12 @@ class DisclosureControl:
     def _relate_overlaps(self, known: Mapping[Key, int]) -> tuple[dict[Key, int], list]:
         """The rests and lines of overlaps whose cells of this report are now known
         (each relation once, when its cell of this report is first known).
+
+        A pattern with :data:`ANY` may match several cells (a table's base ``n`` tells
+        the period's table from the since-start one only by its value): each is related
+        where the counts allow it (equal counts; a whole at least its part). A relation
+        with a cell of another population is still true of the counts, so it only makes
+        the plan more careful; a missing one could let a rest through.
         """
         rests: dict[Key, int] = {}
         lines: list[_solver.Line] = []
@@ -471,32 +503,81 @@ class DisclosureControl:
         for key, (overlap, released_is_whole) in self._overlaps.items():
             value = self._values[key]
             for pattern in overlap.equal:
-                equal = resolve(pattern)
-                if equal is None or (key, equal) in self._related:
-                    continue
-                self._related.add((key, equal))
-                if known[equal] != value:
-                    self._note_changed(key)
-                    continue
-                lines.append(_solver.Line(key, (equal,)))
-                self._locked_equal.add(equal)
-            part = resolve(overlap.part) if overlap.part is not None else None
-            if part is None or (key, part) in self._related:
+                exact = not _Patterns.wild(pattern)
+                for equal in resolve(pattern):
+                    if (key, equal) in self._related:
+                        continue
+                    self._related.add((key, equal))
+                    if known[equal] != value:
+                        if exact:
+                            self._note_changed(key)
+                        continue
+                    lines.append(_solver.Line(key, (equal,)))
+                    self._locked_equal.add(equal)
+            if overlap.part is None:
                 continue
-            self._related.add((key, part))
-            whole, subset = (value, known[part]) if released_is_whole else (known[part], value)
-            if whole < subset:
-                self._note_changed(key)
-                continue
-            rest = frozenset({*key, REST})
-            rests[rest] = whole - subset
-            self._unpublished.add(rest)
-            lines.append(
-                _solver.Line(key, (part, rest))
-                if released_is_whole
-                else _solver.Line(part, (key, rest))
-            )
+            exact = not _Patterns.wild(overlap.part)
+            for part in resolve(overlap.part):
+                if (key, part) in self._related:
+                    continue
+                self._related.add((key, part))
+                whole, subset = (value, known[part]) if released_is_whole else (known[part], value)
+                if whole < subset:
+                    if exact:
+                        self._note_changed(key)
+                    continue
+                rest = frozenset({*key, *part, REST}) if not exact else frozenset({*key, REST})
+                rests[rest] = whole - subset
+                self._unpublished.add(rest)
+                lines.append(
+                    _solver.Line(key, (part, rest))
+                    if released_is_whole
+                    else _solver.Line(part, (key, rest))
+                )
         return rests, lines
+
+    def declare_groups(self, parents: Mapping[str, str]) -> None:
+        """Name the municipality of each intake group (by their labels in cell keys): a
+        municipality's count is then the sum of its groups' counts wherever both are
+        published with the same filters, a relation every reader of the names knows.
+        """
+        self._group_parent.update({str(g): str(m) for g, m in parents.items()})
+
+    def _nest_groups(self, known: Mapping[Key, int]) -> None:
+        """Lines municipality = sum of its groups, for the cells known now (only where
+        the counts add up: a table may list only some groups of a population).
+        """
+        if not self._group_parent:
+            return
+        children: dict[Key, list[Key]] = {}
+        for key in known:
+            group = next((v for d, v in key if d == "group"), None)
+            parent = self._group_parent.get(group) if group is not None else None
+            if parent is None or any(d == "municipality" for d, _ in key):
+                continue
+            whole = frozenset({*(p for p in key if p[0] != "group"), ("municipality", parent)})
+            children.setdefault(whole, []).append(key)
+        for whole, members in children.items():
+            if whole not in known or sum(known[m] for m in members) != known[whole]:
+                continue
+            line = _solver.Line(whole, tuple(sorted(members, key=sorted)))
+            if line not in self._nested:
+                self._nested.add(line)
+                self._pending_lines.append(line)
+
+    def _settle_single_margins(self, known: Mapping[Key, int]) -> None:
+        """A single row equal to a published total's cell is that total (a table of one
+        municipality is the subset's whole); with another count it is a slice of it (the
+        one column shown of several outcomes) and no relation.
+        """
+        waiting = []
+        for line in self._pending_equal:
+            (member,) = line.members
+            if line.total not in known or member not in known:
+                waiting.append(line)
+            elif known[line.total] == known[member]:
+                self._pending_lines.append(line)
+        self._pending_equal = waiting
 
     def _note_changed(self, key: Key) -> None:
         self.overlap_notes.append(
@@ -632,8 +713,11 @@ class DisclosureControl:
                 table = _build_table(table.table_id, table.spec, scoped=True)
             known.update(table.values)
             accepted.append(table)
+            self._pending_equal.extend(
+                line for line in table.equalities if line.total != line.members[0]
+            )
             # A cell registered as unpublished that a table shows is published after all.
-            self._unpublished -= {k for k in table.values if k not in self._values}
+            self._unpublished -= {k for k in table.values if k not in self._values}  # noqa: PD011 - a dict of ours
         for key, value in free.items():
             if key in known and known[key] != value:
                 self._inconsistent(
@@ -642,6 +726,8 @@ class DisclosureControl:
                 )
         free = {k: v for k, v in free.items() if k not in known}
         known.update(free)
+        self._settle_single_margins(known)
+        self._nest_groups(known)
         rests, overlap_lines = self._relate_overlaps(known)
         free.update(rests)
         known.update(rests)
@@ -718,28 +804,30 @@ class DisclosureControl:
 
 
 class _Patterns:
-    """Resolve a key pattern (:class:`Overlap`) to the one matching key among ``keys``."""
+    """Resolve a key pattern (:class:`Overlap`) to the matching keys among ``keys``."""
 
     def __init__(self, keys) -> None:
         self.keys = set(keys)
         self._index: dict[frozenset, dict[frozenset, list[Key]]] = {}
 
-    def __call__(self, pattern: Key) -> Key | None:
-        wild = frozenset(d for d, v in pattern if v == ANY)
+    @staticmethod
+    def wild(pattern: Key) -> frozenset:
+        return frozenset(d for d, v in pattern if v == ANY)
+
+    def __call__(self, pattern: Key) -> list[Key]:
+        wild = self.wild(pattern)
         if not wild:
-            return pattern if pattern in self.keys else None
+            return [pattern] if pattern in self.keys else []
         if wild not in self._index:
             index: dict[frozenset, list[Key]] = {}
             for key in self.keys:
                 index.setdefault(frozenset(p for p in key if p[0] not in wild), []).append(key)
             self._index[wild] = index
         rest = frozenset(p for p in pattern if p[0] not in wild)
-        found = [
-            k
-            for k in self._index[wild].get(rest, [])
-            if {d for d, _ in k if d in wild} == wild
-        ]
-        return found[0] if len(found) == 1 else None
+        return sorted(
+            (k for k in self._index[wild].get(rest, []) if {d for d, _ in k if d in wild} == wild),
+            key=sorted,
+        )
 
 
 def _same_spec(a: CountSpec, b: CountSpec) -> bool:

@@ -30,6 +30,7 @@ from insats.outcomes.participants import (
     proportion_suppressed,
     wilson_interval,
 )
+from insats.outcomes.proportions import _population
 
 __all__ = [
     "ExitSummary",
@@ -75,6 +76,7 @@ class ExitSummary:
     outcome_by_type: pd.DataFrame
     missing_outcome: int
     group_names: dict = field(default_factory=dict)
+    window: str = ""  # who left when: "period" or "to_date" (proportions._population)
 
     @property
     def early_exits(self) -> int:
@@ -136,7 +138,7 @@ class ExitSummary:
         # The same people by status at exit are counted by the outcome shares table
         # (population: status known, n of them): the same numbers, said once.
         n_known = self.exited - self.missing_outcome
-        shares = {"population": "outcome_at_exit known", "n": int(n_known)}
+        shares = _population("outcome_at_exit", n_known, self.window)
         by_status = self.outcome_by_type.sum(axis=1)
         same = [
             (
@@ -261,6 +263,7 @@ class TransitionTable:
     vocabulary: str
     table: pd.DataFrame
     excluded: int
+    window: str = ""  # who left when: "period" or "to_date" (proportions._population)
 
     @property
     def positive(self) -> tuple[str, ...]:
@@ -325,7 +328,7 @@ class TransitionTable:
         values.update({k: int(row_sums.get(b, 0)) for b, k in rows.items()})
         values.update({k: int(col_sums.get(a, 0)) for a, k in cols.items()})
         kind = "self_sufficient" if self.vocabulary == "support" else "work_or_studies"
-        composite = count_key({"population": f"{self.after} known", "n": self.n}, **{kind: "yes"})
+        composite = count_key(_population(self.after, self.n, self.window), **{kind: "yes"})
         ctx.publish(
             values,
             [

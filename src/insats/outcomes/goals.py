@@ -8,7 +8,25 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from insats.outcomes._common import is_hidden
 from insats.outcomes.proportions import Proportion, estimate_proportion
+
+
+def planned(ctx, keys, count: int, n: int) -> tuple[bool, bool]:
+    """(share hidden, n hidden) of a goal's or a reference comparison's share.
+
+    ``keys`` are the (n, count) cells of the composite it repeats (the
+    composite-by-background table's total and "yes" total): a share is hidden wherever
+    the report's plan hides either, not only when they are small, since share × n gives
+    the count back.
+    """
+    share = is_hidden(ctx, count, n)
+    n_hidden = ctx.is_suppressed(n)
+    if keys is not None and ctx.disclosure.active and n:
+        n_hidden = n_hidden or ctx.hidden(keys[0], n)
+        share = share or n_hidden or ctx.hidden(keys[1], count)
+    return share, n_hidden
+
 
 GOAL_STATUSES = ("met", "plausibly_met", "missed", "not_assessable")
 
@@ -33,6 +51,7 @@ class GoalAssessment:
     status: str
     is_clear: bool
     label_key: str
+    keys: tuple | None = None  # (n, count) cells of the composite (see planned)
 
     @property
     def observed_share(self) -> float | None:
@@ -58,15 +77,16 @@ class GoalAssessment:
     def figure_data(self, ctx) -> dict:
         """{kind, target_share, observed_share, status, ci_low, ci_high, n}."""
         o = self.observed.figure_data(ctx)
+        share_hidden, n_hidden = planned(ctx, self.keys, self.observed.count, self.observed.n)
         return {
             "kind": self.label_key.rsplit(".", 1)[-1],
             "target_share": self.target_share,
-            "observed_share": o["share"],
+            "observed_share": None if share_hidden else o["share"],
             "status": self.status,
             "is_clear": self.is_clear,
-            "ci_low": o["ci_low"],
-            "ci_high": o["ci_high"],
-            "n": o["n"],
+            "ci_low": None if share_hidden else o["ci_low"],
+            "ci_high": None if share_hidden else o["ci_high"],
+            "n": None if n_hidden else o["n"],
         }
 
     def _repr_html_(self) -> str:
@@ -152,6 +172,7 @@ class ReferenceComparison:
     method: str
     source: str | None = None
     label_key: str = "outcomes.composite.work_or_studies"
+    keys: tuple | None = None  # (n, count) cells of the composite (see planned)
 
     @property
     def deadweight_share(self) -> float | None:
@@ -212,8 +233,9 @@ class ReferenceComparison:
         )
 
     def figure_data(self, ctx) -> dict:
-        hidden = self.observed.is_hidden(ctx) or self.observed.n == 0
         n = self.observed.n
+        share_hidden, n_hidden = planned(ctx, self.keys, self.observed.count, n)
+        hidden = share_hidden or n == 0
 
         def value(v):
             return None if hidden else ctx.statistic_value(v, n)
@@ -227,7 +249,7 @@ class ReferenceComparison:
             "ci_high": value(self.ci_high),
             "method": self.method,
             "deadweight_share": value(self.deadweight_share),
-            "n": ctx.count_value(n),
+            "n": None if n_hidden else ctx.count_value(n),
         }
 
     def _repr_html_(self) -> str:

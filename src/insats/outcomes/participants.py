@@ -403,17 +403,47 @@ class ParticipantCounts:
             if len(earlier) == 1
             else f"{earlier[0].start.isoformat()}/{earlier[-1].end.isoformat()}"
         )
-        lines, rests = [], {}
-        period, to_date = self.total("period"), self.total("year_to_date")
-        for m in ("started", "exited", "early_exits"):
-            rest = count_key({"period": before, "measure": m})
-            rests[rest] = to_date[m] - period[m]
-            lines.append((self._key(ctx, "year_to_date", m), (self._key(ctx, "period", m), rest)))
-            if len(earlier) > 1:
-                lines.append(
-                    (rest, tuple(count_key({"period": e.label, "measure": m}) for e in earlier))
+        lines: list[tuple] = []
+        rests: dict = {}
+        for dimension, category, name, period, to_date in self._period_and_year(ctx):
+            extra = {} if dimension is None else {dimension: name}
+            for m in ("started", "exited", "early_exits", "enrolled"):
+                # Enrolled in the year but not in the period: those who left before it
+                # (not a count any earlier report showed, so a cell of its own).
+                label = (
+                    before if m != "enrolled" else f"{self.year_to_date.label}−{self.period.label}"
                 )
+                rest = count_key({"period": label, "measure": m}, **extra)
+                rests[rest] = to_date.get(m, 0) - period.get(m, 0)
+                lines.append(
+                    (
+                        self._key(ctx, "year_to_date", m, dimension, category),
+                        (self._key(ctx, "period", m, dimension, category), rest),
+                    )
+                )
+                if len(earlier) > 1 and m != "enrolled":
+                    members = tuple(
+                        count_key({"period": e.label, "measure": m}, **extra) for e in earlier
+                    )
+                    lines.append((rest, members))
         ctx.publish({}, lines, unpublished=rests)
+
+    def _period_and_year(self, ctx):
+        """(dimension, category, its label, period counts, year-to-date counts): the
+        total (dimension None) and every group and municipality.
+        """
+        yield None, None, None, self.total("period"), self.total("year_to_date")
+        for dimension in ("group", "municipality"):
+            period = self.wide(dimension, "period")
+            to_date = self.wide(dimension, "year_to_date")
+            for category in to_date.index:
+                label = (
+                    group_label(ctx, category, self.group_names)
+                    if dimension == "group"
+                    else category_label(ctx, "municipality", category)
+                )
+                own = period.loc[category].to_dict() if category in period.index else {}
+                yield dimension, category, label, own, to_date.loc[category].to_dict()
 
     def _persons_shown(self, ctx, scope: str) -> int | None:
         """Distinct persons, unless participations − persons (the re-enrolments) is a

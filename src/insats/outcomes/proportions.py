@@ -166,11 +166,16 @@ def _ongoing(df: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=df.index)
 
 
-def _population(column: str, n: int) -> dict:
+def _population(column: str, n: int, window: str = "") -> dict:
     """Filters of the population a share table counts: who has a known ``column``, n of
-    them (the same keys in the shares tables, the composite tables and figures.json).
+    them (the same keys in the shares tables, the composite tables and figures.json),
+    and who left when (``window``: ``period`` or ``to_date`` in a report; a report of one
+    municipality tells its tables from the whole project's by it, since their n differ).
     """
-    return {"population": f"{column} known", "n": int(n)}
+    out: dict = {"population": f"{column} known", "n": int(n)}
+    if window:
+        out["window"] = window
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,7 @@ class OutcomeShares:
     by: str | None
     frame: pd.DataFrame
     overall: pd.DataFrame = field(repr=False)
+    window: str = ""  # who left when: "period" or "to_date" (see _population)
 
     @property
     def n(self) -> int:
@@ -223,7 +229,7 @@ class OutcomeShares:
             counts,
             table_id=f"outcomes.shares.{self.column}.n{self.n}",
             dimensions=[self.column],
-            filters=_population(self.column, self.n),
+            filters=_population(self.column, self.n, self.window),
         )
 
     def _overall_hidden(self, ctx) -> list[tuple[bool, bool]] | None:
@@ -372,6 +378,7 @@ class CompositeShares:
     by: str | None
     frame: pd.DataFrame
     n_missing: int = 0
+    window: str = ""  # who left when: "period" or "to_date" (see _population)
 
     # the overall proportion's fields, for callers that read the composite directly
     @property
@@ -401,7 +408,7 @@ class CompositeShares:
         """Keys of the composite's counts: the "yes" and "no" totals of its breakdown
         table, n, and the outcomes it adds up (cells of the outcome shares tables).
         """
-        population = _population(self.column, self.overall.n)
+        population = _population(self.column, self.overall.n, self.window)
         vocabulary = vocabulary_of(self.column)
         vocab = vocabulary[0] if vocabulary else self.column
         return {
@@ -413,6 +420,11 @@ class CompositeShares:
                 for code in COMPOSITES[self.kind][1]
             ),
         }
+
+    def base_keys(self) -> tuple:
+        """(n, "yes" count) cells of the composite (no labels needed)."""
+        population = _population(self.column, self.overall.n, self.window)
+        return count_key(population), count_key(population, **{self.kind: "yes"})
 
     def overall_hidden(self, ctx) -> bool:
         """Whether the overall count is hidden: by the share rule, or by the report's

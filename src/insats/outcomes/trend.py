@@ -8,6 +8,7 @@ import pandas as pd
 
 from insats.outcomes._common import (
     is_hidden,
+    level_label,
     level_series,
     ordered_levels,
     require_columns,
@@ -15,6 +16,7 @@ from insats.outcomes._common import (
 from insats.outcomes.proportions import (
     COMPOSITES,
     SHARE_COLUMNS,
+    _population,
     _proportion_row,
     composite_flags,
 )
@@ -38,17 +40,49 @@ class TrendResult:
     column: str
     frame: pd.DataFrame
     by_municipality: pd.DataFrame | None
+    window: str = ""  # who left when: "period" or "to_date" (proportions._population)
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
+    def protected_rows(self, ctx) -> list[tuple[bool, bool]] | None:
+        """Per group (share hidden, n hidden) after the report's joint plan, or None.
+
+        The groups' counts (yes / no) are the cells of the composite-by-group table (same
+        population, same groups): a group's base hidden there is hidden here too, and
+        the groups add up to everyone, so they are protected as a table with totals.
+        """
+        if not ctx.disclosure.active or len(self.frame) == 0:
+            return None
+        frame = self.frame
+        labels = [level_label(ctx, "group", g) for g in frame["group"]]
+        counts = pd.DataFrame(
+            {
+                "yes": frame["count"].astype(int).to_numpy(),
+                "no": (frame["n"] - frame["count"]).astype(int).to_numpy(),
+            },
+            index=labels,
+        )
+        protected = ctx.protect(
+            counts,
+            table_id=f"outcomes.trend.{self.kind}.{self.column}",
+            dimensions=["group", self.kind],
+            filters=_population(self.column, int(frame["n"].sum()), self.window),
+        )
+        return [
+            (row.iloc[0] is None or row.iloc[1] is None, row.iloc[-1] is None)
+            for _, row in protected.iloc[: len(frame)].iterrows()
+        ]
+
     def figure_data(self, ctx) -> dict:
         out = {}
-        for r in self.frame.itertuples():
-            hidden = is_hidden(ctx, int(r.count), int(r.n))
+        planned = self.protected_rows(ctx)
+        for i, r in enumerate(self.frame.itertuples()):
+            share_hidden, n_hidden = planned[i] if planned else (False, False)
+            hidden = is_hidden(ctx, int(r.count), int(r.n)) or share_hidden
             out[str(r.group)] = {
                 "count": None if hidden else ctx.count_value(r.count),
-                "n": ctx.count_value(r.n),
+                "n": None if n_hidden else ctx.count_value(r.n),
                 "share": None if hidden else ctx.share_value(r.share, r.n),
                 "ci_low": None if hidden else ctx.statistic_value(r.ci_low, r.n),
                 "ci_high": None if hidden else ctx.statistic_value(r.ci_high, r.n),

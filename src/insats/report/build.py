@@ -7,10 +7,11 @@ control can protect every count table of the report jointly before anything is s
 
 from __future__ import annotations
 
-from functools import partial
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,10 @@ from insats.cohort import (
     load_participants,
     resolve_pseudonym_key,
 )
-from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
+from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import normalise_token
-from insats.disclosure import guard_outputs
+from insats.disclosure import SUPPRESSED, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.outcomes import exits as exits_mod
@@ -369,6 +370,11 @@ def _restrict_to_subset(
     return out
 
 
+def _in(result, window: str):
+    """The result with its window set: ``period`` or ``to_date`` (who left when)."""
+    return dataclasses.replace(result, window=window)
+
+
 def _section(anchor: str, title: str, *parts: str) -> Html:
     return section(anchor, title, *parts)
 
@@ -400,27 +406,30 @@ class ReportModel(ProgrammeSections):
         # a shared report describes the participants per municipality instead.
         by = "municipality" if self.ctx.disclosure.active else "group"
         self.profile = part_mod.describe_participants(enrolled, by=by)
-        self.outcome_shares = oc.estimate_outcome_shares(self.exited_period)
-        self.outcome_shares_to_date = oc.estimate_outcome_shares(
-            self.exited_to_date, by="municipality"
+        # Every result says who left when (the period, or since the start): its
+        # tables' populations are told apart by it across reports (proportions._population).
+        period, to_date = self.exited_period, self.exited_to_date
+        self.outcome_shares = _in(oc.estimate_outcome_shares(period), "period")
+        self.outcome_shares_to_date = _in(
+            oc.estimate_outcome_shares(to_date, by="municipality"), "to_date"
         )
-        self.work_or_studies = oc.estimate_composite(self.exited_period, kind="work_or_studies")
-        self.self_sufficient = oc.estimate_composite(self.exited_period, kind="self_sufficient")
-        self.work_or_studies_to_date = oc.estimate_composite(
-            self.exited_to_date, kind="work_or_studies"
+        self.work_or_studies = _in(oc.estimate_composite(period, kind="work_or_studies"), "period")
+        self.self_sufficient = _in(oc.estimate_composite(period, kind="self_sufficient"), "period")
+        self.work_or_studies_to_date = _in(
+            oc.estimate_composite(to_date, kind="work_or_studies"), "to_date"
         )
-        self.self_sufficient_to_date = oc.estimate_composite(
-            self.exited_to_date, kind="self_sufficient"
+        self.self_sufficient_to_date = _in(
+            oc.estimate_composite(to_date, kind="self_sufficient"), "to_date"
         )
         self.subgroups = {
-            by: oc.estimate_composite(self.exited_to_date, kind="work_or_studies", by=by)
+            by: _in(oc.estimate_composite(to_date, kind="work_or_studies", by=by), "to_date")
             for by in SUBGROUPS
         }
-        self.exits = exits_mod.summarise_exits(self.exited_period)
-        self.exits_to_date = exits_mod.summarise_exits(self.exited_to_date)
-        self.transitions = exits_mod.tabulate_transitions(self.exited_to_date)
+        self.exits = _in(exits_mod.summarise_exits(period), "period")
+        self.exits_to_date = _in(exits_mod.summarise_exits(to_date), "to_date")
+        self.transitions = _in(exits_mod.tabulate_transitions(to_date), "to_date")
         self.follow_up_result = exits_mod.summarise_follow_up(data, as_of=self.as_of)
-        self.trend = oc.estimate_trend(self.exited_to_date)
+        self.trend = _in(oc.estimate_trend(to_date), "to_date")
         # Other exits compete with work or studies (Aalen–Johansen, not 1 − KM).
         self.survival = oc.estimate_cumulative_incidence(data, as_of=self.as_of)
         with warnings.catch_warnings():
@@ -432,7 +441,7 @@ class ReportModel(ProgrammeSections):
 
         # Every goal the parameters set (self-sufficiency first); `goal` is the first.
         self.goal_assessments = compose.assess_goals(
-            params, self.self_sufficient_to_date.overall, self.work_or_studies_to_date.overall
+            params, self.self_sufficient_to_date, self.work_or_studies_to_date
         )
         self.goal = self.goal_assessments[0] if self.goal_assessments else None
         self.reference = compose.reference_comparison(params, self.work_or_studies_to_date)
@@ -475,7 +484,10 @@ class ReportModel(ProgrammeSections):
         self.ctx.disclosure.load_released(released)
         # A subset report against the whole project's releases, and the other way round.
         overlapping = register.overlapping(
-            self.params.project, period=self.period.label, scope=scope, language=self.params.language
+            self.params.project,
+            period=self.period.label,
+            scope=scope,
+            language=self.params.language,
         )
         for other, cells in overlapping.items():
             subset = scope_municipalities(scope or other)
@@ -492,6 +504,17 @@ class ReportModel(ProgrammeSections):
         if not self.ctx.disclosure.active:
             return
         import matplotlib.pyplot as plt
+
+        names = self.counts.group_names
+        self.ctx.disclosure.declare_groups(
+            {
+                part_mod.group_label(self.ctx, key, names): part_mod.category_label(
+                    self.ctx, "municipality", municipality
+                )
+                for key, (municipality, _) in names.items()
+                if municipality is not None
+            }
+        )
 
         self.ctx.start_recording()
         try:
@@ -584,10 +607,16 @@ class ReportModel(ProgrammeSections):
             else [
                 self.t(
                     "build.summary.participants",
-                    enrolled=ctx.count(totals["enrolled"]),
-                    started=ctx.count(totals["started"]),
-                    exited=ctx.count(totals["exited"]),
-                    early=ctx.count(totals["early_exits"]),
+                    # the cells of the participants table: hidden where it hides them
+                    **{
+                        name: ctx.cell(self.counts._key(ctx, "period", m), totals[m])
+                        for name, m in (
+                            ("enrolled", "enrolled"),
+                            ("started", "started"),
+                            ("exited", "exited"),
+                            ("early", "early_exits"),
+                        )
+                    },
                 ),
             ]
         )
@@ -597,7 +626,10 @@ class ReportModel(ProgrammeSections):
             items.append(
                 self.t(
                     "build.summary.outcome",
-                    proportion=ctx.proportion(w.count, w.n, w.ci_low, w.ci_high),
+                    # hidden wherever the plan hides the composite (not only when small)
+                    proportion=ctx.t("stat.proportion_suppressed", mark=SUPPRESSED)
+                    if self.work_or_studies_to_date.overall_hidden(ctx)
+                    else ctx.proportion(w.count, w.n, w.ci_low, w.ci_high),
                 )
             )
         for goal in self.goal_assessments:

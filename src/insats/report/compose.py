@@ -16,6 +16,7 @@ numbers the summary and ``figures.json`` print are tested functions:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +123,10 @@ def assess_goals(params: Any, self_sufficient: Any, work_or_studies: Any) -> lis
         if target is None:
             continue
         c = observed[kind]
-        goals.append(assess_goal(int(c.count), int(c.n), float(target), kind=kind))
+        goal = assess_goal(int(c.count), int(c.n), float(target), kind=kind)
+        # The composite's cells: the goal's share is hidden wherever the plan hides them.
+        keys = c.base_keys() if hasattr(c, "base_keys") else None
+        goals.append(dataclasses.replace(goal, keys=keys))
     return goals
 
 
@@ -209,10 +213,12 @@ def reference_comparison(params: Any, work_or_studies: Any) -> Any:
     if params.reference_work_or_studies_share is None:
         return None
     c = work_or_studies.overall
-    return compare_with_reference(
+    result = compare_with_reference(
         c.count,
         c.n,
         params.reference_work_or_studies_share,
         params.reference_n,
         source=params.reference_source,
     )
+    keys = work_or_studies.base_keys() if hasattr(work_or_studies, "base_keys") else None
+    return dataclasses.replace(result, keys=keys)

@@ -96,6 +96,7 @@ class BatchJob:
     out_dir: str
     project: str | None = None  # None when the parameters file could not be read
     problem: str | None = None  # why the job cannot run (set at planning time)
+    subset: tuple[str, ...] = ()  # subset_municipalities: a report of only these
 
 
 @dataclass(frozen=True)
@@ -210,14 +211,16 @@ def plan_jobs(
     for path in collect_parameter_files(sources):
         project: str | None = None
         problem: str | None = None
+        subset: tuple[str, ...] = ()
         labels = [p.label for p in resolved]
         try:
             if resolved:
-                project = load_parameters(path, period=resolved[0].label).project
+                own = load_parameters(path, period=resolved[0].label)
             else:
                 own = load_parameters(path)
-                project = own.project
                 labels = [parse_period(own.period, today=today).label]
+            project = own.project
+            subset = tuple(own.subset_municipalities or ())
         except ParameterError as exc:
             problem = str(exc)
         except Exception as exc:  # any unreadable file is that entry's failure only  # noqa: BLE001
@@ -226,7 +229,9 @@ def plan_jobs(
             labels = [_declared_period(path)]
         folder = slugify(project) if project else slugify(path.stem)
         for label in labels:
-            out_dir = out_root / folder / slugify(label)
+            # A report of some municipalities has a folder of its own beside the whole
+            # project's (2021-t2-klippan), so both share the project's register.
+            out_dir = out_root / folder / slugify(" ".join([label, *subset]))
             key = str(out_dir)
             job_problem = problem
             if job_problem is None and key in taken:
@@ -235,7 +240,7 @@ def plan_jobs(
                     f"reported by {taken[key]} (same output folder {out_dir})"
                 )
             taken.setdefault(key, str(path))
-            jobs.append(BatchJob(str(path), label, str(out_dir), project, problem=job_problem))
+            jobs.append(BatchJob(str(path), label, str(out_dir), project, job_problem, subset))
     return jobs
 
 
@@ -688,9 +693,10 @@ def _last_good_report(out_root: Path, out_dir: str) -> str | None:
 
 
 def period_waves(plan: Sequence[BatchJob], runnable: Sequence[int]) -> list[list[int]]:
-    """The runnable jobs in waves: wave k holds each project's k-th period (in period order).
+    """The runnable jobs in waves: wave k holds each project's k-th report (in period
+    order; in one period the whole project's report before those of its municipalities).
 
-    A later period of a project is planned against what the earlier ones released to the
+    A later report of a project is planned against what the earlier ones released to the
     nämnd (the publication register, issue 15), so it runs only after they are done;
     different projects still run side by side.
 
@@ -703,7 +709,7 @@ def period_waves(plan: Sequence[BatchJob], runnable: Sequence[int]) -> list[list
         by_project.setdefault(plan[i].project or plan[i].params_path, []).append(i)
     waves: list[list[int]] = []
     for indices in by_project.values():
-        indices.sort(key=lambda i: _period_sort_key(plan[i].period))
+        indices.sort(key=lambda i: (*_period_sort_key(plan[i].period), plan[i].subset))
         for k, i in enumerate(indices):
             if k == len(waves):
                 waves.append([])

@@ -21,7 +21,9 @@ def rows(make_person):
         return f"2021-05-{10 + i:02d}"
 
     klippan = [make_person(f"K{i}", municipality="Klippan", start_date=start(i)) for i in range(10)]
-    perstorp = [make_person(f"P{i}", municipality="Perstorp", start_date=start(i)) for i in range(2)]
+    perstorp = [
+        make_person(f"P{i}", municipality="Perstorp", start_date=start(i)) for i in range(2)
+    ]
     return klippan + perstorp
 
 
@@ -81,3 +83,47 @@ def test_an_unknown_municipality_is_a_clear_error(tmp_path, cohort_runner, rows)
     assert "subset_municipalities: 'Klipan' is in none of the inputs" in message
     assert "Klippan, Perstorp" in message
     assert "Traceback" not in message
+
+
+def test_the_subset_report_of_t2_is_protected_against_the_whole_projects_t1(
+    tmp_path, cohort_runner, make_person
+):
+    # T1: Klippan 10 and Perstorp 2 start; T2: 5 more start in Klippan. The whole
+    # project's T1 report shows 12 started. Klippan's T2 report with 5 started this
+    # period and 15 in the year to date gives Klippan's T1 as 15 - 5 = 10, and
+    # Perstorp's as 12 - 10 = 2.
+    rows = [
+        *(
+            make_person(f"K{i}", municipality="Klippan", start_date=f"2021-02-{i + 1:02d}")
+            for i in range(10)
+        ),
+        *(
+            make_person(f"P{i}", municipality="Perstorp", start_date=f"2021-02-{i + 1:02d}")
+            for i in range(2)
+        ),
+        *(
+            make_person(f"N{i}", municipality="Klippan", start_date=f"2021-05-{i + 3:02d}")
+            for i in range(5)
+        ),
+    ]
+    register = tmp_path / "register.sqlite"
+    t1 = _run(cohort_runner, tmp_path / "t1", rows, register, period="2021-T1")
+    assert t1["participants"]["started"] == 12
+    assert t1["participants"]["by_municipality"]["Perstorp"]["started"] is None
+
+    def shown(figures):
+        p = figures["participants"]
+        return p["started"], p["year_to_date"]["started"]
+
+    t2 = _run(cohort_runner, tmp_path / "t2", rows, register, subset_municipalities=["Klippan"])
+    period, to_date = shown(t2)
+    assert period is None or to_date is None, (period, to_date)
+    # With an empty register the same report shows both (5 and 15): the leak closed.
+    alone = _run(
+        cohort_runner,
+        tmp_path / "alone",
+        rows,
+        tmp_path / "empty.sqlite",
+        subset_municipalities=["Klippan"],
+    )
+    assert shown(alone) == (5, 15)

@@ -150,10 +150,15 @@ def narrow_hidden_cells(control) -> list[tuple[object, float, float]]:
     values, hidden, lines = control.published()
     shown = {k: v for k, v in values.items() if k not in hidden}
     pairs = [(line.total, line.members) for line in lines]
+    # Cells no report shows (the earlier part of the year, year to date minus period):
+    # a reader knows only that they are not negative, and they are counts of persons
+    # to protect only when small (a large one she may know, like any shown count).
+    rests = control.unpublished
+    floors = dict.fromkeys(rests, 0.0)
     return [
         (k, lo, hi)
-        for k, (lo, hi) in feasible_intervals(shown, hidden, pairs).items()
-        if hi - lo < PROTECTION_WIDTH
+        for k, (lo, hi) in feasible_intervals(shown, hidden, pairs, floors=floors).items()
+        if hi - lo < PROTECTION_WIDTH and (k not in rests or 0 < values[k] < 5)
     ]
 
 

@@ -70,3 +70,74 @@ def test_batch_of_two_periods_registers_t1_before_planning_t2(tmp_path):
     # must be hidden too, else 6 - 5 = 1.
     assert ("T2", "early_exits") in hidden
     assert exposures(shown, hidden, lines) == []
+
+
+def test_waves_put_the_whole_project_before_its_municipalities_in_one_period():
+    plan = [
+        BatchJob("k.yaml", "2021-T2", "o/a2k", "A", None, ("Klippan",)),
+        BatchJob("a.yaml", "2021-T2", "o/a2", "A"),
+        BatchJob("k.yaml", "2021-T1", "o/a1k", "A", None, ("Klippan",)),
+    ]
+    # T1 Klippan (2), then T2 whole (1), then T2 Klippan (0): one at a time per project.
+    assert period_waves(plan, [0, 1, 2]) == [[2], [1], [0]]
+
+
+def test_a_subset_report_gets_its_own_folder_beside_the_whole_projects(tmp_path):
+    from insats.run.batch import plan_jobs
+
+    whole = tmp_path / "whole.yaml"
+    klippan = tmp_path / "klippan.yaml"
+    text = SAMPLE_PARAMS.read_text(encoding="utf-8").replace("data_root: ..", "data_root: /")
+    whole.write_text(text, encoding="utf-8")
+    klippan.write_text(text + "\nsubset_municipalities: [Klippan]\n", encoding="utf-8")
+    jobs = plan_jobs([whole, klippan], ["2021-T2"], tmp_path / "out")
+    assert [j.problem for j in jobs] == [None, None]
+    assert sorted(j.out_dir for j in jobs) == [
+        str(tmp_path / "out" / "forsta-steget" / "2021-t2"),
+        str(tmp_path / "out" / "forsta-steget" / "2021-t2-klippan"),
+    ]
+
+
+@pytest.mark.e2e
+def test_batch_of_the_project_and_one_municipality_protects_each_against_the_other(tmp_path):
+    # The sample (Perstorp and Klippan) and Klippan alone, T2, in one batch: one register,
+    # the whole project's report first, and no count of Perstorp's people by difference.
+    params = tmp_path / "parameters"
+    params.mkdir()
+    text = SAMPLE_PARAMS.read_text(encoding="utf-8")
+    text = text.replace("data_root: ..", f"data_root: {SAMPLE_PARAMS.parents[1]}")
+    text = text.replace("../data/", f"{SAMPLE_PARAMS.parents[1]}/data/")
+    (params / "whole.yaml").write_text(text, encoding="utf-8")
+    (params / "klippan.yaml").write_text(
+        text + "\nsubset_municipalities: [Klippan]\n", encoding="utf-8"
+    )
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        app, ["batch", str(params), "--out", str(out), "--no-progress", "--jobs", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    project_dir = out / "forsta-steget"
+    with sqlite3.connect(project_dir / "publication_register.sqlite") as connection:
+        scopes = dict(
+            connection.execute("SELECT scope, MIN(released_at) FROM released GROUP BY scope")
+        )
+    assert set(scopes) == {"", "municipality=Klippan"}
+    assert scopes[""] <= scopes["municipality=Klippan"]
+    whole, klippan = (
+        json.loads((project_dir / d / "figures.json").read_text(encoding="utf-8"))
+        for d in ("2021-t2", "2021-t2-klippan")
+    )
+    # Klippan's report counts Klippan's people: its figures equal the whole report's
+    # Klippan row where both are shown, and whole - Klippan (Perstorp) is never 1..4.
+    for m in ("enrolled", "started", "exited", "early_exits"):
+        total, part = whole["participants"][m], klippan["participants"][m]
+        own = whole["participants"]["by_municipality"]["Klippan"][m]
+        if part is not None and own is not None:
+            assert part == own, m
+        if total is not None and part is not None:
+            assert not 0 < total - part < 5, (m, total, part)
+        for scope in ("year_to_date",):
+            total = whole["participants"][scope][m]
+            part = klippan["participants"][scope][m]
+            if total is not None and part is not None:
+                assert not 0 < total - part < 5, (scope, m, total, part)

@@ -10,6 +10,7 @@ from insats.outcomes._common import SMALL_GROUP_N
 from insats.outcomes.goals import (
     GoalAssessment,
     ReferenceComparison,
+    planned,
 )
 from insats.report.context import Html, RenderContext, join
 from insats.report.figures import plot_shares
@@ -20,8 +21,10 @@ def render_goal_assessment(result, ctx):
     what = ctx.t(result.label_key)
     o = result.observed
     text = ctx.t("outcomes.goal.target", target=ctx.pct(result.target_share), what=what)
+    hidden, n_hidden = planned(ctx, result.keys, o.count, o.n)
     if o.n:
-        text += " " + ctx.t("outcomes.goal.observed", proportion=o.text(ctx))
+        observed = ctx.t("stat.proportion_suppressed", mark=SUPPRESSED) if hidden else o.text(ctx)
+        text += " " + ctx.t("outcomes.goal.observed", proportion=observed)
     key = result.status
     if result.status == "met":
         key = "met_clear" if result.is_clear else "met_unclear"
@@ -29,14 +32,14 @@ def render_goal_assessment(result, ctx):
     parts = [ctx.paragraph(text)]
     if o.n == 0:
         return join(parts)
+    n_text = SUPPRESSED if n_hidden else ctx.count(o.n)
     if o.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(o.n))))
-    hidden = o.is_hidden(ctx)
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_text)))
 
     table = pd.DataFrame(
         {
             ctx.t("outcomes.goal.col_target"): [ctx.pct(result.target_share)],
-            ctx.t("outcomes.table.n"): [ctx.count(o.n)],
+            ctx.t("outcomes.table.n"): [n_text],
             ctx.t("outcomes.goal.col_observed"): [SUPPRESSED if hidden else ctx.pct(o.share)],
             ctx.t("outcomes.table.interval"): [
                 SUPPRESSED if hidden else ctx.share_range(o.ci_low, o.ci_high, o.n)
@@ -78,7 +81,7 @@ def render_reference_comparison(result, ctx):
     source = f" ({result.source})" if result.source else ""
     if o.n == 0:
         return ctx.paragraph(ctx.t("outcomes.reference.none", what=what))
-    if o.is_hidden(ctx):
+    if planned(ctx, result.keys, o.count, o.n)[0]:
         return ctx.paragraph(ctx.t("outcomes.reference.suppressed", what=what))
     text = ctx.t(
         "outcomes.reference.sentence",

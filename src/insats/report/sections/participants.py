@@ -163,7 +163,14 @@ def render_participant_profile(result, ctx: RenderContext) -> Html:
         return ctx.paragraph(ctx.t("participants.profile.empty"))
     dimension = ctx.t(f"participants.counts.dimension_word.{result.by}")
     parts: list[str] = [
-        ctx.paragraph(ctx.t("participants.profile.intro", n=ctx.count(total), dimension=dimension))
+        ctx.paragraph(
+            ctx.t(
+                "participants.profile.intro",
+                # the profile tables' grand total: hidden wherever they hide it
+                n=ctx.cell(count_key({"population": "profile"}), total),
+                dimension=dimension,
+            )
+        )
     ]
     frames = {}
     for variable in PROFILE_VARIABLES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from insats.disclosure import SUPPRESSED
+from insats.disclosure import SUPPRESSED, count_key
 from insats.outcomes._common import (
     SMALL_GROUP_N,
     is_hidden,
@@ -43,7 +43,7 @@ def _protected_rows(result, ctx, shown: pd.DataFrame, labels: list[str]):
         table_id=f"outcomes.composite.{result.kind}.{result.column}.by.{result.by}",
         dimensions=[result.by, result.kind],
         # the population: who has a known status in this column (same n, same people)
-        filters={"population": f"{result.column} known", "n": int(result.overall.n)},
+        filters=_population(result.column, result.overall.n, result.window),
     )
     rows = []
     for position in range(len(shown)):
@@ -64,7 +64,8 @@ def render_composite_shares(result, ctx):
     if result.overall.n == 0:
         return join(parts)
     if result.overall.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(result.overall.n))))
+        n_cell = ctx.cell(result._keys(ctx)["n"], result.overall.n)
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_cell)))
     elif result.by is not None and (result.frame["n"] < SMALL_GROUP_N).any():
         parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
     rows = [
@@ -126,7 +127,9 @@ def render_outcome_shares(result, ctx):
     if result.n == 0:
         parts.append(ctx.paragraph(ctx.t("outcomes.shares.none", what=what)))
         return join(parts)
-    text = ctx.t("outcomes.shares.sentence", what=what, n=ctx.count(result.n))
+    # n is the shares table's total cell: hidden wherever the plan hides it.
+    n_text = ctx.cell(count_key(_population(result.column, result.n, result.window)), result.n)
+    text = ctx.t("outcomes.shares.sentence", what=what, n=n_text)
     top = result.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
     hidden_rows = result._overall_hidden(ctx)
     top_position = list(result.overall["code"]).index(top["code"])
@@ -145,7 +148,7 @@ def render_outcome_shares(result, ctx):
         )
     parts.append(ctx.paragraph(text))
     if result.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(result.n))))
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_text)))
     if result.by is None:
         table = _share_table(
             ctx,
@@ -154,9 +157,7 @@ def render_outcome_shares(result, ctx):
             hidden=hidden_rows,
         )
         table.index.name = what
-        parts.append(
-            ctx.table(table, ctx.t("outcomes.shares.caption", what=what, n=ctx.count(result.n)))
-        )
+        parts.append(ctx.table(table, ctx.t("outcomes.shares.caption", what=what, n=n_text)))
         plot_frame = pd.DataFrame(
             {
                 "label": [ctx.code(vocab, c) for c in result.overall["code"]],
@@ -195,7 +196,7 @@ def render_outcome_shares(result, ctx):
                 ctx.t("outcomes.shares.by_caption_counts", what=what, by=by_label),
                 table_id=table_id,
                 dimensions=[result.by, result.column],
-                filters=_population(result.column, result.n),
+                filters=_population(result.column, result.n, result.window),
             )
         )
 
@@ -205,7 +206,7 @@ def render_outcome_shares(result, ctx):
             counts.astype(int),
             table_id=table_id,
             dimensions=[result.by, result.column],
-            filters=_population(result.column, result.n),
+            filters=_population(result.column, result.n, result.window),
         )
         cells = {}
         for code in codes:

@@ -66,7 +66,7 @@ def render_self_assessment_result(result, ctx):
             ctx.t("outcomes.self_assessment.col_change"): [
                 SUPPRESSED if hidden else ctx.number(result.median_change, 1)
             ],
-            ctx.t("outcomes.table.n"): [ctx.count(result.n_pairs)],
+            ctx.t("outcomes.table.n"): [fields["n"]],
             ctx.t("outcomes.regression.col_p"): [
                 SUPPRESSED if hidden else fmt_p(ctx, result.p_value)
             ],

@@ -31,7 +31,8 @@ def render_trend_result(result, ctx):
     if (known["n"] < SMALL_GROUP_N).any():
         parts.append(ctx.note(ctx.t("outcomes.trend.small")))
     labels = [level_label(ctx, "group", g) for g in result.frame["group"]]
-    table = _share_table(ctx, result.frame, labels)
+    hidden = result.protected_rows(ctx)
+    table = _share_table(ctx, result.frame, labels, hidden=hidden)
     table.insert(
         0,
         ctx.t("outcomes.trend.col_start"),
@@ -64,7 +65,8 @@ def render_trend_result(result, ctx):
             if result.by_municipality is not None
             else ctx.t("outcomes.all"),
             "suppressed": [
-                is_hidden(ctx, int(r.count), int(r.n)) for r in result.frame.itertuples()
+                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
+                for i, r in enumerate(result.frame.itertuples())
             ],
         }
     )
