@@ -1,0 +1,177 @@
+"""Named regression tests of the attacks on a whole project's nämnd report and its
+one-municipality report (issue 15), found by an attacker of this code: each recovered a
+hidden count exactly, checked against the internal report of the same data.
+
+The data are the bundled sample made hostile (FICTITIOUS, as the sample): Klippan's 8
+exits of 2021-T2 are all Extratjänst, Perstorp's 9 are 7 Studier and 2 Extratjänst. The
+whole project's report is run first, then Klippan's, into one publication register.
+
+- L1: whole "Subventionerad anställning" at exit (10) minus Klippan's (8, recomputed as
+  Klippan's exits minus its other statuses, all 0) gave Perstorp's 2.
+- L2: Klippan's report hid its exits in one place and showed them in another (summary,
+  the outcome table's n, figures.json by_municipality).
+- L3: year to date minus period, per municipality and group, gave T1's exits (Perstorp 1,
+  Klippan 4), in the whole report alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO, SAMPLE_PARAMS
+
+pytestmark = pytest.mark.e2e
+
+SAMPLE_CSV = REPO / "data" / "sample" / "forsta_steget_deltagare.csv"
+YTD = "2021-01-01/2021-08-31"
+
+
+def _hostile(path: Path) -> Path:
+    rows = list(csv.reader(SAMPLE_CSV.open(encoding="cp1252"), delimiter=";"))
+    ix = {n: i for i, n in enumerate(rows[0])}
+    for r in rows[1:]:
+        if r[0] in ("KLI503", "KLI504", "KLI507", "KLI509"):
+            r[ix["Status vid avslut"]], r[ix["Försörjning vid avslut"]] = "Extratjänst", "Lön"
+        if r[0] in ("PER501", "PER502", "PER504", "PER508", "PER506"):
+            r[ix["Status vid avslut"]], r[ix["Försörjning vid avslut"]] = "Studier", "Studiemedel"
+        if r[0] == "PER506":
+            r[ix["Avslutsorsak"]], r[ix["Slutdatum"]] = "Fullföljt", "2021-05-28"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode("cp1252"))
+    return path
+
+
+def _params(folder: Path, participants: Path, register: Path, *extra: str) -> Path:
+    text = SAMPLE_PARAMS.read_text(encoding="utf-8")
+    text = text.replace("data_root: ..", f"data_root: {REPO}")
+    text = text.replace("../data/", f"{REPO}/data/")
+    text = re.sub(r"(?m)^participants_path: .*$", f"participants_path: {participants}", text)
+    text = re.sub(r"(?m)^narrative_path: .*$", "", text)
+    text += f"\npublication_register_path: {register}\n" + "\n".join(extra) + "\n"
+    path = folder / f"{len(list(folder.glob('*.yaml')))}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(params: Path, out: Path, *args: str) -> tuple[dict, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "insats", "run", str(params), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))
+    return figures, (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("subset_attacks")
+    data = _hostile(folder / "deltagare.csv")
+    register = folder / "register.sqlite"
+    whole = _run(_params(folder, data, register), folder / "whole")
+    klippan = _run(
+        _params(folder, data, register, "subset_municipalities: [Klippan]"), folder / "klippan"
+    )
+    internal = _run(
+        _params(
+            folder,
+            data,
+            folder / "internal.sqlite",
+            "subset_municipalities: [Klippan]",
+        ),
+        folder / "internal",
+        "--audience",
+        "internal",
+    )
+    with sqlite3.connect(register) as connection:
+        cells = connection.execute("SELECT scope, cell, count FROM released").fetchall()
+    released = {(scope, cell): count for scope, cell, count in cells}
+    return {"whole": whole, "klippan": klippan, "internal": internal, "released": released}
+
+
+def _pairs(cell: str) -> dict:
+    return {d: v for d, v in json.loads(cell)}
+
+
+def test_l1_the_whole_reports_outcome_minus_klippans_is_no_small_count(runs):
+    whole = runs["whole"][0]["outcomes_at_exit"]
+    klippan_figures = runs["klippan"][0]
+    klippan = klippan_figures["outcomes_at_exit"]
+    exited = klippan_figures["participants"]["by_municipality"]["Klippan"]["exited"]
+    for code, cell in klippan.items():
+        part = cell["count"]
+        others = [c["count"] for k, c in klippan.items() if k != code]
+        if part is None and exited is not None and None not in others:
+            part = exited - sum(others)  # the attack: the rest of Klippan's exits
+        total = whole[code]["count"]
+        if part is not None and total is not None:
+            assert not 0 < total - part < 5, (code, total, part)
+
+
+def test_l2_klippans_report_hides_its_exits_everywhere_or_nowhere(runs):
+    figures, html = runs["klippan"]
+    true_exited = runs["internal"][0]["participants"]["exited"]
+    assert true_exited == 8  # the hostile data: Klippan's 8 exits in 2021-T2
+    shown = {
+        "participants.exited": figures["participants"]["exited"],
+        "by_municipality": figures["participants"]["by_municipality"]["Klippan"]["exited"],
+        "exits.exited": figures["exits"]["exited"],
+    }
+    if any(v is None for v in shown.values()):
+        assert all(v is None for v in shown.values()), shown
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"data:[^\"']+", "", html))
+        assert f"{true_exited} avslutade" not in text
+        assert f"(n = {true_exited})" not in text
+        assert f"finns för {true_exited} deltagare" not in text
+
+
+@pytest.mark.parametrize("scope", ["", "municipality=Klippan"])
+def test_l3_year_to_date_minus_period_is_no_small_count(runs, scope):
+    released = {c: n for (s, c), n in runs["released"].items() if s == scope}
+    by_rest: dict = {}
+    for cell, count in released.items():
+        pairs = _pairs(cell)
+        label = pairs.pop("filter:period", None)
+        if label in (YTD, "2021-T2"):
+            by_rest.setdefault(json.dumps(sorted(pairs.items())), {})[label] = count
+    checked = 0
+    for rest, counts in by_rest.items():
+        if len(counts) == 2:
+            checked += 1
+            assert not 0 < counts[YTD] - counts["2021-T2"] < 5, (rest, counts)
+    assert checked, "no pair of year to date and period was released"
+
+
+def test_whole_minus_klippan_in_the_register_is_no_small_count(runs):
+    # Every cell both reports released (the n of a table differs: matched without it).
+    def family(cell: str) -> str:
+        pairs = _pairs(cell)
+        pairs.pop("filter:n", None)
+        return json.dumps(sorted(pairs.items()))
+
+    whole: dict = {}
+    klippan: dict = {}
+    for (scope, cell), count in runs["released"].items():
+        target = whole if scope == "" else klippan
+        target.setdefault(family(cell), set()).add(count)
+    compared = 0
+    for key in set(whole) & set(klippan):
+        if "municipality" in key or "group" in key:
+            continue  # a named municipality or group: the same people, no rest
+        if len(whole[key]) == len(klippan[key]) == 1:  # one table of each: matched
+            (total,), (part,) = whole[key], klippan[key]
+            compared += 1
+            assert not 0 < total - part < 5, (key, total, part)
+    assert compared > 10
