@@ -600,23 +600,13 @@ class ReportModel(ProgrammeSections):
 
     def summary(self) -> Html:
         ctx = self.ctx
-        totals = self.counts.total("period")
         items = (
             []
             if not self.has_participants
             else [
-                self.t(
-                    "build.summary.participants",
-                    # the cells of the participants table: hidden where it hides them
-                    **{
-                        name: ctx.cell(self.counts._key(ctx, "period", m), totals[m])
-                        for name, m in (
-                            ("enrolled", "enrolled"),
-                            ("started", "started"),
-                            ("exited", "exited"),
-                            ("early", "early_exits"),
-                        )
-                    },
+                # the cells of the participants table; a hidden one is left out
+                sec_participants.counts_sentence(
+                    self.counts, ctx, "period", self.t("publication.counts.lead_period")
                 ),
             ]
         )

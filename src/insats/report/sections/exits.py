@@ -27,22 +27,29 @@ def render_exit_summary(result, ctx: RenderContext) -> Html:
         return ctx.paragraph(ctx.t("participants.exits.none"))
     lo, hi = result.completion_ci
     keys = result._publish(ctx)
-    completion = (
-        ctx.t("stat.proportion_suppressed", mark="..")
-        if ctx.hidden(keys["completed"], result.completed)
-        or ctx.hidden(keys["exited"], result.exited)
-        else ctx.proportion(result.completed, result.exited, lo, hi)
-    )
-    parts: list[str] = [
-        ctx.paragraph(
-            ctx.t(
-                "participants.exits.sentence",
-                exited=ctx.cell(keys["exited"], result.exited),
-                completion=completion,
-                early_exits=ctx.cell(keys["early_exits"], result.early_exits),
-            )
+    # Clause by clause: a number the plan hides is left out, never shown as "..".
+    shown = {
+        name: None if ctx.hidden(keys[key], value) else ctx.cell(keys[key], value)
+        for name, key, value in (
+            ("exited", "exited", result.exited),
+            ("early", "early_exits", result.early_exits),
         )
-    ]
+    }
+    present = [name for name, text in shown.items() if text is not None]
+    sentence = (
+        ctx.t(f"publication.exits.{'_'.join(present)}", **{k: shown[k] for k in present})
+        if present
+        else ctx.t("publication.exits.hidden")
+    )
+    if not (
+        ctx.hidden(keys["completed"], result.completed)
+        or ctx.hidden(keys["exited"], result.exited)
+        or ctx.is_suppressed(result.completed)
+        or ctx.is_suppressed(result.exited - result.completed)
+    ):
+        completion = ctx.proportion(result.completed, result.exited, lo, hi)
+        sentence += " " + ctx.t("publication.exits.completion", completion=completion)
+    parts: list[str] = [ctx.paragraph(sentence)]
     reasons = result.early_exit_reasons
     if reasons.empty:
         parts.append(ctx.paragraph(ctx.t("participants.exits.no_early")))

@@ -50,6 +50,42 @@ def _table(result, ctx: RenderContext, dimension: str, scope: str) -> Html:
     )
 
 
+def counts_sentence(result, ctx: RenderContext, scope: str, lead: str) -> str:
+    """The participants sentence of ``scope`` (``period`` or ``year_to_date``): enrolled,
+    new, left and left early, each a cell of the participants table. A clause whose
+    number the plan hides is left out, never shown as ".." (issue 15).
+    """
+    tense = "past" if scope == "period" else "perfect"
+    totals = result.total(scope)
+    shown = {
+        m: None
+        if ctx.hidden(result._key(ctx, scope, m), v)
+        else ctx.cell(result._key(ctx, scope, m), v)
+        for m, v in totals.items()
+    }
+    if any(v is None for v in shown.values()):
+        ctx.disclosure.note_suppressed(sum(v is None for v in shown.values()))
+    fields = {
+        "lead": lead,
+        "enrolled": shown["enrolled"],
+        "started": shown["started"],
+        "exited": shown["exited"],
+        "early": shown["early_exits"],
+    }
+    clauses = []
+    for pair in (("enrolled", "started"), ("exited", "early")):
+        present = [name for name in pair if fields[name] is not None]
+        if present:
+            key = f"publication.counts.{tense}.{'_'.join(present)}"
+            clauses.append(ctx.t(key, **{k: v for k, v in fields.items() if v is not None}))
+    if not clauses:
+        return ctx.t("publication.counts.hidden", lead=lead)
+    if fields["enrolled"] is None and fields["started"] is None:
+        # The second clause leads the sentence then.
+        clauses[0] = f"{lead}: {clauses[0][:1].lower()}{clauses[0][1:]}"
+    return " ".join(clauses)
+
+
 def render_participant_counts(result, ctx: RenderContext) -> Html:
     """Render a :class:`~insats.outcomes.participants.ParticipantCounts` as report HTML."""
     parts: list[str] = []
@@ -58,8 +94,8 @@ def render_participant_counts(result, ctx: RenderContext) -> Html:
     if totals["enrolled"] == 0:
         parts.append(ctx.paragraph(ctx.t("participants.counts.none_in_period", **dates)))
     else:
-        fields = {m: ctx.cell(result._key(ctx, "period", m), v) for m, v in totals.items()}
-        parts.append(ctx.paragraph(ctx.t("participants.counts.period_sentence", **dates, **fields)))
+        lead = ctx.t("publication.counts.lead_period_dates", **dates)
+        parts.append(ctx.paragraph(counts_sentence(result, ctx, "period", lead)))
         persons = result._persons_shown(ctx, "period")
         if persons is not None and persons != totals["enrolled"]:
             parts.append(
@@ -75,15 +111,12 @@ def render_participant_counts(result, ctx: RenderContext) -> Html:
         result.year_to_date.start != result.period.start
         or result.year_to_date.end != result.period.end
     ):
-        ytd = {
-            m: ctx.cell(result._key(ctx, "year_to_date", m), v)
-            for m, v in result.total("year_to_date").items()
-        }
         ytd_dates = {
             "start": ctx.date(result.year_to_date.start),
             "end": ctx.date(result.year_to_date.end),
         }
-        parts.append(ctx.paragraph(ctx.t("participants.counts.ytd_sentence", **ytd_dates, **ytd)))
+        lead = ctx.t("publication.counts.lead_year", **ytd_dates)
+        parts.append(ctx.paragraph(counts_sentence(result, ctx, "year_to_date", lead)))
     municipalities = result.counts.loc[
         result.counts["dimension"] == "municipality", "category"
     ].nunique()
