@@ -113,8 +113,10 @@ class ExitSummary:
         the reasons table), so a number in a sentence or figures.json is hidden wherever
         the tables hide it (issue 15).
         """
-        exited = {"population": "exited"}
-        early = {"population": "early_exits"}
+        # who left when (period / since the start): two summaries, two populations
+        window = {"window": self.window} if self.window else {}
+        exited = {"population": "exited", **window}
+        early = {"population": "early_exits", **window}
         labels = {t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES}
         return {
             "exited": count_key(exited),
@@ -145,7 +147,10 @@ class ExitSummary:
                 count_key(shares, outcome_at_exit=category_label(ctx, "outcome_at_exit", code)),
                 (
                     count_key(
-                        {"population": "exited"},
+                        {
+                            "population": "exited",
+                            **({"window": self.window} if self.window else {}),
+                        },
                         outcome_at_exit=category_label(ctx, "outcome_at_exit", code),
                     ),
                 ),
@@ -484,21 +489,76 @@ class FollowUp:
         frame["count"] = frame["count"].astype("int64")
         return frame
 
+    def publish(self, ctx, months: int) -> dict:
+        """Keys of one horizon's published counts, cells of its outcome-by-group table:
+        followed up (the table's total), each outcome (a row total), in work or studies
+        (the sum of those rows), and due = followed up + attrition (issue 15).
+        """
+        h = self.horizons[months]
+        column = f"outcome_{months}m"
+        filters = {"population": f"followed_up:{months}m", "as_of": self.as_of}
+        rows = h.outcomes.sum(axis=1)
+        outcome = {
+            code: count_key(filters, **{column: category_label(ctx, column, code)})
+            for code in rows.index
+        }
+        keys = {
+            "followed_up": count_key(filters),
+            "due": count_key({**filters, "measure": "due"}),
+            "attrition": count_key({**filters, "measure": "attrition"}),
+            "work_or_studies": count_key(filters, work_or_studies="yes"),
+            "outcome": outcome,
+        }
+        parts = tuple(outcome[c] for c in rows.index if c in WORK_OR_STUDIES and rows[c] > 0)
+        ctx.publish(
+            {
+                keys["followed_up"]: h.followed_up,
+                keys["due"]: h.due,
+                keys["attrition"]: h.attrition,
+                keys["work_or_studies"]: h.work_or_studies,
+            },
+            [
+                (keys["due"], (keys["followed_up"], keys["attrition"])),
+                (keys["work_or_studies"], parts),
+            ],
+        )
+        return keys
+
+    def work_or_studies_hidden(self, ctx, months: int) -> bool:
+        """Whether the share in work or studies must not be shown (its count or base is
+        hidden by the plan, or the share rule applies).
+        """
+        h, keys = self.horizons[months], self.publish(ctx, months)
+        return (
+            proportion_suppressed(ctx, h.work_or_studies, h.followed_up)
+            or ctx.hidden(keys["work_or_studies"], h.work_or_studies)
+            or ctx.hidden(keys["followed_up"], h.followed_up)
+        )
+
     def figure_data(self, ctx) -> dict:
         data: dict[str, object] = {}
         for months, h in self.horizons.items():
-            hidden = h.due > 0 and proportion_suppressed(ctx, h.attrition, h.due)
+            keys = self.publish(ctx, months)
+            hidden = h.due > 0 and (
+                proportion_suppressed(ctx, h.attrition, h.due)
+                or ctx.hidden(keys["attrition"], h.attrition)
+                or ctx.hidden(keys["due"], h.due)
+            )
+            work = proportion_data(ctx, h.work_or_studies, h.followed_up)
+            if self.work_or_studies_hidden(ctx, months):
+                work = dict.fromkeys(work)
             data[f"{months}m"] = {
-                "due": ctx.count_value(h.due),
-                "followed_up": ctx.count_value(h.followed_up),
-                "attrition": ctx.count_value(h.attrition),
+                "due": ctx.cell_value(keys["due"], h.due),
+                "followed_up": ctx.cell_value(keys["followed_up"], h.followed_up),
+                "attrition": ctx.cell_value(keys["attrition"], h.attrition),
                 "attrition_share": None
                 if hidden or h.attrition_share is None
                 else float(h.attrition_share),
-                "work_or_studies": proportion_data(ctx, h.work_or_studies, h.followed_up),
+                "work_or_studies": work,
                 "self_sufficient": proportion_data(ctx, h.self_sufficient, h.support_n),
                 "outcomes": {
-                    str(code): ctx.count_value(int(n)) for code, n in h.outcomes.sum(axis=1).items()
+                    str(code): ctx.cell_value(keys["outcome"][code], int(n))
+                    for code, n in h.outcomes.sum(axis=1).items()
                 },
             }
         data["as_of"] = self.as_of.isoformat()

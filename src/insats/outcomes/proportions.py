@@ -199,6 +199,12 @@ class OutcomeShares:
     def n(self) -> int:
         return int(self.overall["n"].iloc[0]) if len(self.overall) else 0
 
+    def missing_keys(self) -> tuple:
+        """(n, missing) cells: those with a known status and those without."""
+        return count_key(_population(self.column, self.n, self.window)), count_key(
+            {"population": f"{self.column} missing", "window": self.window}
+        )
+
     @property
     def n_missing(self) -> int:
         return int(self.overall["n_missing"].iloc[0]) if len(self.overall) else 0
@@ -420,6 +426,13 @@ class CompositeShares:
                 for code in COMPOSITES[self.kind][1]
             ),
         }
+
+    def missing_keys(self) -> tuple:
+        """(n, missing) cells: those with a known status and those without."""
+        population = _population(self.column, self.overall.n, self.window)
+        return count_key(population), count_key(
+            {"population": f"{self.column} missing", "window": self.window}
+        )
 
     def base_keys(self) -> tuple:
         """(n, "yes" count) cells of the composite (no labels needed)."""

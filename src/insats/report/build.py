@@ -45,9 +45,11 @@ from insats.report.manifest import build_manifest, provenance_html, restore_orig
 from insats.report.narrative import load_narrative
 from insats.report.register import (
     NOTES_KEY,
+    RELEASED_IN,
     RELEASED_KEY,
     PublicationRegister,
     encode_key,
+    grown_since,
     mark_scope,
     overlap_of,
     scope_municipalities,
@@ -496,6 +498,19 @@ class ReportModel(ProgrammeSections):
                 partial(overlap_of, subset=subset, released_is_whole=bool(scope)),
                 released_is_whole=bool(scope),
             )
+        # Since the start now = since the start in an earlier report + the exits since.
+        earlier = register.earlier_to_date(
+            self.params.project,
+            before=self.period.start,
+            scope=scope,
+            language=self.params.language,
+        )
+        for label, cells in earlier.items():
+            self.ctx.disclosure.load_overlapping(
+                {frozenset({*k, (RELEASED_IN, label)}): v for k, v in cells.items()},
+                grown_since,
+                released_is_whole=False,
+            )
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
@@ -505,6 +520,30 @@ class ReportModel(ProgrammeSections):
             return
         import matplotlib.pyplot as plt
 
+        # The period's exits are the participants table's "Avslutade" and "varav i
+        # förtid" of the period: the same people under two keys, one cell.
+        exit_keys = self.exits._keys(self.ctx)
+        self.ctx.publish(
+            {},
+            [
+                (self.counts._key(self.ctx, "period", "exited"), (exit_keys["exited"],)),
+                (self.counts._key(self.ctx, "period", "early_exits"), (exit_keys["early_exits"],)),
+            ],
+        )
+        # Those who left = those with a known status + those without (the composites'
+        # and the outcome shares' "uppgift saknas"): the missing are a count too.
+        for exits, results in (
+            (self.exits, (self.work_or_studies, self.self_sufficient, self.outcome_shares)),
+            (
+                self.exits_to_date,
+                (self.work_or_studies_to_date, self.self_sufficient_to_date),
+            ),
+        ):
+            exited = exits._keys(self.ctx)["exited"]
+            for r in results:
+                base, missing = r.missing_keys()
+                if r.n + r.n_missing == exits.exited:  # the same people, by construction
+                    self.ctx.publish({missing: r.n_missing}, [(exited, (base, missing))])
         names = self.counts.group_names
         self.ctx.disclosure.declare_groups(
             {

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from insats.disclosure.control import ANY, Overlap
 from insats.errors import InsatsError
+from insats.periods import parse_period
 from insats.report.labels import LANGUAGES, load_catalogue
 
 REGISTER_NAME = "publication_register.sqlite"
@@ -227,6 +228,38 @@ class PublicationRegister:
                 out.setdefault(other, {})[key] = int(count)
         return out
 
+    def earlier_to_date(
+        self, project: str, *, before, scope: str = "", language: str = "sv"
+    ) -> dict[str, dict]:
+        """Counts "since the start" (``window=to_date``) that reports of earlier periods
+        of ``project`` (same scope) released: since the start grows only by the exits
+        since, so this report's count minus an earlier one is a count of people (the
+        exits in between), protected when small.
+
+        Args:
+            before: the first day of this report's period; earlier periods end before it.
+
+        Returns:
+            {period label: {cell key: count}}.
+        """
+        if not self.path.is_file():
+            return {}
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
+                'AND cell LIKE \'%"filter:window", "to_date"%\' ORDER BY period',
+                (project, scope),
+            ).fetchall()
+        out: dict[str, dict] = {}
+        for label, cell, count in rows:
+            try:
+                ends = parse_period(label).end
+            except ValueError:
+                continue
+            if ends < before:
+                out.setdefault(label, {})[decode_key(cell, language)] = int(count)
+        return out
+
     def record(
         self,
         project: str,
@@ -305,6 +338,18 @@ def mark_scope(key, scope: str) -> frozenset:
     [('filter:measure', 'enrolled'), ('scope', 'whole project')]
     """
     return frozenset({*key, (SCOPE_DIMENSION, scope or "whole project")})
+
+
+def grown_since(marked) -> Overlap:
+    """An earlier report's count since the start, against this report's: this one is
+    the earlier one plus the exits since (a rest), matched whatever its base n.
+    """
+    key = frozenset(p for p in marked if p[0] != RELEASED_IN)
+    return Overlap(part=frozenset((d, ANY) if d == "filter:n" else (d, v) for d, v in key))
+
+
+#: Marks a cell an earlier period's report released, in this report's model.
+RELEASED_IN = "released_in"
 
 
 def overlap_of(marked, *, subset: tuple[str, ...], released_is_whole: bool) -> Overlap:
@@ -390,6 +435,8 @@ __all__ = [
     "decode_key",
     "default_register_path",
     "encode_key",
+    "RELEASED_IN",
+    "grown_since",
     "mark_scope",
     "overlap_of",
     "scope_municipalities",

@@ -175,3 +175,27 @@ def test_whole_minus_klippan_in_the_register_is_no_small_count(runs):
             compared += 1
             assert not 0 < total - part < 5, (key, total, part)
     assert compared > 10
+
+
+def test_f1_follow_up_outcomes_cannot_be_pinned_from_the_work_or_studies_sentence(runs):
+    # Attack F1: the 12-month table showed Arbete 8, Arbetssökande 5 of 18 and the
+    # sentence "11 av 18 i arbete eller studier": Praktik + Ej i arbetskraften = 2, so
+    # each was 1. Now the composite is a cell: the attacker over figures.json's
+    # follow-up numbers (followed up = sum of outcomes, composite = its outcomes) pins
+    # no hidden outcome.
+    from insats.cohort.schema import WORK_OR_STUDIES
+    from insats.disclosure.attack import exposures
+
+    for months, h in runs["whole"][0]["follow_up"].items():
+        if months == "as_of" or not h["outcomes"]:
+            continue
+        shown = {("o", c): v for c, v in h["outcomes"].items() if v is not None}
+        hidden = [("o", c) for c, v in h["outcomes"].items() if v is None]
+        lines = []
+        if h["followed_up"] is not None:
+            shown["n"] = h["followed_up"]
+            lines.append(("n", tuple(("o", c) for c in h["outcomes"])))
+        if h["work_or_studies"]["count"] is not None:
+            shown["w"] = h["work_or_studies"]["count"]
+            lines.append(("w", tuple(("o", c) for c in h["outcomes"] if c in WORK_OR_STUDIES)))
+        assert exposures(shown, hidden, lines) == [], months

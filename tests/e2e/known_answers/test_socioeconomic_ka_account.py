@@ -361,7 +361,7 @@ def test_sample_account_uses_its_own_share(tmp_path):
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-m", "insats", "run", "parameters/forsta_steget.yaml", "--out",
-         str(out)],
+         str(out), "--audience", "internal"],
         capture_output=True, text=True, cwd=REPO, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -374,3 +374,21 @@ def test_sample_account_uses_its_own_share(tmp_path):
     assert round(centre - half, 3) == 0.305 and round(centre + half, 3) == 0.543
     assert socio["deadweight_source"] == "default"  # no reference in forsta_steget.yaml
     assert_identity(socio)
+
+
+def test_sample_namnd_report_hides_the_share_that_gives_studiemedel_back(tmp_path):
+    # Attack S1 (issue 15): the 26 successes are Lön + Studiemedel of the transitions
+    # table, where Lön (24) is shown and Studiemedel (2) hidden: 26 - 24 = 2. The nämnd
+    # report hides the share and the sentence's numbers (the internal report: 26/62).
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "insats", "run", "parameters/forsta_steget.yaml", "--out",
+         str(out)],
+        capture_output=True, text=True, cwd=REPO, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    socio = json.loads((out / "figures.json").read_text(encoding="utf-8"))["socioeconomic"]
+    assert socio["outcome_share"] is None
+    assert socio["outcome_share_interval"] == [None, None]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "26 av 62" not in html and "41,9" not in html

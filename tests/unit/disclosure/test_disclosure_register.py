@@ -49,6 +49,7 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
     # year-to-date early exits minus T1's early exits must not give T2's own (1 in the
     # sample, hidden in T2's report).
     import json
+    import sqlite3
 
     from tests.conftest import SAMPLE_PARAMS
 
@@ -66,6 +67,20 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
         ytd = figures["2021-T2"]["participants"]["year_to_date"][m]
         if t1 is not None and ytd is not None:
             assert not 0 < ytd - t1 < 5, (m, t1, ytd)
+    # Attack T: a count "since the start" in T2 minus the same count in T1 is T2's exits
+    # of that kind (Praktik 8 - 7 = 1 in the sample): never a small count.
+    with sqlite3.connect(tmp_path / "publication_register.sqlite") as connection:
+        rows = connection.execute("SELECT period, cell, count FROM released").fetchall()
+    since: dict = {}
+    for period, cell, count in rows:
+        pairs = dict(json.loads(cell))
+        if pairs.pop("filter:window", None) == "to_date":
+            pairs.pop("filter:n", None)
+            since.setdefault(json.dumps(sorted(pairs.items())), {})[period] = count
+    both = [c for c in since.values() if len(c) == 2]
+    assert both, "no count since the start released in both reports"
+    for counts in both:
+        assert not 0 < counts["2021-T2"] - counts["2021-T1"] < 5, counts
 
 
 def test_register_keys_are_codes_so_swedish_and_english_reports_share_releases(tmp_path):

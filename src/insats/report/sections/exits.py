@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from insats.disclosure import SUPPRESSED, count_key
 from insats.outcomes.exits import (
     EXIT_TYPES,
     ExitSummary,
@@ -135,27 +136,35 @@ def render_follow_up(result, ctx: RenderContext) -> Html:
                 )
             )
             continue
+        keys = result.publish(ctx, months)
+        attrition_hidden = ctx.hidden(keys["attrition"], h.attrition) or ctx.hidden(
+            keys["due"], h.due
+        )
         parts.append(
             ctx.paragraph(
                 ctx.t(
                     "participants.follow_up.sentence",
                     horizon=horizon,
-                    due=ctx.count(h.due),
+                    due=ctx.cell(keys["due"], h.due),
                     as_of=as_of,
-                    followed=ctx.count(h.followed_up),
-                    attrition=ctx.count(h.attrition),
-                    attrition_share=share_text(ctx, h.attrition, h.due),
+                    followed=ctx.cell(keys["followed_up"], h.followed_up),
+                    attrition=ctx.cell(keys["attrition"], h.attrition),
+                    attrition_share=SUPPRESSED
+                    if attrition_hidden
+                    else share_text(ctx, h.attrition, h.due),
                 )
             )
         )
         if h.followed_up:
             k, n = h.work_or_studies, h.followed_up
+            proportion = (
+                ctx.t("stat.proportion_suppressed", mark=SUPPRESSED)
+                if result.work_or_studies_hidden(ctx, months)
+                else ctx.proportion(k, n, *wilson_interval(k, n))
+            )
             parts.append(
                 ctx.paragraph(
-                    ctx.t(
-                        "participants.follow_up.work_or_studies",
-                        proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
-                    )
+                    ctx.t("participants.follow_up.work_or_studies", proportion=proportion)
                 )
             )
         if h.support_n:
@@ -204,9 +213,20 @@ def render_transition_table(result, ctx: RenderContext) -> Html:
         keys = result._publish(ctx)
         if n0 == 0:
             key += "_after_only"  # nothing known before: no "0 of n before"
+        # n = known before + unknown before (the table's "unknown" row): one relation.
+        population = {"population": f"recorded:{result.after}"}
+        unknown_key = count_key(
+            population, **{result.before: category_label(ctx, result.before, "unknown")}
+        )
+        known_key = count_key({**population, "measure": "known_before"})
+        ctx.publish(
+            {known_key: n0, unknown_key: result.unknown_before},
+            [(keys["n"], (known_key, unknown_key))],
+        )
 
         def share(cell, k: int, base: int) -> str:
-            if ctx.hidden(cell, k) or ctx.hidden(keys["n"], result.n):
+            base_key = known_key if base == n0 and base != result.n else keys["n"]
+            if ctx.hidden(cell, k) or ctx.hidden(keys["n"], result.n) or ctx.hidden(base_key, base):
                 return ctx.t("stat.proportion_suppressed", mark="..")
             return ctx.proportion(k, base, *wilson_interval(k, base))
 
@@ -221,9 +241,9 @@ def render_transition_table(result, ctx: RenderContext) -> Html:
         if 0 < n0 < result.n:
             text += " " + ctx.t(
                 "participants.transitions.before_unknown",
-                count=ctx.count(result.unknown_before),
+                count=ctx.cell(unknown_key, result.unknown_before),
                 before=before_name.lower(),
-                n_before=ctx.count(n0),
+                n_before=ctx.cell(known_key, n0),
             )
         parts = [ctx.paragraph(text)]
         table = result.table.loc[result.table.sum(axis=1) > 0, result.table.sum(axis=0) > 0]

@@ -59,7 +59,8 @@ def render_composite_shares(result, ctx):
     if result.column != COMPOSITES[result.kind][0]:
         text += " " + ctx.t("outcomes.composite.at", what=_column_label(ctx, result.column))
     if result.n_missing:
-        text += " " + ctx.t("outcomes.composite.missing", missing=ctx.count(result.n_missing))
+        missing = ctx.cell(result.missing_keys()[1], result.n_missing)
+        text += " " + ctx.t("outcomes.composite.missing", missing=missing)
     parts = [ctx.paragraph(text)]
     if result.overall.n == 0:
         return join(parts)
@@ -143,7 +144,7 @@ def render_outcome_shares(result, ctx):
     if result.n_missing:
         text += " " + ctx.t(
             "outcomes.shares.missing",
-            missing=ctx.count(result.n_missing),
+            missing=ctx.cell(result.missing_keys()[1], result.n_missing),
             ongoing=ctx.count(result.n_ongoing),
         )
     parts.append(ctx.paragraph(text))

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from insats.cohort.schema import SELF_SUFFICIENT_SUPPORT
+from insats.disclosure import SUPPRESSED, count_key
 from insats.report.context import Html, RenderContext, join
 from insats.report.figures import socioeconomic as plots
 from insats.socioeconomic.account import (
@@ -114,8 +116,8 @@ def _render_lead(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
         )
     successes = ctx.t(
         "socioeconomic.lead_successes",
-        successes=ctx.count(account.n_successes),
-        n=ctx.count(account.n_share),
+        successes=_success_cells(account, ctx)["successes"],
+        n=_success_cells(account, ctx)["n"],
         total=ctx.count(account.n_participants),
     )
     return ctx.paragraph(" ".join([text, *pockets, successes]))
@@ -246,7 +248,7 @@ def _render_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Htm
                 t(
                     "socioeconomic.break_even_text",
                     n=ctx.count(account.n_participants),
-                    successes=ctx.count(account.n_successes),
+                    successes=_success_cells(account, ctx)["successes"],
                 )
             ),
             ctx.table(table, t("socioeconomic.caption.break_even")),
@@ -275,6 +277,7 @@ def _render_uncertainty(account: SocioeconomicAccount, ctx: RenderContext) -> Ht
         )
     frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.actor"))
     lo, hi = account.outcome_share_interval
+    hidden_share = _success_cells(account, ctx)["hidden"]
     return join(
         [
             ctx.paragraph(
@@ -282,9 +285,9 @@ def _render_uncertainty(account: SocioeconomicAccount, ctx: RenderContext) -> Ht
                     "socioeconomic.uncertainty_text",
                     draws=ctx.number(account.monte_carlo.draws),
                     seed=account.monte_carlo.seed,
-                    share=ctx.pct(account.outcome_share),
-                    low=ctx.pct(lo),
-                    high=ctx.pct(hi),
+                    share=SUPPRESSED if hidden_share else ctx.pct(account.outcome_share),
+                    low=SUPPRESSED if hidden_share else ctx.pct(lo),
+                    high=SUPPRESSED if hidden_share else ctx.pct(hi),
                     dw_low=ctx.pct(account.deadweight_range[0]),
                     dw_high=ctx.pct(account.deadweight_range[1]),
                     dw=ctx.pct(account.deadweight),
@@ -331,6 +334,10 @@ def _format_value(account: SocioeconomicAccount, ctx: RenderContext, parameter: 
 def _render_tornado(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
     t = ctx.t
     sens = account.sensitivity.copy()
+    if _success_cells(account, ctx)["hidden"]:
+        # The share's row (its value, its interval and the net present values at its
+        # ends) would give the hidden successes back: left out.
+        sens = sens[sens["parameter"] != "outcome_share"]
     shown = sens[sens["swing_sek"] > 0].head(10)
     base = account.actor_row("society")["npv_sek"]
     labels = [_parameter_label(account, ctx, p) for p in shown["parameter"]]
@@ -377,6 +384,47 @@ def _render_tornado(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
         frame = pd.DataFrame(rows).set_index(t("socioeconomic.col.assumption"))
         html.append(ctx.table(frame, t("socioeconomic.caption.switching")))
     return join(html)
+
+
+def _success_cells(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
+    """The account's successes and their base as cells of the transitions table (issue
+    15): a success is a person who left a support that is not self-sufficiency for wage
+    or student aid, so the successes are the sum of those cells, and the base the rows
+    with a known support at start. Text of each (".." where the plan hides it) and
+    whether the share must be hidden.
+    """
+    successes_key = count_key({"population": "socioeconomic successes"})
+    base_key = count_key({"population": "socioeconomic base"})
+    table = account.transitions
+    if ctx.disclosure.active and not table.empty:
+        after = [c for c in table.columns if c in SELF_SUFFICIENT_SUPPORT]
+        start = [r for r in table.index if r not in SELF_SUFFICIENT_SUPPORT]
+        known = [r for r in table.index if r != "unknown"]
+
+        def cell(row, column) -> object:
+            label = (
+                ctx.t("socioeconomic.no_after_status")
+                if column == NO_AFTER_STATUS
+                else ctx.code("support", column)
+            )
+            return count_key(support_at_start=ctx.code("support", row), support_after=label)
+
+        rows = tuple(count_key(support_at_start=ctx.code("support", r)) for r in known)
+        parts = tuple(cell(r, c) for r in start for c in after if table.at[r, c] > 0)
+        ctx.publish(
+            {successes_key: account.n_successes, base_key: account.n_share},
+            [(successes_key, parts), (base_key, rows)],
+        )
+    hidden = (
+        ctx.hidden(successes_key, account.n_successes)
+        or ctx.hidden(base_key, account.n_share)
+        or ctx.is_suppressed(account.n_share - account.n_successes)
+    )
+    return {
+        "successes": ctx.cell(successes_key, account.n_successes),
+        "n": ctx.cell(base_key, account.n_share),
+        "hidden": hidden,
+    }
 
 
 def _render_transitions(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
@@ -452,8 +500,8 @@ def _render_method(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
                     seed=account.params.seed,
                     path=Path(account.catalogue.price_index_path).name,
                     reference=ctx.pct(account.params.reference_work_or_studies_share),
-                    successes=ctx.count(account.n_successes),
-                    n=ctx.count(account.n_share),
+                    successes=_success_cells(account, ctx)["successes"],
+                    n=_success_cells(account, ctx)["n"],
                     low=ctx.pct(account.deadweight_range[0]),
                     high=ctx.pct(account.deadweight_range[1]),
                 ),
@@ -535,8 +583,8 @@ def _deadweight_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
         high=ctx.pct(account.deadweight_range[1]),
         reference=ctx.pct(p.reference_work_or_studies_share),
         reference_n=ctx.number(p.reference_n) if p.reference_n else "–",
-        successes=ctx.count(account.n_successes),
-        n=ctx.count(account.n_share),
+        successes=_success_cells(account, ctx)["successes"],
+        n=_success_cells(account, ctx)["n"],
         level=ctx.pct(INTERVAL_LEVEL),
         size=ctx.t(
             "socioeconomic.method.reference_size_known"
@@ -568,6 +616,7 @@ def _simplifications_text(account: SocioeconomicAccount, ctx: RenderContext) -> 
 def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
     """The ``socioeconomic`` entry of figures.json (money is not suppressed)."""
     lo, hi = account.outcome_share_interval
+    hidden_share = _success_cells(account, ctx)["hidden"]
     return {
         "horizon_years": int(account.params.horizon_years),
         "account_years": int(account.account_years),
@@ -578,10 +627,12 @@ def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext)
             float(account.deadweight_range[0]),
             float(account.deadweight_range[1]),
         ],
-        "outcome_share": ctx.share_value(account.outcome_share, account.n_share),
+        "outcome_share": None
+        if hidden_share
+        else ctx.share_value(account.outcome_share, account.n_share),
         "outcome_share_interval": [
-            ctx.statistic_value(lo, account.n_share),
-            ctx.statistic_value(hi, account.n_share),
+            None if hidden_share else ctx.statistic_value(lo, account.n_share),
+            None if hidden_share else ctx.statistic_value(hi, account.n_share),
         ],
         "subsidised_employer_actor": account.params.subsidised_employer_actor,
         "who_gains": account.who_gains(),
