@@ -23,6 +23,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from insats.cohort.schema import WORK_OR_STUDIES
+from insats.disclosure import count_key
 from insats.outcomes._common import is_hidden, require_columns
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -111,13 +112,41 @@ class SurvivalResult:
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    def at_risk_cells(self, ctx) -> tuple[dict[float, frozenset], frozenset]:
+        """Keys of the numbers at risk (by day threshold: the table's months and every
+        whole month of the figure's axis) and of n, published with their relations: the
+        number at one time is the number at the next plus those who left in between, a
+        count no table shows but any reader can work out, protected when small (issue 15).
+        """
+        days = self.durations["days"]
+        end = float(days.max()) if len(days) else 0.0
+        whole_months = [m * DAYS_PER_MONTH for m in range(int(np.floor(end / DAYS_PER_MONTH)) + 1)]
+        points = sorted({round(float(d), 6) for d in [*self.table["days"], *whole_months]})
+        keys = {d: count_key({"population": "survival at risk", "day": f"{d:g}"}) for d in points}
+        n_key = count_key({"population": "survival"})
+        values = {keys[d]: int((days >= d).sum()) for d in points}
+        values[n_key] = int(self.n)
+        lines, rests = [], {}
+        previous, before = n_key, "start"
+        for d in points:
+            rest = count_key({"population": "survival left", "from": before, "to": f"{d:g}"})
+            rests[rest] = values[previous] - values[keys[d]]
+            lines.append((previous, (keys[d], rest)))
+            previous, before = keys[d], f"{d:g}"
+        ctx.publish(values, lines, unpublished=rests)
+        return keys, n_key
+
+    def at_risk_key(self, keys: dict, day: float):
+        return keys[round(float(day), 6)]
+
     def figure_data(self, ctx) -> dict:
         hidden = self._curve_hidden(ctx)
         points = {}
+        keys, n_key = self.at_risk_cells(ctx)
         for r in self.table.itertuples():
             row_hidden = hidden or is_hidden(ctx, int(r.events_by), self.n)
             points[f"{r.months:g}"] = {
-                "at_risk": ctx.count_value(r.at_risk),
+                "at_risk": ctx.cell_value(self.at_risk_key(keys, r.days), r.at_risk),
                 "cumulative_share": None if row_hidden else _value(r.cumulative_share),
                 "ci_low": None if row_hidden else _value(r.cumulative_low),
                 "ci_high": None if row_hidden else _value(r.cumulative_high),
@@ -126,7 +155,7 @@ class SurvivalResult:
         interval = None if self.median_days is None else self.median_interval_days
         return {
             "method": self.method,
-            "n": ctx.count_value(self.n),
+            "n": ctx.cell_value(n_key, self.n),
             "events": ctx.count_value(self.events),
             "competing": ctx.count_value(self.competing),
             "censored": ctx.count_value(self.censored),

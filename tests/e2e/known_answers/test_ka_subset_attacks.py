@@ -199,3 +199,16 @@ def test_f1_follow_up_outcomes_cannot_be_pinned_from_the_work_or_studies_sentenc
             shown["w"] = h["work_or_studies"]["count"]
             lines.append(("w", tuple(("o", c) for c in h["outcomes"] if c in WORK_OR_STUDIES)))
         assert exposures(shown, hidden, lines) == [], months
+
+
+def test_numbers_at_risk_do_not_differ_by_a_small_count(runs):
+    # Attack (helper 19): "Antal som följs" 61 -> 52 -> 50 gave 2 who left between months
+    # 2 and 3. The numbers at risk form a chain of cells: shown neighbours never differ
+    # by 1..4 (hidden ones are at least as far apart as the rule needs).
+    survival = runs["whole"][0]["time_to_work_or_studies"]
+    chain = [survival["n"], *(p["at_risk"] for p in survival["by_month"].values())]
+    shown = [v for v in chain if v is not None]
+    assert len(shown) >= 2
+    for earlier, later in zip(chain, chain[1:], strict=False):
+        if earlier is not None and later is not None:
+            assert not 0 < earlier - later < 5, chain

@@ -24,9 +24,10 @@ def render_survival_result(result, ctx):
         return ctx.paragraph(ctx.t("outcomes.survival.no_events", n=ctx.count(result.n)))
     hidden = result._curve_hidden(ctx)
     competing = result.method == "aalen_johansen"
+    at_risk, n_key = result.at_risk_cells(ctx)
     text = ctx.t(
         "outcomes.survival.sentence_competing" if competing else "outcomes.survival.sentence",
-        n=ctx.count(result.n),
+        n=ctx.cell(n_key, result.n),
         events=ctx.count(result.events),
         competing=ctx.count(result.competing),
         censored=ctx.count(result.censored),
@@ -68,7 +69,7 @@ def render_survival_result(result, ctx):
         )
     parts = [ctx.paragraph(text)]
     if result.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.count(result.n))))
+        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.cell(n_key, result.n))))
     rows = []
     for r in result.table.itertuples():
         row_hidden = hidden or is_hidden(ctx, int(r.events_by), result.n)
@@ -78,7 +79,9 @@ def render_survival_result(result, ctx):
         no_events_yet = r.events_by == 0
         rows.append(
             {
-                ctx.t("outcomes.survival.col_at_risk"): ctx.count(int(r.at_risk)),
+                ctx.t("outcomes.survival.col_at_risk"): ctx.cell(
+                    result.at_risk_key(at_risk, r.days), int(r.at_risk)
+                ),
                 ctx.t("outcomes.survival.col_cumulative"): "–"
                 if beyond
                 else SUPPRESSED
@@ -136,7 +139,10 @@ def render_survival_result(result, ctx):
             {
                 "time": ticks,
                 "label": [
-                    ctx.count(int((result.durations["days"] >= t * DAYS_PER_MONTH).sum()))
+                    ctx.cell(
+                        result.at_risk_key(at_risk, t * DAYS_PER_MONTH),
+                        int((result.durations["days"] >= t * DAYS_PER_MONTH).sum()),
+                    )
                     for t in ticks
                 ],
             }
