@@ -142,6 +142,13 @@ def make_person() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
+def parameters_runner() -> Callable[..., dict[str, Any]]:
+    """:func:`run_parameters` itself: ``parameters_runner(yaml_path, out, *args)`` for
+    tests that write their own parameters file (a variant of the sample)."""
+    return run_parameters
+
+
+@pytest.fixture(scope="session")
 def cohort_runner() -> Callable[..., dict[str, Any]]:
     """:func:`run_cohort` itself, for module-scoped fixtures that run once per module:
     ``cohort_runner(tmp_path_factory.mktemp("x"), rows, **params)``."""

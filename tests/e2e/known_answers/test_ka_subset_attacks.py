@@ -21,8 +21,6 @@ import io
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,21 +60,12 @@ def _params(folder: Path, participants: Path, register: Path, *extra: str) -> Pa
     return path
 
 
-def _run(params: Path, out: Path, *args: str) -> tuple[dict, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "insats", "run", str(params), "--out", str(out), *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=900,
-    )
-    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
-    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))
-    return figures, (out / "report.html").read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, parameters_runner):
+    def _run(params: Path, out: Path, *args: str) -> tuple[dict, str]:
+        figures = parameters_runner(params, out, *args)
+        return figures, (out / "report.html").read_text(encoding="utf-8")
+
     folder = tmp_path_factory.mktemp("subset_attacks")
     data = _hostile(folder / "deltagare.csv")
     register = folder / "register.sqlite"

@@ -129,7 +129,7 @@ def test_the_subset_report_of_t2_is_protected_against_the_whole_projects_t1(
     assert shown(alone) == (5, 15)
 
 
-def test_the_sample_report_of_klippan_has_klippans_numbers(tmp_path):
+def test_the_sample_report_of_klippan_has_klippans_numbers(tmp_path, parameters_runner):
     # The bundled sample (parameters/forsta_steget.yaml) for Klippan alone, internal
     # (nothing hidden). Expected values from data/sample/*.csv by hand:
     # - enrolled in 2021-T2: Klippan's 18 of the 38 (by_municipality in the whole report);
@@ -137,22 +137,13 @@ def test_the_sample_report_of_klippan_has_klippans_numbers(tmp_path):
     #   644 253 (2019-T3) + 812 700 (2020-T3) + 521 261 (2021-T2) = 1 978 214 kr,
     #   split by funder_shares 0.5 / 0.25 / 0.25;
     # - budget 2021: granted 1 030 000, invoiced 521 261, forecast 910 000.
-    import json
-    import subprocess
-    import sys
-
     from tests.conftest import REPO, SAMPLE_PARAMS
 
     text = SAMPLE_PARAMS.read_text(encoding="utf-8")
     text = text.replace("data_root: ..", f"data_root: {REPO}").replace("../data/", f"{REPO}/data/")
     params = tmp_path / "klippan.yaml"
     params.write_text(text + "\nsubset_municipalities: [Klippan]\n", encoding="utf-8")
-    args = ["run", str(params), "--out", str(tmp_path / "out"), "--audience", "internal"]
-    done = subprocess.run(
-        [sys.executable, "-m", "insats", *args], capture_output=True, text=True, cwd=REPO
-    )
-    assert done.returncode == 0, done.stderr
-    figures = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
+    figures = parameters_runner(params, tmp_path / "out", "--audience", "internal")
     assert figures["participants"]["enrolled"] == 18
     assert list(figures["participants"]["by_municipality"]) == ["Klippan"]
     investment = figures["socioeconomic"]["investment_sek"]
