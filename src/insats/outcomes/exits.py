@@ -327,8 +327,18 @@ class TransitionTable:
         cols = {
             a: count_key(population, **{self.after: label(self.after, a)}) for a in self.positive
         }
+        # n = known before + unknown before (the table's "unknown" row); who has no
+        # "after" yet is a count too (those who left = n + excluded, related in build).
+        keys["unknown_before"] = count_key(
+            population, **{self.before: label(self.before, "unknown")}
+        )
+        keys["known_before"] = count_key({**population, "measure": "known_before"})
+        keys["excluded"] = count_key({"population": f"unrecorded:{self.after}"})
         row_sums, col_sums = self.table.sum(axis=1), self.table.sum(axis=0)
         values = {keys["n"]: self.n, keys["before"]: self.positive_before}
+        values[keys["known_before"]] = self.n_before
+        values[keys["unknown_before"]] = self.unknown_before
+        values[keys["excluded"]] = self.excluded
         values[keys["after"]] = self.positive_after
         values.update({k: int(row_sums.get(b, 0)) for b, k in rows.items()})
         values.update({k: int(col_sums.get(a, 0)) for a, k in cols.items()})
@@ -340,13 +350,16 @@ class TransitionTable:
                 (keys["before"], tuple(rows.values())),
                 (keys["after"], tuple(cols.values())),
                 (composite, (keys["after"],)),
+                (keys["n"], (keys["known_before"], keys["unknown_before"])),
             ],
         )
         return keys
 
     def _proportion(self, ctx, key, k: int, base: int) -> dict:
         data = proportion_data(ctx, k, base)
-        if ctx.hidden(key, k) or ctx.hidden(self._publish(ctx)["n"], self.n):
+        keys = self._publish(ctx)
+        base_key = keys["known_before"] if base == self.n_before != self.n else keys["n"]
+        if ctx.hidden(key, k) or ctx.hidden(keys["n"], self.n) or ctx.hidden(base_key, base):
             data = {name: None for name in data}
         return data
 
@@ -354,11 +367,11 @@ class TransitionTable:
         keys = self._publish(ctx)
         return {
             "n": ctx.cell_value(keys["n"], self.n),
-            "excluded": ctx.count_value(self.excluded),
+            "excluded": ctx.cell_value(keys["excluded"], self.excluded),
             "positive_codes": list(self.positive),
             # unknown before is left out of the before share and counted beside it
             "before": self._proportion(ctx, keys["before"], self.positive_before, self.n_before),
-            "before_unknown": ctx.count_value(self.unknown_before),
+            "before_unknown": ctx.cell_value(keys["unknown_before"], self.unknown_before),
             "after": self._proportion(ctx, keys["after"], self.positive_after, self.n),
             "table": {
                 str(b): {

@@ -26,6 +26,7 @@ from insats.outcomes._common import (
     AGE_BANDS,
     check_breakdown,
     is_hidden,
+    level_label,
     level_series,
     ordered_levels,
     require_columns,
@@ -458,6 +459,47 @@ class CompositeShares:
             or ctx.hidden(keys["n"], o.n)
         )
 
+    def protected_rows(self, ctx) -> list[tuple[bool, bool]] | None:
+        """Per row, the overall first and then each level of ``by``: (share hidden, n
+        hidden) after the report's joint plan, or None (no breakdown, or not shared).
+
+        The levels' counts (yes / no) add up to the overall ones, so a count hidden in
+        one level could be worked out from the others: they are protected as a count
+        table with totals, and the HTML table and figures.json both read this plan.
+        """
+        if self.by is None or not ctx.disclosure.active or len(self.frame) == 0:
+            return None
+        labels = [level_label(ctx, self.by, lv) for lv in self.frame[self.by]]
+        counts = pd.DataFrame(
+            {
+                "yes": self.frame["count"].astype(int).to_numpy(),
+                "no": (self.frame["n"] - self.frame["count"]).astype(int).to_numpy(),
+            },
+            index=labels,
+        )
+        protected = ctx.protect(
+            counts,
+            table_id=f"outcomes.composite.{self.kind}.{self.column}.by.{self.by}",
+            dimensions=[self.by, self.kind],
+            # the population: who has a known status in this column (same n, same people)
+            filters=_population(self.column, self.overall.n, self.window),
+        )
+        rows = []
+        for position in range(len(self.frame) + 1):
+            row = protected.iloc[-1] if position == 0 else protected.iloc[position - 1]
+            rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
+        return rows
+
+    def level_keys(self, ctx) -> dict:
+        """{level: key of its n} (the row totals of the breakdown table)."""
+        if self.by is None:
+            return {}
+        population = _population(self.column, self.overall.n, self.window)
+        return {
+            lv: count_key(population, **{self.by: level_label(ctx, self.by, lv)})
+            for lv in self.frame[self.by]
+        }
+
     def figure_data(self, ctx) -> dict:
         data: dict[str, object] = {**self.overall.figure_data(ctx)}
         if self.overall_hidden(ctx):
@@ -465,9 +507,19 @@ class CompositeShares:
             if ctx.hidden(self._keys(ctx)["n"], self.overall.n):
                 data["n"] = None
         if self.by is not None:
-            data["by"] = {
-                str(r[self.by]): _row_figure(ctx, _Row(r)) for _, r in self.frame.iterrows()
-            }
+            # The breakdown follows the same plan as the HTML table (issue 15: a level's
+            # n shown here but hidden there gave a hidden level back by subtraction).
+            planned = self.protected_rows(ctx)
+            by: dict[str, dict] = {}
+            for i, (_, r) in enumerate(self.frame.iterrows()):
+                row = _row_figure(ctx, _Row(r))
+                share_hidden, n_hidden = planned[i + 1] if planned else (False, False)
+                if share_hidden:
+                    row = {**row, "count": None, "share": None, "ci_low": None, "ci_high": None}
+                if n_hidden:
+                    row["n"] = None
+                by[str(r[self.by])] = row
+            data["by"] = by
         return data
 
     def sentence(self, ctx) -> str:

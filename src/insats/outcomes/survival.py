@@ -136,6 +136,38 @@ class SurvivalResult:
         ctx.publish(values, lines, unpublished=rests)
         return keys, n_key
 
+    def outcome_cells(self, ctx) -> dict[str, frozenset]:
+        """Keys of n's parts, published with n = their sum (issue 15: with n, events and
+        competing exits shown, a small number still enrolled was n minus the two):
+        ``events`` (to work or studies), ``competing`` (to something else; Aalen–Johansen
+        only) and ``censored`` (still enrolled).
+        """
+        _, n_key = self.at_risk_cells(ctx)
+        keys = {
+            m: count_key({"population": "survival", "measure": m})
+            for m in ("events", "competing", "censored")
+        }
+        parts = self.parts()
+        ctx.publish(
+            {keys[m]: int(getattr(self, m)) for m in parts},
+            [(n_key, tuple(keys[m] for m in parts))],
+        )
+        return keys
+
+    def parts(self) -> tuple[str, ...]:
+        """The measures n is the sum of."""
+        if self.method == "aalen_johansen":
+            return ("events", "competing", "censored")
+        return ("events", "censored")
+
+    def parts_hidden(self, ctx) -> bool:
+        """Whether the plan hides any of n's parts (or n)."""
+        keys = self.outcome_cells(ctx)
+        _, n_key = self.at_risk_cells(ctx)
+        return ctx.hidden(n_key, self.n) or any(
+            ctx.hidden(keys[m], getattr(self, m)) for m in self.parts()
+        )
+
     def at_risk_key(self, keys: dict, day: float):
         return keys[round(float(day), 6)]
 
@@ -153,12 +185,15 @@ class SurvivalResult:
             }
         # no interval for a median that does not exist, nor a point "interval"
         interval = None if self.median_days is None else self.median_interval_days
+        parts = self.outcome_cells(ctx)
         return {
             "method": self.method,
             "n": ctx.cell_value(n_key, self.n),
-            "events": ctx.count_value(self.events),
-            "competing": ctx.count_value(self.competing),
-            "censored": ctx.count_value(self.censored),
+            "events": ctx.cell_value(parts["events"], self.events),
+            "competing": ctx.cell_value(parts["competing"], self.competing)
+            if "competing" in self.parts()
+            else ctx.count_value(self.competing),
+            "censored": ctx.cell_value(parts["censored"], self.censored),
             "cumulative_share_at_end": None if hidden else self.final_share,
             "median_months": None if hidden else _months(self.median_days),
             "median_low_months": None if hidden or interval is None else _months(interval[0]),
@@ -167,7 +202,17 @@ class SurvivalResult:
         }
 
     def _curve_hidden(self, ctx) -> bool:
-        return ctx.is_suppressed(self.n) or ctx.is_suppressed(self.events)
+        """Whether the curve and its shares are hidden: n or the events are small, or the
+        plan hides one of them (the final share is about events / n, so it would give a
+        hidden n back, and n the small count it protects).
+        """
+        if ctx.is_suppressed(self.n) or ctx.is_suppressed(self.events):
+            return True
+        if not ctx.disclosure.active or self.n == 0:
+            return False
+        _, n_key = self.at_risk_cells(ctx)
+        events = self.outcome_cells(ctx)["events"]
+        return ctx.hidden(n_key, self.n) or ctx.hidden(events, self.events)
 
     def _repr_html_(self) -> str:
         # lazy hook: presentation lives in report/sections

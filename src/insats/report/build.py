@@ -28,7 +28,7 @@ from insats.cohort import (
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import normalise_token
-from insats.disclosure import SUPPRESSED, guard_outputs
+from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.outcomes import exits as exits_mod
@@ -51,9 +51,10 @@ from insats.report.register import (
     encode_key,
     grown_since,
     mark_scope,
+    nesting,
     overlap_of,
-    scope_municipalities,
     scope_text,
+    shared_municipalities,
 )
 from insats.report.sections import exits as sec_exits
 from insats.report.sections import goals as sec_goals
@@ -492,11 +493,22 @@ class ReportModel(ProgrammeSections):
             language=self.params.language,
         )
         for other, cells in overlapping.items():
-            subset = scope_municipalities(scope or other)
+            # The released report counts everyone this one counts ("whole"), or the
+            # other way round; the smaller one's municipalities decide what is shared.
+            # The released report counts everyone this one counts ("whole"), the other
+            # way round, or some of the same people ("partial": the released whole is
+            # the shared municipality's cell here plus a rest).
+            kind = nesting(scope, other)
+            released_is_whole = kind in ("whole", "partial")
             self.ctx.disclosure.load_overlapping(
                 {mark_scope(k, other): v for k, v in cells.items()},
-                partial(overlap_of, subset=subset, released_is_whole=bool(scope)),
-                released_is_whole=bool(scope),
+                partial(
+                    overlap_of,
+                    subset=shared_municipalities(scope, other),
+                    released_is_whole=released_is_whole,
+                    partial=kind == "partial",
+                ),
+                released_is_whole=released_is_whole,
             )
         # Since the start now = since the start in an earlier report + the exits since.
         earlier = register.earlier_to_date(
@@ -544,6 +556,31 @@ class ReportModel(ProgrammeSections):
                 base, missing = r.missing_keys()
                 if r.n + r.n_missing == exits.exited:  # the same people, by construction
                     self.ctx.publish({missing: r.n_missing}, [(exited, (base, missing))])
+        # Those who left since the start tie the to-date tables together. Their number
+        # is shown as the to-date composite's base when everyone who left has a status;
+        # the relations below go through that cell (none is made without it: a cell no
+        # table shows would only make the greedy plan hide more than it needs).
+        exited = self._exited_to_date_cell()
+        if exited is not None:
+            # ... = this year so far + the years before (a count no table shows, zero
+            # when the project began this year)
+            earlier = self.exits_to_date.exited - int(self.counts.total("year_to_date")["exited"])
+            if earlier >= 0:
+                rest = count_key(
+                    {
+                        "period": f"−{self.counts.year_to_date.start.isoformat()}",
+                        "measure": "exited",
+                    }
+                )
+                ytd_key = self.counts._key(self.ctx, "year_to_date", "exited")
+                self.ctx.publish({}, [(exited, (ytd_key, rest))], unpublished={rest: earlier})
+            # ... = those with a recorded support after (the transitions' n) + those without
+            t = self.transitions
+            if t.n + t.excluded == self.exits_to_date.exited:
+                tk = t._publish(self.ctx)
+                self.ctx.publish({}, [(exited, (tk["n"], tk["excluded"]))])
+        self._relate_funnel()
+        self._relate_survival(exited)
         names = self.counts.group_names
         self.ctx.disclosure.declare_groups(
             {
@@ -566,6 +603,57 @@ class ReportModel(ProgrammeSections):
             plt.close("all")
         self.ctx.plan_count_tables(specs)
         self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
+
+    def _relate_funnel(self) -> None:
+        """The funnel's "Började" of a group and the group's participants since the start
+        are the same people when the two files agree: a reader who sees one of them
+        knows the other (attack R1: a group's size shown with the results gave the
+        funnel's hidden "Började" back, and the funnel's total then a second group's).
+        Where the counts agree the two keys are one cell; where they differ, no
+        equality holds for a reader to use.
+        """
+        if self.funnel is None:
+            return
+        by_group = self.subgroups["group"]
+        sizes = dict(zip(by_group.frame["group"], by_group.frame["n"].astype(int), strict=True))
+        keys = by_group.level_keys(self.ctx)
+        lines = []
+        for group, started in self.funnel.counts["started"].dropna().items():
+            if group in sizes and int(started) == sizes[group]:
+                funnel_key = count_key(
+                    {"population": "recruitment", "measure": "started"},
+                    group=part_mod.group_label(self.ctx, group, self.funnel.group_names),
+                )
+                lines.append((funnel_key, (keys[group],)))
+        if lines:
+            self.ctx.publish({}, lines)
+
+    def _exited_to_date_cell(self):
+        """The key of a shown cell that counts everyone who left since the start: the
+        to-date composite's base when no one lacks a status, else None.
+        """
+        composite = self.work_or_studies_to_date
+        if composite.n_missing == 0 and composite.n == self.exits_to_date.exited > 0:
+            return composite._keys(self.ctx)["n"]
+        return None
+
+    def _relate_survival(self, exited) -> None:
+        """The time-to-event counts are counts of other tables too, when they agree: its
+        events are those who left for work or studies since the start (the composite's
+        "yes"), and events + competing exits are everyone who left since the start.
+        """
+        result = self.survival
+        if result.n == 0 or result.method != "aalen_johansen":
+            return
+        parts = result.outcome_cells(self.ctx)
+        composite = self.work_or_studies_to_date
+        lines: list[tuple[frozenset, tuple[frozenset, ...]]] = []
+        if composite.n_missing == 0 and composite.count == result.events:
+            lines.append((composite._keys(self.ctx)["yes"], (parts["events"],)))
+        if exited is not None and result.events + result.competing == self.exits_to_date.exited:
+            lines.append((exited, (parts["events"], parts["competing"])))
+        if lines:
+            self.ctx.publish({}, lines)
 
     # --- composition helpers -------------------------------------------------------
     def _investment_sek(self) -> float | None:
@@ -704,19 +792,27 @@ class ReportModel(ProgrammeSections):
         if self.socioeconomic_result is not None:
             s = socioeconomic_figure_data(self.socioeconomic_result, ctx)
             payback = s["payback_years"].get("society")
-            items.append(
-                self.t(
-                    "build.summary.socioeconomic",
-                    investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
-                    horizon=s["horizon_years"],
-                    years=s["account_years"],
-                    npv=ctx.sek(s["npv_sek"]["society"]),
-                    payback=ctx.years(payback)
-                    if payback is not None
-                    else self.t("build.summary.not_within_horizon"),
-                    probability=ctx.pct(s["probability_positive"].get("society")),
+            if s.get("withheld"):
+                items.append(
+                    self.t(
+                        "build.summary.socioeconomic_withheld",
+                        investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
+                    )
                 )
-            )
+            else:
+                items.append(
+                    self.t(
+                        "build.summary.socioeconomic",
+                        investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
+                        horizon=s["horizon_years"],
+                        years=s["account_years"],
+                        npv=ctx.sek(s["npv_sek"]["society"]),
+                        payback=ctx.years(payback)
+                        if payback is not None
+                        else self.t("build.summary.not_within_horizon"),
+                        probability=ctx.pct(s["probability_positive"].get("society")),
+                    )
+                )
             gains = s.get("who_gains") or []  # largest gain first, employer included
             if gains:
                 items.append(

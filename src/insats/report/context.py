@@ -182,6 +182,12 @@ class RenderContext:
             return None
         return int(n)
 
+    def small_group(self, n_text: str) -> Html:
+        """The note that a group is small, with its size unless that is hidden ("..")."""
+        if n_text == SUPPRESSED:
+            return self.note(self.t("outcomes.small_group_unnumbered"))
+        return self.note(self.t("outcomes.small_group", n=n_text))
+
     def sek(self, value: float | None, digits: int = 0) -> str:
         return fmt.format_sek(value, self.language, digits)
 

@@ -203,8 +203,9 @@ class PublicationRegister:
     def overlapping(
         self, project: str, *, period: str, scope: str = "", language: str = "sv"
     ) -> dict[str, dict]:
-        """Counts released in reports of ``project`` of an overlapping scope: for a subset
-        report, the whole project's; for a whole report, every subset's.
+        """Counts released in reports of ``project`` of a nested scope (:func:`nesting`):
+        for a subset report, the whole project's and every larger subset's; for any
+        report, every smaller subset's; and subsets that share some municipalities.
 
         Taken over: every cell of a report of the same period (it counts the same people
         at the same date), and the period cells of other periods.
@@ -217,12 +218,13 @@ class PublicationRegister:
         with self._connect() as connection:
             rows = connection.execute(
                 "SELECT scope, period, cell, count FROM released WHERE project = ? AND "
-                + ("scope = ''" if scope else "scope != ''")
-                + " ORDER BY scope, period",
-                (project,),
+                "scope != ? ORDER BY scope, period",
+                (project, scope),
             ).fetchall()
         out: dict[str, dict] = {}
         for other, row_period, cell, count in rows:
+            if nesting(scope, other) is None:
+                continue
             key = decode_key(cell, language)
             if row_period == period or _period_scoped(key):
                 out.setdefault(other, {})[key] = int(count)
@@ -327,6 +329,44 @@ def scope_municipalities(scope: str) -> tuple[str, ...]:
     return tuple(scope.removeprefix("municipality=").split(","))
 
 
+def nesting(scope: str, other: str) -> str | None:
+    """How the report of scope ``other`` relates to a report of ``scope``: ``"whole"``
+    when it counts everyone this one counts and more (the whole project, or a larger
+    subset), ``"subset"`` when this one counts everyone it counts and more,
+    ``"partial"`` when they share some municipalities and each has others, None when
+    the two are the same or share no municipality (no relation then).
+
+    >>> nesting("municipality=Klippan", ""), nesting("", "municipality=Klippan")
+    ('whole', 'subset')
+    >>> nesting("municipality=Klippan", "municipality=Bjuv,Klippan")
+    'whole'
+    >>> nesting("municipality=Bjuv,Perstorp", "municipality=Bjuv,Klippan")
+    'partial'
+    >>> nesting("municipality=Bjuv", "municipality=Klippan") is None
+    True
+    """
+    if scope == other:
+        return None
+    mine, theirs = set(scope_municipalities(scope)), set(scope_municipalities(other))
+    if not theirs or (mine and mine < theirs):
+        return "whole"
+    if not mine or theirs < mine:
+        return "subset"
+    return "partial" if mine & theirs else None
+
+
+def shared_municipalities(scope: str, other: str) -> tuple[str, ...]:
+    """The municipalities both reports count (a subset's own, when one holds the other).
+
+    >>> shared_municipalities("municipality=Bjuv,Klippan", "municipality=Klippan,Perstorp")
+    ('Klippan',)
+    """
+    mine, theirs = scope_municipalities(scope), scope_municipalities(other)
+    if not mine or not theirs:
+        return mine or theirs
+    return tuple(sorted(set(mine) & set(theirs)))
+
+
 #: The dimension that marks a cell of another scope's report in this report's model.
 SCOPE_DIMENSION = "scope"
 
@@ -352,7 +392,9 @@ def grown_since(marked) -> Overlap:
 RELEASED_IN = "released_in"
 
 
-def overlap_of(marked, *, subset: tuple[str, ...], released_is_whole: bool) -> Overlap:
+def overlap_of(
+    marked, *, subset: tuple[str, ...], released_is_whole: bool, partial: bool = False
+) -> Overlap:
     """How a marked released cell relates to this report's cells (see
     :class:`insats.disclosure.control.Overlap`).
 
@@ -372,6 +414,18 @@ def overlap_of(marked, *, subset: tuple[str, ...], released_is_whole: bool) -> O
     key = frozenset(p for p in marked if p[0] != SCOPE_DIMENSION)
     key = frozenset((d, ANY) if d == "filter:n" else (d, v) for d, v in key)
     municipality = next((v for d, v in key if d == "municipality"), None)
+    if partial:
+        # Two subsets that share ``subset`` and each count others: the shared
+        # municipalities' (and their groups') cells are the same people; the released
+        # report's whole is this report's cell of the one shared municipality plus a rest
+        # (with several shared, their sum: not related).
+        if municipality is not None:
+            return Overlap(equal=(key,)) if municipality in subset else Overlap()
+        if any(d == "group" for d, _ in key):
+            return Overlap(equal=(key,))
+        if len(subset) == 1:
+            return Overlap(part=frozenset({*key, ("municipality", subset[0])}))
+        return Overlap()
     if municipality is not None:
         if municipality not in subset:
             return Overlap()  # other people altogether
@@ -438,6 +492,8 @@ __all__ = [
     "RELEASED_IN",
     "grown_since",
     "mark_scope",
+    "nesting",
+    "shared_municipalities",
     "overlap_of",
     "scope_municipalities",
     "scope_text",

@@ -79,7 +79,7 @@ KEY_FIGURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("exited", ("participants", "exited"), "count"),
     ("work_or_studies", ("work_or_studies_at_exit", "share"), "share"),
     ("self_sufficient", ("self_sufficient_at_exit", "share"), "share"),
-    ("npv", ("socioeconomic", "npv_sek"), "sek"),
+    ("npv", ("socioeconomic", "npv_sek", "society"), "sek"),  # society's net present value
     ("activities", ("activities", "count"), "count"),
     ("attendees", ("activities", "attendees"), "count"),
     ("goals_met", ("product_goal_status", "achieved"), "count"),

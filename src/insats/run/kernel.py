@@ -65,3 +65,15 @@ class ProjectKernelManager(AsyncKernelManager):
         if self.transport == "ipc":
             return os.path.join(tempfile.gettempdir(), f"insats-kernel-{uuid.uuid4().hex[:16]}")
         return "127.0.0.1"
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts (SIGINT) every kernel before it asks it to shut down;
+        # an idle ipykernel then logs "KeyboardInterrupt caught in kernel" on the
+        # evaluator's terminal, which reads like a failure. A kernel that is shutting
+        # down has nothing to interrupt: a busy one (a cell past its timeout) is still
+        # asked to shut down and killed when it does not.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel

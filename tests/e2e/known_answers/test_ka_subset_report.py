@@ -158,3 +158,53 @@ def test_the_sample_report_of_klippan_has_klippans_numbers(tmp_path, parameters_
     assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").count(
         "Rapporten gäller endast Klippan"
     ) == 1
+
+
+def test_nested_subsets_protect_each_other_without_a_whole_report(
+    tmp_path, cohort_runner, make_person
+):
+    # Klippan 10, Perstorp 2 and Bjuv 6 start in 2021-T2; no report of the whole project.
+    # The report of Klippan and Perstorp shows its 12 (Perstorp's 2 hidden, and Klippan's
+    # 10 with it); Klippan's own report, showing 10, would give Perstorp's 2 as 12 - 10.
+    rows = [
+        *(make_person(f"K{i}", municipality="Klippan", start_date="2021-05-10") for i in range(10)),
+        *(make_person(f"P{i}", municipality="Perstorp", start_date="2021-05-10") for i in range(2)),
+        *(make_person(f"B{i}", municipality="Bjuv", start_date="2021-05-10") for i in range(6)),
+    ]
+    register = tmp_path / "register.sqlite"
+    both = _run(
+        cohort_runner,
+        tmp_path / "both",
+        rows,
+        register,
+        subset_municipalities=["Klippan", "Perstorp"],
+    )
+    assert both["participants"]["enrolled"] == 12
+    klippan = _run(
+        cohort_runner, tmp_path / "klippan", rows, register, subset_municipalities=["Klippan"]
+    )
+    assert klippan["participants"]["enrolled"] is None  # 12 - 10 = Perstorp's 2
+    # Bjuv and Klippan share Klippan with the first report: its Klippan, 10, would give
+    # Perstorp's 2 as 12 - 10, so it is hidden (and with it Bjuv's 6 or the total 16).
+    other = _run(
+        cohort_runner,
+        tmp_path / "other",
+        rows,
+        register,
+        subset_municipalities=["Bjuv", "Klippan"],
+    )
+    by = other["participants"]["by_municipality"]
+    assert by["Klippan"]["enrolled"] is None
+    assert None in (by["Bjuv"]["enrolled"], other["participants"]["enrolled"])
+    # The reverse order: Klippan first (10 shown), then Klippan and Perstorp hide 12.
+    register2 = tmp_path / "register2.sqlite"
+    first = _run(cohort_runner, tmp_path / "k2", rows, register2, subset_municipalities=["Klippan"])
+    assert first["participants"]["enrolled"] == 10
+    larger = _run(
+        cohort_runner,
+        tmp_path / "both2",
+        rows,
+        register2,
+        subset_municipalities=["Klippan", "Perstorp"],
+    )
+    assert larger["participants"]["enrolled"] is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,29 +226,36 @@ def test_time_limits_displacement_and_the_municipality_as_employer(tmp_path):
     assert_identity(socio)
 
 
+def _reference_cohort() -> list[dict[str, Any]]:
+    """Ten on social assistance; four leave for a job, six to job seeking."""
+    return [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(4)] + [
+        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
+        for i in range(6)
+    ]
+
+
+# Horizon 1, no discounting, the municipality pays 500 000; the reference: 20 % of a
+# group of 50 reach work or studies (no deadweight given).
+REFERENCE_PARAMS: dict[str, Any] = {
+    "period": "2021-T1",
+    "horizon_years": 1,
+    "discount_rate": 0.0,
+    "investment_sek": 500_000,
+    "funder_shares": {"municipality": 1.0},
+    "reference_work_or_studies_share": 0.2,
+    "reference_n": 50,
+    "reference_source": "Fiktiv jämförelsegrupp",
+    "seed": 11,
+}
+
+
 def test_deadweight_from_the_reference_and_the_jeffreys_share(tmp_path):
     # Items 5 and 7. Ten on social assistance; four leave for a job, six to job seeking.
     # Reference: 20 % of a group of 50 reach work or studies. No deadweight given, so
     # the deadweight follows from the reference: 0.2 × 10 = 2 of the 4 successes would
     # have happened anyway → 50 %. Horizon 1, no discounting, the municipality pays
     # 500 000: society = (1 − 0.5) × 4 × P − 500 000 = 180 335.056 kr.
-    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(4)] + [
-        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
-        for i in range(6)
-    ]
-    socio, html = run(
-        tmp_path,
-        rows,
-        period="2021-T1",
-        horizon_years=1,
-        discount_rate=0.0,
-        investment_sek=500_000,
-        funder_shares={"municipality": 1.0},
-        reference_work_or_studies_share=0.2,
-        reference_n=50,
-        reference_source="Fiktiv jämförelsegrupp",
-        seed=11,
-    )
+    socio, html = run(tmp_path, _reference_cohort(), **REFERENCE_PARAMS)
     assert socio["deadweight"] == pytest.approx(0.5)
     assert socio["deadweight_source"] == "reference"
     assert socio["npv_sek"]["society"] == pytest.approx(0.5 * 4 * P - 500_000, abs=1e-3)
@@ -392,3 +400,61 @@ def test_sample_namnd_report_hides_the_share_that_gives_studiemedel_back(tmp_pat
     assert socio["outcome_share_interval"] == [None, None]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "26 av 62" not in html and "41,9" not in html
+
+
+def test_namnd_report_withholds_the_amounts_of_three_successes(tmp_path):
+    # Issue 15: every amount of the account is a sum over the successes. Ten on social
+    # assistance, three leave for a job (a primary small count, hidden in a nämnd
+    # report), seven to job seeking; horizon 1, no discounting, no deadweight, the
+    # municipality pays 500 000. Internally, society = 3 × P − 500 000 = 520 502.584 kr
+    # (P = 340 167.528, the production of one lowest-wage job, above), so the amount
+    # divided by P gives the hidden 3 back: the nämnd report withholds the amounts.
+    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(3)] + [
+        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
+        for i in range(7)
+    ]
+    common = {
+        "period": "2021-T1",
+        "horizon_years": 1,
+        "discount_rate": 0.0,
+        "investment_sek": 500_000,
+        "funder_shares": {"municipality": 1.0},
+        "seed": 11,
+    }
+    (tmp_path / "internal").mkdir()
+    internal, _ = run(tmp_path / "internal", rows, **common)
+    assert internal["npv_sek"]["society"] == pytest.approx(3 * P - 500_000, abs=1e-3)
+    assert not internal.get("withheld")
+
+    (tmp_path / "namnd").mkdir()
+    socio, html = run(tmp_path / "namnd", rows, audience="namnd", **common)
+    assert socio["withheld"] is True
+    assert set(socio["npv_sek"].values()) == {None}
+    assert set(socio["payback_years"].values()) == {None}
+    assert set(socio["probability_positive"].values()) == {None}
+    assert socio["who_gains"] == [] and socio["outcome_share"] is None
+    # the investment and the parameter deadweight do not depend on who succeeded
+    assert socio["investment_sek"]["municipality"] == 500_000
+    assert socio["deadweight"] == 0.0
+    # break-even: one success is worth P to society → ⌈500 000 / 340 167.528⌉ = 2
+    assert socio["break_even_participants"]["society"] == 2
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Kalkylens belopp redovisas inte i den här rapporten" in text
+    assert "Samhällsekonomiskt: investeringen är 500 000 kr." in text
+    assert "nettonuvärde på" not in text and "nuvärde för samhället" not in text
+    for amount in ("520 503", "520 502", "1 020 503", "340 168"):
+        assert amount not in text.replace("\xa0", " "), amount
+
+
+def test_namnd_report_withholds_a_deadweight_derived_from_hidden_successes(tmp_path):
+    # The cohort of test_deadweight_from_the_reference_and_the_jeffreys_share (4 of 10
+    # to a job; internally deadweight 0.2 × 10 / 4 = 50 %). In a nämnd report the 4 are
+    # hidden, and r × n / deadweight = 0.2 × 10 / 0.5 would give them back: the
+    # deadweight, its interval and the break-even it scales are withheld with the amounts.
+    socio, html = run(tmp_path, _reference_cohort(), audience="namnd", **REFERENCE_PARAMS)
+    assert socio["withheld"] is True and socio["deadweight_source"] == "reference"
+    assert socio["deadweight"] is None and socio["deadweight_interval"] == [None, None]
+    assert set(socio["break_even_participants"].values()) == {None}
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    assert "Den redovisas inte här, eftersom den skulle visa det antalet." in text
+    assert "dödviktsförlust på 50 %" not in text and "Brytpunkten" not in text

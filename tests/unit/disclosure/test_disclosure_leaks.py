@@ -146,6 +146,45 @@ def test_figures_json_participant_counts_are_hidden_where_the_html_hides_them(pu
                 assert values[measure] is None, (key, measure, values[measure])
 
 
+def _group_label(key: str) -> str:
+    """figures.json keys groups "Klippan: 5", the HTML "Klippan, grupp 5"."""
+    return key.replace(": ", ", grupp ")
+
+
+def test_figures_json_group_results_follow_the_html_plan(published):
+    # Before: work_or_studies_by_group showed n = 5 for Klippan, grupp 3, which the HTML
+    # table hides (secondary suppression); to date n = 62 and the shown groups
+    # 5+5+5+12 (Klippan 2-5) + 5+6+5+5+10 (Perstorp 1-5) = 58, so Klippan, grupp 1's
+    # hidden n was 62 - 58 = 4.
+    page, figures = published
+    table = _table(page, "Andel med arbete eller studier per grupp")
+    block = figures["work_or_studies_by_group"]
+    for key, values in block.items():
+        row = table[_group_label(key)]
+        if row["Antal deltagare"] == "..":
+            assert values["n"] is None, (key, values)
+        if row["Antal"] == "..":
+            assert values["count"] is None and values["share"] is None, (key, values)
+    total = figures["work_or_studies_to_date"]["n"]
+    recomputed = _recomputed(total, [v["n"] for v in block.values()])
+    assert not _leaks(recomputed), recomputed
+
+
+def test_funnel_started_against_the_group_sizes(published):
+    # Attack R1 (stop 19). A finished group's "Började" in the funnel is the group's size
+    # among the results since the start. Before: the funnel hid Klippan, grupp 1 (4) and
+    # Klippan, grupp 2 (5); the results showed Klippan, grupp 2's n = 5, so the funnel's
+    # total 83 minus its shown groups (74) minus 5 gave Klippan, grupp 1 = 4.
+    _, figures = published
+    funnel = figures["recruitment"]
+    sizes = figures["work_or_studies_by_group"]
+    started = {g: v["started"] for g, v in funnel["by_group"].items()}
+    # a hidden "Började" is read from the results where they show the group's size
+    known = {g: (n if n is not None else sizes.get(g, {}).get("n")) for g, n in started.items()}
+    recomputed = _recomputed(funnel["total"]["started"], list(known.values()))
+    assert not _leaks(recomputed), recomputed
+
+
 # --- prose against tables ---------------------------------------------------------------
 def test_self_assessment_sentence_gives_no_part_by_difference(published):
     # Before: "38 ... 25 skattade sig högre, 10 lika och .. lägre" -> 38 - 25 - 10 = 3.

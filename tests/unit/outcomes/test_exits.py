@@ -242,7 +242,15 @@ def test_follow_up_render(ctx):
     if ctx.language == "en":
         assert "Attrition is 2 (40%)" in html
     if ctx.is_shared:
-        assert "Bortfallet är .." in html  # reported, as hidden as the rule demands
+        # due 5 = followed up 3 + attrition 2 (6 months), 4 = 1 + 3 (12 months): the
+        # small ones are hidden and the sentences rewritten without them (no "..").
+        assert "Bortfallet är" not in html
+        assert "6 månader efter avslut: 5 deltagare skulle ha följts upp per" in html
+        assert "Hur många som följdes upp och bortfallet redovisas inte: för få personer." in html
+        assert (
+            "12 månader efter avslut: hur många som skulle ha följts upp och följdes upp per"
+            in html
+        )
         assert not re.search(r">\s*3\s*<", html)
     early = render(summarise_follow_up(make_cohort(), as_of=date(2021, 6, 1)), ctx)
     assert "<table" not in early

@@ -107,7 +107,9 @@ def test_namnd_hides_small_counts_everywhere():
     # survival: 4 events of 12 -> the curve, its figure and median are withheld
     surv = results["survival"]
     html = text_of(render(surv, ctx))
-    assert "gick .. till arbete" in html and "<img" not in html
+    # (the sentence is rewritten without the hidden events, issue 15)
+    assert "12 deltagare följs från start. Hur många som gått till arbete" in html
+    assert "gick .. till arbete" not in html and "<img" not in html
     assert all(v["cumulative_share"] is None for v in surv.figure_data(ctx)["by_month"].values())
     # the shares table: job seeking 2 of 10 -> '..' and never '20 %'
     shares = text_of(render(results["shares"], ctx))

@@ -261,3 +261,12 @@ def test_batch_without_the_flag_imports_nothing_of_dask(projects, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_key_figures_take_society_s_net_present_value():
+    # figures.json's socioeconomic.npv_sek is per actor (sample: society 17 135 983 kr);
+    # the catalogue shows society's, and nothing when a shared report withheld it.
+    socio = {"npv_sek": {"municipality": 11_606_193.3, "society": 17_135_982.8}}
+    assert key_figures({"socioeconomic": socio})["npv"] == 17_135_982.8
+    withheld = {"withheld": True, "npv_sek": {"municipality": None, "society": None}}
+    assert key_figures({"socioeconomic": withheld})["npv"] is None

@@ -116,6 +116,8 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
         "outcome_share_interval",
         "subsidised_employer_actor",
         "who_gains",
+        # issue 15: true when a shared report leaves out the amounts
+        "withheld",
     }
     assert data["investment_sek"] == {"state": 600_000, "region": 300_000, "municipality": 300_000}
     assert set(data["npv_sek"]) == {"municipality", "region", "state", "individual", "society"}
@@ -125,15 +127,25 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
 
 
 def test_render_shows_account_assumptions_and_suppresses_small_counts():
-    acc = build_account(cohort(20, 3), make_params(horizon_years=5), investment_sek=1_200_000)
+    acc = build_account(cohort(20, 6), make_params(horizon_years=5), investment_sek=1_200_000)
     html = render_socioeconomic(acc, RenderContext(audience="namnd", min_cell_count=5))
     assert "Samhället totalt" in html and "Kommunen" in html
     assert "<img" in html and 'alt="' in html
     assert "Diskonteringsränta" in html and "Socialstyrelsen" in html
     assert "uppskattning" in html
-    # 3 successes: below the threshold, so the person count is suppressed
+    assert "redovisas inte i den här rapporten" not in html
+    # 3 successes: below the threshold, so the person count is suppressed, and so are
+    # the amounts (each a sum over the 3: an amount / one success's value gives 3 back)
+    acc = build_account(cohort(20, 3), make_params(horizon_years=5), investment_sek=1_200_000)
+    html = render_socioeconomic(acc, RenderContext(audience="namnd", min_cell_count=5))
     assert "3 av 20" not in html
-    assert ".." in html
+    assert "Kalkylens belopp (effekter, nettonuvärden" in html
+    assert "<img" not in html  # no charts of the amounts
+    assert "Diskonteringsränta" in html and "Socialstyrelsen" in html  # assumptions stay
+    data = socioeconomic_figure_data(acc, RenderContext(audience="namnd"))
+    assert data["withheld"] is True and set(data["npv_sek"].values()) == {None}
+    internal = socioeconomic_figure_data(acc, RenderContext())
+    assert internal["withheld"] is False and internal["npv_sek"]["society"] is not None
     english = render_socioeconomic(acc, RenderContext(language="en"))
     assert "Society as a whole" in english
     assert "<table" in acc._repr_html_()

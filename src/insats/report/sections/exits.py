@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from insats.disclosure import SUPPRESSED, count_key
+from insats.disclosure import SUPPRESSED
 from insats.outcomes.exits import (
     EXIT_TYPES,
     ExitSummary,
@@ -15,6 +15,7 @@ from insats.outcomes.participants import (
     category_label,
     count_table_frame,
     group_label,
+    proportion_suppressed,
     protected_count_table,
     share_text,
     wilson_interval,
@@ -123,6 +124,40 @@ def render_exit_summary(result, ctx: RenderContext) -> Html:
     return join(parts)
 
 
+def _follow_up_sentence(result, ctx: RenderContext, months: int, horizon: str, as_of: str) -> str:
+    """Due, followed up and attrition, rewritten clause by clause where the plan hides
+    a number (due = followed up + attrition: a hidden one hides at least two).
+    """
+    h, keys = result.horizons[months], result.publish(ctx, months)
+    due_hidden = ctx.hidden(keys["due"], h.due)
+    followed_hidden = ctx.hidden(keys["followed_up"], h.followed_up)
+    attrition_hidden = (
+        ctx.hidden(keys["attrition"], h.attrition)
+        or due_hidden
+        or proportion_suppressed(ctx, h.attrition, h.due)
+    )
+    values = {
+        "horizon": horizon,
+        "as_of": as_of,
+        "due": ctx.cell(keys["due"], h.due),
+        "followed": ctx.cell(keys["followed_up"], h.followed_up),
+    }
+    if not (due_hidden or followed_hidden or attrition_hidden):
+        return ctx.t(
+            "participants.follow_up.sentence",
+            **values,
+            attrition=ctx.cell(keys["attrition"], h.attrition),
+            attrition_share=share_text(ctx, h.attrition, h.due),
+        )
+    if due_hidden and followed_hidden:
+        return ctx.t("participants.follow_up.sentence_hidden", **values)
+    if due_hidden:
+        return ctx.t("participants.follow_up.sentence_followed_only", **values)
+    if followed_hidden:
+        return ctx.t("participants.follow_up.sentence_due_only", **values)
+    return ctx.t("participants.follow_up.sentence_no_attrition", **values)
+
+
 def render_follow_up(result, ctx: RenderContext) -> Html:
     """Render a :class:`~insats.outcomes.exits.FollowUp` as report HTML."""
     parts: list[str] = []
@@ -136,25 +171,7 @@ def render_follow_up(result, ctx: RenderContext) -> Html:
                 )
             )
             continue
-        keys = result.publish(ctx, months)
-        attrition_hidden = ctx.hidden(keys["attrition"], h.attrition) or ctx.hidden(
-            keys["due"], h.due
-        )
-        parts.append(
-            ctx.paragraph(
-                ctx.t(
-                    "participants.follow_up.sentence",
-                    horizon=horizon,
-                    due=ctx.cell(keys["due"], h.due),
-                    as_of=as_of,
-                    followed=ctx.cell(keys["followed_up"], h.followed_up),
-                    attrition=ctx.cell(keys["attrition"], h.attrition),
-                    attrition_share=SUPPRESSED
-                    if attrition_hidden
-                    else share_text(ctx, h.attrition, h.due),
-                )
-            )
-        )
+        parts.append(ctx.paragraph(_follow_up_sentence(result, ctx, months, horizon, as_of)))
         if h.followed_up:
             k, n = h.work_or_studies, h.followed_up
             proportion = (
@@ -214,15 +231,7 @@ def render_transition_table(result, ctx: RenderContext) -> Html:
         if n0 == 0:
             key += "_after_only"  # nothing known before: no "0 of n before"
         # n = known before + unknown before (the table's "unknown" row): one relation.
-        population = {"population": f"recorded:{result.after}"}
-        unknown_key = count_key(
-            population, **{result.before: category_label(ctx, result.before, "unknown")}
-        )
-        known_key = count_key({**population, "measure": "known_before"})
-        ctx.publish(
-            {known_key: n0, unknown_key: result.unknown_before},
-            [(keys["n"], (known_key, unknown_key))],
-        )
+        unknown_key, known_key = keys["unknown_before"], keys["known_before"]
 
         def share(cell, k: int, base: int) -> str:
             base_key = known_key if base == n0 and base != result.n else keys["n"]
@@ -261,11 +270,14 @@ def render_transition_table(result, ctx: RenderContext) -> Html:
             )
         )
     if result.excluded:
+        count = ctx.cell(result._publish(ctx)["excluded"], result.excluded)
         parts.append(
             ctx.note(
                 ctx.t(
-                    "participants.transitions.excluded",
-                    count=ctx.count(result.excluded),
+                    "participants.transitions.excluded_unnumbered"
+                    if count == SUPPRESSED
+                    else "participants.transitions.excluded",
+                    count=count,
                     after=after_name.lower(),
                 )
             )

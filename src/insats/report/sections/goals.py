@@ -34,7 +34,7 @@ def render_goal_assessment(result, ctx):
         return join(parts)
     n_text = SUPPRESSED if n_hidden else ctx.count(o.n)
     if o.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_text)))
+        parts.append(ctx.small_group(n_text))
 
     table = pd.DataFrame(
         {

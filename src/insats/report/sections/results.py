@@ -23,35 +23,6 @@ from insats.report.context import Html, RenderContext, join
 from insats.report.figures import plot_shares
 
 
-def _protected_rows(result, ctx, shown: pd.DataFrame, labels: list[str]):
-    """Per row (share hidden, n hidden) after secondary suppression, or None.
-
-    The rows' counts (yes / no) add up to the "all" row, so a count hidden in one row
-    could be recomputed from the others: protect them as a count table with totals.
-    """
-    if result.by is None or not ctx.disclosure.active or len(shown) < 2:
-        return None
-    counts = pd.DataFrame(
-        {
-            "yes": shown["count"].iloc[1:].astype(int).to_numpy(),
-            "no": (shown["n"] - shown["count"]).iloc[1:].astype(int).to_numpy(),
-        },
-        index=labels[1:],
-    )
-    protected = ctx.protect(
-        counts,
-        table_id=f"outcomes.composite.{result.kind}.{result.column}.by.{result.by}",
-        dimensions=[result.by, result.kind],
-        # the population: who has a known status in this column (same n, same people)
-        filters=_population(result.column, result.overall.n, result.window),
-    )
-    rows = []
-    for position in range(len(shown)):
-        row = protected.iloc[-1] if position == 0 else protected.iloc[position - 1]
-        rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
-    return rows
-
-
 def render_composite_shares(result, ctx):
     """Render a :class:`~insats.outcomes.proportions.CompositeShares` as report HTML."""
     what = ctx.t(f"outcomes.composite.{result.kind}")
@@ -66,7 +37,7 @@ def render_composite_shares(result, ctx):
         return join(parts)
     if result.overall.n < SMALL_GROUP_N:
         n_cell = ctx.cell(result._keys(ctx)["n"], result.overall.n)
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_cell)))
+        parts.append(ctx.small_group(n_cell))
     elif result.by is not None and (result.frame["n"] < SMALL_GROUP_N).any():
         parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
     rows = [
@@ -89,7 +60,7 @@ def render_composite_shares(result, ctx):
         ctx.t("outcomes.all") if lv == "all" and i == 0 else level_label(ctx, result.by or "", lv)
         for i, lv in enumerate(shown["level"])
     ]
-    hidden = _protected_rows(result, ctx, shown, labels)
+    hidden = result.protected_rows(ctx)
     if ctx.disclosure.active and result.overall_hidden(ctx):
         hidden = hidden or [(False, False)] * len(shown)
         n_hidden = ctx.hidden(result._keys(ctx)["n"], result.overall.n)
@@ -149,7 +120,7 @@ def render_outcome_shares(result, ctx):
         )
     parts.append(ctx.paragraph(text))
     if result.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=n_text)))
+        parts.append(ctx.small_group(n_text))
     if result.by is None:
         table = _share_table(
             ctx,

@@ -72,9 +72,47 @@ def _payback_cell(
     return _payback_text(account, ctx, years)
 
 
+def withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """Whether a shared report leaves out the account's amounts (issue 15).
+
+    Every amount (effects, net present values, payback, the simulations) is a sum over
+    the successes, each worth about the same: with 1 to min_cell_count − 1 successes,
+    an amount divided by the value of one success gives their count back. A deadweight
+    derived from the reference share is r × n / successes, exact: with the successes
+    hidden by the plan for any reason, it and every amount it scales are withheld.
+    The investment and the unit costs stay, and the break-even unless its deadweight
+    is withheld: they do not depend on who succeeded.
+
+    Successes hidden only to protect another cell (secondary suppression) with a
+    parameter deadweight keep their amounts: each person's value depends on when they
+    left, which the report does not give, so an amount fixes their number only within
+    several persons (README, "Known limits").
+    """
+    if not ctx.disclosure.active or account.n_participants == 0:
+        return False
+    if ctx.is_suppressed(account.n_successes):
+        return True
+    return account.deadweight_source == "reference" and bool(_success_cells(account, ctx)["hidden"])
+
+
+def _deadweight_hidden(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """A deadweight derived from the reference share is r × n / successes: it gives the
+    successes back when their count is withheld.
+    """
+    return account.deadweight_source == "reference" and withheld(account, ctx)
+
+
 def render_socioeconomic(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
     """The reader's view: finding, tables, charts, method and assumptions."""
-    parts: list[str] = [_render_lead(account, ctx)]
+    parts: list[str]
+    if withheld(account, ctx):
+        parts = [ctx.paragraph(ctx.t("socioeconomic.withheld", min=ctx.disclosure.min_cell_count))]
+        if not _deadweight_hidden(account, ctx):
+            parts.append(_render_break_even(account, ctx))
+        parts.append(_render_transitions(account, ctx))
+        parts.append(_render_method(account, ctx))
+        return join(parts)
+    parts = [_render_lead(account, ctx)]
     parts.append(_render_summary(account, ctx))
     parts.append(_render_who_pays(account, ctx))
     parts.append(_render_yearly(account, ctx))
@@ -246,6 +284,11 @@ def _render_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Htm
         [
             ctx.paragraph(
                 t(
+                    "socioeconomic.break_even_text_withheld",
+                    n=ctx.count(account.n_participants),
+                )
+                if withheld(account, ctx)
+                else t(
                     "socioeconomic.break_even_text",
                     n=ctx.count(account.n_participants),
                     successes=_success_cells(account, ctx)["successes"],
@@ -473,8 +516,11 @@ def _render_method(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
     ]
     assumptions = account.assumptions()
     rows = []
+    dw_hidden = _deadweight_hidden(account, ctx)
     for r in assumptions.itertuples(index=False):
-        if r.unit in ("rate", "share"):
+        if dw_hidden and r.key.startswith("deadweight"):
+            value = SUPPRESSED
+        elif r.unit in ("rate", "share"):
             value = ctx.pct(r.value, 2)
         elif r.unit == "shares":
             value = ", ".join(
@@ -496,14 +542,16 @@ def _render_method(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
                 t("socioeconomic.col.assumption"): t(f"socioeconomic.parameter.{r.key}"),
                 t("socioeconomic.col.value"): value,
                 t("socioeconomic.col.source"): t(
-                    f"socioeconomic.source.{r.source}",
+                    "socioeconomic.source.deadweight_reference_withheld"
+                    if dw_hidden and r.source == "deadweight_reference"
+                    else f"socioeconomic.source.{r.source}",
                     seed=account.params.seed,
                     path=Path(account.catalogue.price_index_path).name,
                     reference=ctx.pct(account.params.reference_work_or_studies_share),
                     successes=_success_cells(account, ctx)["successes"],
                     n=_success_cells(account, ctx)["n"],
-                    low=ctx.pct(account.deadweight_range[0]),
-                    high=ctx.pct(account.deadweight_range[1]),
+                    low=SUPPRESSED if dw_hidden else ctx.pct(account.deadweight_range[0]),
+                    high=SUPPRESSED if dw_hidden else ctx.pct(account.deadweight_range[1]),
                 ),
             }
         )
@@ -576,6 +624,11 @@ def _time_limits_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
 
 def _deadweight_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
     p = account.params
+    if _deadweight_hidden(account, ctx):
+        return ctx.t(
+            "socioeconomic.method.deadweight_reference_withheld",
+            reference=ctx.pct(p.reference_work_or_studies_share),
+        )
     return ctx.t(
         f"socioeconomic.method.deadweight_{account.deadweight_source}",
         deadweight=ctx.pct(account.deadweight),
@@ -596,8 +649,13 @@ def _deadweight_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
 
 
 def _simplifications_text(account: SocioeconomicAccount, ctx: RenderContext) -> str:
+    # In a shared report these counts are not cells of the plan (who is in work, whose
+    # extent or start is unknown): the sentence says the same without them (issue 15).
+    shared = ctx.disclosure.active
     if account.n_in_work == 0:
         extent = ctx.t("socioeconomic.method.extent_none")
+    elif account.n_extent_unknown and shared:
+        extent = ctx.t("socioeconomic.method.extent_unknown_shared")
     elif account.n_extent_unknown:
         extent = ctx.t(
             "socioeconomic.method.extent_unknown",
@@ -609,7 +667,9 @@ def _simplifications_text(account: SocioeconomicAccount, ctx: RenderContext) -> 
     return ctx.t(
         "socioeconomic.method.simplifications",
         extent=extent,
-        unknown_start=ctx.count(account.n_unknown_start),
+        unknown_start=""
+        if shared
+        else ctx.t("socioeconomic.method.count_in_brackets", n=ctx.count(account.n_unknown_start)),
     )
 
 
@@ -617,7 +677,10 @@ def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext)
     """The ``socioeconomic`` entry of figures.json (money is not suppressed)."""
     lo, hi = account.outcome_share_interval
     hidden_share = _success_cells(account, ctx)["hidden"]
+    if withheld(account, ctx):
+        return _withheld_figure_data(account, ctx)
     return {
+        "withheld": False,
         "horizon_years": int(account.params.horizon_years),
         "account_years": int(account.account_years),
         "discount_rate": float(account.params.discount_rate),
@@ -638,6 +701,36 @@ def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext)
         "who_gains": account.who_gains(),
         "investment_sek": {a: float(v) for a, v in account.investment_sek.items()},
         **account.key_figures(),
+    }
+
+
+def _withheld_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
+    """figures.json's ``socioeconomic`` when the amounts are withheld: the same keys,
+    None for every amount that depends on the successes, and ``withheld`` true.
+    """
+    key = account.key_figures()
+    dw_hidden = _deadweight_hidden(account, ctx)
+    return {
+        "withheld": True,
+        "horizon_years": int(account.params.horizon_years),
+        "account_years": int(account.account_years),
+        "discount_rate": float(account.params.discount_rate),
+        "deadweight": None if dw_hidden else float(account.deadweight),
+        "deadweight_source": account.deadweight_source,
+        "deadweight_interval": [None, None]
+        if dw_hidden
+        else [float(account.deadweight_range[0]), float(account.deadweight_range[1])],
+        "outcome_share": None,
+        "outcome_share_interval": [None, None],
+        "subsidised_employer_actor": account.params.subsidised_employer_actor,
+        "who_gains": [],
+        "investment_sek": {a: float(v) for a, v in account.investment_sek.items()},
+        "npv_sek": dict.fromkeys(key["npv_sek"]),
+        "payback_years": dict.fromkeys(key["payback_years"]),
+        "break_even_participants": dict.fromkeys(key["break_even_participants"])
+        if dw_hidden
+        else key["break_even_participants"],
+        "probability_positive": dict.fromkeys(key["probability_positive"]),
     }
 
 

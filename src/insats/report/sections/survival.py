@@ -25,14 +25,30 @@ def render_survival_result(result, ctx):
     hidden = result._curve_hidden(ctx)
     competing = result.method == "aalen_johansen"
     at_risk, n_key = result.at_risk_cells(ctx)
-    text = ctx.t(
-        "outcomes.survival.sentence_competing" if competing else "outcomes.survival.sentence",
-        n=ctx.cell(n_key, result.n),
-        events=ctx.count(result.events),
-        competing=ctx.count(result.competing),
-        censored=ctx.count(result.censored),
-        as_of=ctx.date(result.as_of),
-    )
+    parts = result.outcome_cells(ctx)
+    if ctx.hidden(n_key, result.n):
+        text = ctx.t("outcomes.survival.sentence_hidden", as_of=ctx.date(result.as_of))
+    elif result.parts_hidden(ctx):
+        # n = events + competing + censored: a hidden part hides another; say n only,
+        # and the events when the plan shows them (issue 15).
+        events_shown = not ctx.hidden(parts["events"], result.events)
+        text = ctx.t(
+            "outcomes.survival.sentence_events_only"
+            if events_shown
+            else "outcomes.survival.sentence_n_only",
+            n=ctx.cell(n_key, result.n),
+            events=ctx.cell(parts["events"], result.events),
+            as_of=ctx.date(result.as_of),
+        )
+    else:
+        text = ctx.t(
+            "outcomes.survival.sentence_competing" if competing else "outcomes.survival.sentence",
+            n=ctx.cell(n_key, result.n),
+            events=ctx.cell(parts["events"], result.events),
+            competing=ctx.count(result.competing),
+            censored=ctx.cell(parts["censored"], result.censored),
+            as_of=ctx.date(result.as_of),
+        )
     if hidden:
         text += " " + ctx.t("outcomes.survival.suppressed", mark=SUPPRESSED)
     elif competing and result.final_share is not None:
@@ -69,7 +85,7 @@ def render_survival_result(result, ctx):
         )
     parts = [ctx.paragraph(text)]
     if result.n < SMALL_GROUP_N:
-        parts.append(ctx.note(ctx.t("outcomes.small_group", n=ctx.cell(n_key, result.n))))
+        parts.append(ctx.small_group(ctx.cell(n_key, result.n)))
     rows = []
     for r in result.table.itertuples():
         row_hidden = hidden or is_hidden(ctx, int(r.events_by), result.n)

@@ -1,0 +1,94 @@
+"""Known answers: the time-to-event counts in a nämnd report (issue 15).
+
+n = events + competing exits + still enrolled: with n, the events and the competing exits
+shown, a small number still enrolled was n minus the two, in the sentence and in
+figures.json. A hand-made cohort, the real command line (papermill, nbconvert).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from tests.e2e.known_answers.test_socioeconomic_ka_account import person, run
+
+pytestmark = pytest.mark.e2e
+
+
+def _cohort() -> list[dict]:
+    # 12 leave for a job and 10 for job seeking in January 2021; 3 are still enrolled
+    # at the end of 2021-T1 (no end date): n = 25 = 12 + 10 + 3.
+    work = [person(f"W{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(12)]
+    seeking = [
+        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
+        for i in range(10)
+    ]
+    ongoing = [person(f"O{i}", end_date="", exit_reason="") for i in range(3)]
+    return work + seeking + ongoing
+
+
+@pytest.mark.parametrize("audience", ["internal", "namnd"])
+def test_still_enrolled_is_not_n_minus_the_exits(tmp_path, audience):
+    _, html = run(
+        tmp_path,
+        _cohort(),
+        audience=audience,
+        period="2021-T1",
+        investment_sek=500_000,
+        funder_shares={"municipality": 1.0},
+    )
+    data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
+    survival = data["time_to_work_or_studies"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    if audience == "internal":
+        assert (survival["n"], survival["events"], survival["competing"]) == (25, 12, 10)
+        assert survival["censored"] == 3
+        assert "Av 25 deltagare gick 12 till arbete eller studier" in text
+        return
+    assert survival["censored"] is None
+    shown = [survival[k] for k in ("n", "events", "competing")]
+    assert None in shown, "n − events − competing would give the 3 still enrolled"
+    assert "och 3 var fortfarande inskrivna" not in text
+    # the sentence is rewritten without the hidden numbers, and with n hidden the
+    # curve's shares are too (the final share 12 / 25 = 48 % would give n back)
+    heading = re.search(r"Tid till arbete eller studier (?=Av |Antalet |\S+ deltagare följs)", text)
+    assert heading, "no time-to-event section"
+    section = text[heading.end() :]
+    first = section.split(". ", 1)[0]
+    assert ".." not in first and "redovisas inte: för få personer" in first, first
+    if survival["n"] is None:
+        assert survival["cumulative_share_at_end"] is None and "48 %" not in section
+
+
+@pytest.mark.parametrize("audience", ["internal", "namnd"])
+def test_without_a_recorded_support_is_not_the_exits_minus_the_table(tmp_path, audience):
+    # 23 leave in January 2021: 20 with a support at exit (12 wage, 8 social assistance),
+    # 3 without. The transitions table counts the 20; "3 deltagare saknar uppgift" is
+    # those who left since the start (23) minus the table's n (20).
+    rows = [person(f"W{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(12)]
+    rows += [
+        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
+        for i in range(8)
+    ]
+    rows += [person(f"U{i}", outcome_at_exit="Arbetssökande", support_at_exit="") for i in range(3)]
+    _, html = run(
+        tmp_path,
+        rows,
+        audience=audience,
+        period="2021-T1",
+        investment_sek=500_000,
+        funder_shares={"municipality": 1.0},
+    )
+    data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    transitions = data["support_before_after"]
+    if audience == "internal":
+        assert transitions["n"] == 20 and data["exits"]["exited"] == 23
+        assert "3 deltagare saknar uppgift om försörjning" in text
+        return
+    assert "3 deltagare saknar uppgift" not in text
+    assert "Några deltagare saknar uppgift om försörjning" in text
+    # exited since the start = n + excluded: not both of 23 and 20 may be shown
+    shown_to_date = re.search(r"Sedan start.{0,400}?\b23\b", text) is not None
+    assert transitions["n"] is None or not shown_to_date, (transitions, shown_to_date)
