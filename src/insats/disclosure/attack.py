@@ -250,11 +250,22 @@ def _value(text: str, mark: str) -> float | str | None:
     return None
 
 
-def audit_html(html: str, *, total_label: str = "Totalt", mark: str = "..") -> list[Exposure]:
+def audit_html(
+    html: str,
+    *,
+    total_label: str = "Totalt",
+    mark: str = "..",
+    all_label: str = "Alla",
+    base_label: str = "Antal deltagare",
+) -> list[Exposure]:
     """Attack every count table of a final report page on its own margins.
 
     A table qualifies when its last row or last column is labelled ``total_label`` and
-    its cells are counts or ``mark``; each row (column) with a total is an equation.
+    its cells are counts or ``mark``; each row (column) with a total is an equation. A
+    table of results whose first row is labelled ``all_label`` (everyone, then each
+    group) qualifies too: each of its count columns ("Antal", and ``base_label``, the
+    group's size) is the first row's count = the sum of the rows below; its other
+    columns (shares, intervals, text) are left out.
 
     Returns:
         The exposed hidden cells, named by table caption, row and column.
@@ -271,6 +282,14 @@ def audit_html(html: str, *, total_label: str = "Totalt", mark: str = "..") -> l
         width = len(header)
         if any(len(r) != width for r in body):
             continue
+        name = table["caption"] or f"table {t + 1}"
+
+        def describe(key, name=name, body=body, header=header):
+            return f"{name!r}, row {body[key[0]][0]!r}, column {header[key[1]]!r}"
+
+        if body[0][0] == all_label and len(body) > 2:
+            found += _attack_all_first(body, header, mark, base_label, describe)
+            continue
         has_total_col = header[-1] == total_label
         has_total_row = body[-1][0] == total_label
         if not (has_total_col or has_total_row):
@@ -285,7 +304,6 @@ def audit_html(html: str, *, total_label: str = "Totalt", mark: str = "..") -> l
             continue
         # every other cell is a count (no None above): a float
         shown: dict[Hashable, float] = {k: v for k, v in cells.items() if isinstance(v, float)}
-        name = table["caption"] or f"table {t + 1}"
         lines = []
         last_i, last_j = len(body) - 1, width - 1
         if has_total_col:
@@ -295,11 +313,36 @@ def audit_html(html: str, *, total_label: str = "Totalt", mark: str = "..") -> l
             for j in range(1, width):
                 lines.append(((last_i, j), tuple((i, j) for i in range(last_i))))
 
-        def describe(key, name=name, body=body, header=header):
-            return f"{name!r}, row {body[key[0]][0]!r}, column {header[key[1]]!r}"
-
         found += exposures(shown, hidden, lines, describe)
     return found
+
+
+def _attack_all_first(
+    body: list[list[str]], header: list[str], mark: str, base_label: str, describe
+) -> list[Exposure]:
+    """A results table with everyone first: every count column adds up to its first row.
+
+    A column qualifies when every cell is a count or ``mark`` (a column of shares or
+    intervals does not). A hidden group size (``base_label``) is at least 1, since a
+    group without anyone is not listed; a hidden count may be zero (it is hidden with
+    its share when the group is small), so a reader knows only that it is at least 0.
+    """
+    shown: dict[Hashable, float] = {}
+    floors: dict[Hashable, float] = {}
+    lines = []
+    for j in range(1, len(header)):
+        column = [_value(row[j], mark) for row in body]
+        if any(v is None for v in column):
+            continue
+        for i, v in enumerate(column):
+            if v == mark:
+                floors[(i, j)] = 1.0 if header[j] == base_label else 0.0
+            else:
+                shown[(i, j)] = float(v)  # type: ignore[arg-type]  # a count (not None, not mark)
+        lines.append(((0, j), tuple((i, j) for i in range(1, len(body)))))
+    if not floors:
+        return []
+    return exposures(shown, list(floors), lines, describe, floors=floors)
 
 
 def raise_if_exposed(found: Sequence[Exposure], where: str) -> None:

@@ -151,6 +151,8 @@ class Inputs:
                 audit_html(
                     files["report.html"].decode("utf-8", "replace"),
                     total_label=Labels(self.params.language)("table.total"),
+                    all_label=Labels(self.params.language)("outcomes.all"),
+                    base_label=Labels(self.params.language)("outcomes.table.n"),
                 ),
                 "report.html",
             )
@@ -493,8 +495,6 @@ class ReportModel(ProgrammeSections):
             language=self.params.language,
         )
         for other, cells in overlapping.items():
-            # The released report counts everyone this one counts ("whole"), or the
-            # other way round; the smaller one's municipalities decide what is shared.
             # The released report counts everyone this one counts ("whole"), the other
             # way round, or some of the same people ("partial": the released whole is
             # the shared municipality's cell here plus a rest).
@@ -605,12 +605,13 @@ class ReportModel(ProgrammeSections):
         self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
 
     def _relate_funnel(self) -> None:
-        """The funnel's "Började" of a group and the group's participants since the start
-        are the same people when the two files agree: a reader who sees one of them
-        knows the other (attack R1: a group's size shown with the results gave the
-        funnel's hidden "Började" back, and the funnel's total then a second group's).
-        Where the counts agree the two keys are one cell; where they differ, no
-        equality holds for a reader to use.
+        """The funnel's "Började" of a finished group and the group's size among the
+        results since the start (those who left, with a status) are the same people when
+        the two files agree: a reader who sees one of them knows the other (attack R1: a
+        group's size shown with the results gave the funnel's hidden "Började" back, and
+        the funnel's total then a second group's). Where the counts agree the two keys
+        are one cell (a relation true of the counts, even by chance, only makes the plan
+        more careful); where they differ, no equality holds for a reader to use.
         """
         if self.funnel is None:
             return

@@ -73,6 +73,48 @@ def test_audit_html_attacks_a_table_read_back_from_the_page():
     assert audit_html(protected) == []
 
 
+def test_audit_html_attacks_a_results_table_with_everyone_first():
+    # The shape of "Andel med arbete eller studier" per group: everyone first, then the
+    # groups; Antal and Antal deltagare add up, shares and intervals do not. Group 2's
+    # 'Antal deltagare' is 20 - 8 - 9 = 3; its hidden Antal may be 0 (hidden with the
+    # share of a small group), so 'Antal' 7 - 3 - .. stays protected in [0, 4].
+    leaking = _page(
+        [
+            ["Grupp", "Antal", "Antal deltagare", "Andel", "95 % konfidensintervall"],
+            ["Alla", "7", "20", "35 %", "18–57 %"],
+            ["Grupp 1", "3", "8", "38 %", "14–69 %"],
+            ["Grupp 2", "..", "..", "..", ".."],
+            ["Grupp 3", "..", "9", "..", ".."],
+        ]
+    )
+    found = audit_html(leaking)
+    assert [e.where for e in found] == ["'Kön per kommun', row 'Grupp 2', column 'Antal deltagare'"]
+    protected = _page(
+        [
+            ["Grupp", "Antal", "Antal deltagare", "Andel", "95 % konfidensintervall"],
+            ["Alla", "7", "20", "35 %", "18–57 %"],
+            ["Grupp 1", "3", "8", "38 %", "14–69 %"],
+            ["Grupp 2", "..", "..", "..", ".."],
+            ["Grupp 3", "..", "..", "..", ".."],
+        ]
+    )
+    assert audit_html(protected) == []
+    # Two hidden group sizes adding up to 2 are 1 each (a listed group has someone).
+    small = _page(
+        [
+            ["Grupp", "Antal", "Antal deltagare", "Andel", "95 % konfidensintervall"],
+            ["Alla", "7", "20", "35 %", "18–57 %"],
+            ["Grupp 1", "3", "18", "17 %", "6–39 %"],
+            ["Grupp 2", "..", "..", "..", ".."],
+            ["Grupp 3", "..", "..", "..", ".."],
+        ]
+    )
+    assert len(audit_html(small)) == 2
+    # In English the first row is "All" and the size "Participants".
+    english = leaking.replace(">Alla<", ">All<").replace("Antal deltagare", "Participants")
+    assert len(audit_html(english, all_label="All", base_label="Participants")) == 1
+
+
 def test_audit_publication_over_a_report_model_is_clean_after_planning():
     # Two tables and a sentence of the same people, planned jointly: nothing exposed.
     import pandas as pd
