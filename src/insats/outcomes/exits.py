@@ -522,6 +522,16 @@ class FollowUp:
             "work_or_studies": count_key(filters, work_or_studies="yes"),
             "outcome": outcome,
         }
+        # Those due with a recorded support, and of them the self-sufficient: the rest
+        # of each (due without one; with one but not self-sufficient) is a count too.
+        support = {"population": f"support:{months}m", "as_of": self.as_of}
+        keys["support_n"] = count_key(support)
+        keys["self_sufficient"] = count_key(support, self_sufficient="yes")
+        rests = {
+            count_key(support, measure="missing"): h.due - h.support_n,
+            count_key(support, self_sufficient="no"): h.support_n - h.self_sufficient,
+        }
+        missing, not_self = rests
         parts = tuple(outcome[c] for c in rows.index if c in WORK_OR_STUDIES and rows[c] > 0)
         ctx.publish(
             {
@@ -529,13 +539,29 @@ class FollowUp:
                 keys["due"]: h.due,
                 keys["attrition"]: h.attrition,
                 keys["work_or_studies"]: h.work_or_studies,
+                keys["support_n"]: h.support_n,
+                keys["self_sufficient"]: h.self_sufficient,
             },
             [
                 (keys["due"], (keys["followed_up"], keys["attrition"])),
                 (keys["work_or_studies"], parts),
+                (keys["due"], (keys["support_n"], missing)),
+                (keys["support_n"], (keys["self_sufficient"], not_self)),
             ],
+            unpublished=rests,
         )
         return keys
+
+    def self_sufficient_hidden(self, ctx, months: int) -> bool:
+        """Whether the share self-sufficient must not be shown (its count or base is
+        hidden by the plan, or the share rule applies).
+        """
+        h, keys = self.horizons[months], self.publish(ctx, months)
+        return (
+            proportion_suppressed(ctx, h.self_sufficient, h.support_n)
+            or ctx.hidden(keys["self_sufficient"], h.self_sufficient)
+            or ctx.hidden(keys["support_n"], h.support_n)
+        )
 
     def work_or_studies_hidden(self, ctx, months: int) -> bool:
         """Whether the share in work or studies must not be shown (its count or base is
@@ -558,6 +584,7 @@ class FollowUp:
                 or ctx.hidden(keys["due"], h.due)
             )
             work = proportion_data(ctx, h.work_or_studies, h.followed_up)
+            self_sufficient = proportion_data(ctx, h.self_sufficient, h.support_n)
             if self.work_or_studies_hidden(ctx, months):
                 work = dict.fromkeys(work)
             data[f"{months}m"] = {
@@ -568,7 +595,9 @@ class FollowUp:
                 if hidden or h.attrition_share is None
                 else float(h.attrition_share),
                 "work_or_studies": work,
-                "self_sufficient": proportion_data(ctx, h.self_sufficient, h.support_n),
+                "self_sufficient": dict.fromkeys(self_sufficient)
+                if self.self_sufficient_hidden(ctx, months)
+                else self_sufficient,
                 "outcomes": {
                     str(code): ctx.cell_value(keys["outcome"][code], int(n))
                     for code, n in h.outcomes.sum(axis=1).items()

@@ -92,3 +92,39 @@ def test_without_a_recorded_support_is_not_the_exits_minus_the_table(tmp_path, a
     # exited since the start = n + excluded: not both of 23 and 20 may be shown
     shown_to_date = re.search(r"Sedan start.{0,400}?\b23\b", text) is not None
     assert transitions["n"] is None or not shown_to_date, (transitions, shown_to_date)
+
+
+@pytest.mark.parametrize("audience", ["internal", "namnd"])
+def test_follow_up_support_is_not_due_minus_a_small_count(tmp_path, audience):
+    # 20 leave in January 2021 and are due for the 6-month follow-up by the end of
+    # 2021-T3; all 20 are followed up, 17 with a recorded support (12 on a wage). "Av
+    # dem med uppgift om försörjning hade 12 av 17" beside "20 ... skulle ha följts upp"
+    # gave the 3 without a recorded support as 20 - 17.
+    rows = [
+        person(
+            f"F{i}",
+            outcome_at_exit="Arbete",
+            support_at_exit="Lön",
+            outcome_6m="Arbete" if i < 12 else "Arbetssökande",
+            support_6m="Lön" if i < 12 else ("Försörjningsstöd" if i < 17 else ""),
+        )
+        for i in range(20)
+    ]
+    _, html = run(
+        tmp_path,
+        rows,
+        audience=audience,
+        period="2021-T3",
+        investment_sek=500_000,
+        funder_shares={"municipality": 1.0},
+    )
+    data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
+    six = data["follow_up"]["6m"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    if audience == "internal":
+        assert (six["due"], six["followed_up"]) == (20, 20)
+        assert (six["self_sufficient"]["count"], six["self_sufficient"]["n"]) == (12, 17)
+        assert "hade 12 av 17" in text
+        return
+    assert six["self_sufficient"]["n"] is None or six["due"] is None, six
+    assert "av 17" not in text

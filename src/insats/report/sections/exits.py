@@ -190,7 +190,9 @@ def render_follow_up(result, ctx: RenderContext) -> Html:
                 ctx.paragraph(
                     ctx.t(
                         "participants.follow_up.self_sufficient",
-                        proportion=ctx.proportion(k, n, *wilson_interval(k, n)),
+                        proportion=ctx.t("stat.proportion_suppressed", mark=SUPPRESSED)
+                        if result.self_sufficient_hidden(ctx, months)
+                        else ctx.proportion(k, n, *wilson_interval(k, n)),
                     )
                 )
             )
