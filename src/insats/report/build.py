@@ -605,9 +605,10 @@ class ReportModel(ProgrammeSections):
         self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
 
     def _relate_funnel(self) -> None:
-        """The funnel's "Började" of a finished group and the group's size among the
-        results since the start (those who left, with a status) are the same people when
-        the two files agree: a reader who sees one of them knows the other (attack R1: a
+        """The funnel's "Började" of a group and the group's size elsewhere (among the
+        results since the start, for a finished group; the new participants of the
+        period or the year, for a group that began in it) are the same people when the
+        two files agree: a reader who sees one of them knows the other (attack R1: a
         group's size shown with the results gave the funnel's hidden "Började" back, and
         the funnel's total then a second group's). Where the counts agree the two keys
         are one cell (a relation true of the counts, even by chance, only makes the plan
@@ -616,16 +617,24 @@ class ReportModel(ProgrammeSections):
         if self.funnel is None:
             return
         by_group = self.subgroups["group"]
-        sizes = dict(zip(by_group.frame["group"], by_group.frame["n"].astype(int), strict=True))
         keys = by_group.level_keys(self.ctx)
+        # A group's size: those who left since the start (with a status), and those who
+        # started in the period or the year so far (a group that began this year).
+        sizes: dict = {}
+        for group, n in zip(by_group.frame["group"], by_group.frame["n"], strict=True):
+            sizes.setdefault(group, []).append((keys[group], int(n)))
+        for scope in ("period", "year_to_date"):
+            started = self.counts.wide("group", scope)
+            for group in started.index:
+                key = self.counts._key(self.ctx, scope, "started", "group", group)
+                sizes.setdefault(group, []).append((key, int(started.at[group, "started"])))
         lines = []
         for group, started in self.funnel.counts["started"].dropna().items():
-            if group in sizes and int(started) == sizes[group]:
-                funnel_key = count_key(
-                    {"population": "recruitment", "measure": "started"},
-                    group=part_mod.group_label(self.ctx, group, self.funnel.group_names),
-                )
-                lines.append((funnel_key, (keys[group],)))
+            funnel_key = count_key(
+                {"population": "recruitment", "measure": "started"},
+                group=part_mod.group_label(self.ctx, group, self.funnel.group_names),
+            )
+            lines += [(funnel_key, (k,)) for k, n in sizes.get(group, []) if n == int(started)]
         if lines:
             self.ctx.publish({}, lines)
 
