@@ -11,16 +11,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from insats.disclosure import count_key
 from insats.outcomes._common import (
+    level_label,
     level_series,
     ordered_levels,
     require_columns,
 )
-from insats.outcomes.proportions import composite_flags
+from insats.outcomes.proportions import COMPOSITES, _population, composite_flags
 
 REASONS = ("too_few_events", "separation", "no_variation", "no_data", "not_converged")
 
@@ -41,6 +44,11 @@ class RegressionResult:
             ci_high, p_value`` (empty when not fitted).
         references: Reference level of each covariate (its most frequent level).
         dropped: Covariates left out because everyone had the same level.
+        level_counts: {covariate: {level: persons}} of every covariate in the model,
+            its reference level included (the counts add up to n).
+        successes: Persons with the outcome (events are the rarer of these and the rest).
+        column: The outcome column the model read.
+        window: ``to_date`` or ``period`` in a report (who left when), else "".
     """
 
     outcome: str
@@ -55,22 +63,75 @@ class RegressionResult:
     references: dict[str, str] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()
     model: object | None = field(default=None, repr=False, compare=False)
+    level_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    successes: int = 0
+    column: str = ""
+    window: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         return self.odds_ratios.copy()
 
+    def cell_keys(self, ctx) -> dict:
+        """Keys of the model's counts as cells of the report's plan (issue 15).
+
+        The persons in the model are those with a known outcome among who left: the
+        population of the composite's tables, so n, the events (its "yes" or "no" total)
+        and each level's n (a row total of the composite by that covariate) are the same
+        cells there and here. Each covariate's levels add up to n.
+
+        Returns:
+            ``{"n": key, "events": key, "levels": {covariate: {level: key}}}``.
+        """
+        population = _population(self.column, self.n, self.window)
+        events_are = "yes" if self.successes <= self.n - self.successes else "no"
+        return {
+            "n": count_key(population),
+            "events": count_key(population, **{self.outcome: events_are}),
+            "levels": {
+                cov: {
+                    lv: count_key(population, **{cov: level_label(ctx, cov, lv)}) for lv in counts
+                }
+                for cov, counts in self.level_counts.items()
+            },
+        }
+
+    def publish(self, ctx) -> dict:
+        """Register the model's counts and their sums with the plan; its keys."""
+        keys = self.cell_keys(ctx)
+        if ctx.disclosure.active and self.n > 0:
+            values = {keys["n"]: self.n, keys["events"]: self.events}
+            lines = []
+            # the levels are shown only with a fitted model
+            for cov, counts in self.level_counts.items() if self.is_fitted else ():
+                level_keys = keys["levels"][cov]
+                values.update({level_keys[lv]: int(c) for lv, c in counts.items()})
+                lines.append((keys["n"], tuple(level_keys[lv] for lv in counts)))
+            ctx.publish(values, lines)
+        return keys
+
+    def level_hidden(self, ctx, covariate: str, level: str, n_level: int) -> bool:
+        """Whether a level's row hides its n and its odds ratio."""
+        keys = self.cell_keys(ctx)["levels"].get(covariate, {})
+        if level not in keys:
+            return ctx.is_suppressed(n_level)
+        return ctx.hidden(keys[level], n_level)
+
     def figure_data(self, ctx) -> dict:
+        keys = self.publish(ctx)
         data = {
             "is_fitted": self.is_fitted,
             "reason": self.reason,
-            "n": ctx.count_value(self.n),
-            "events": ctx.count_value(self.events),
+            "n": ctx.cell_value(keys["n"], self.n) if self.n else ctx.count_value(self.n),
+            "events": ctx.cell_value(keys["events"], self.events)
+            if self.n
+            else ctx.count_value(self.events),
             "required_events": self.required_events,
             "odds_ratios": {},
         }
         for r in self.odds_ratios.itertuples():
-            hidden = ctx.is_suppressed(r.n_level)
+            hidden = self.level_hidden(ctx, r.covariate, r.level, r.n_level)
             data["odds_ratios"][r.term] = {
+                "n_level": None if hidden else int(r.n_level),
                 "odds_ratio": None if hidden else float(r.odds_ratio),
                 "ci_low": None if hidden else float(r.ci_low),
                 "ci_high": None if hidden else float(r.ci_high),
@@ -80,17 +141,19 @@ class RegressionResult:
 
     def sentence(self, ctx) -> str:
         what = ctx.t(f"outcomes.composite.{self.outcome}")
+        keys = self.publish(ctx)
+        events = ctx.cell(keys["events"], self.events) if self.n else ctx.count(self.events)
         if not self.is_fitted:
             return ctx.t(
                 f"outcomes.regression.reason.{self.reason}",
-                events=ctx.count(self.events),
+                events=events,
                 required=ctx.number(self.required_events),
                 what=what,
             )
         return ctx.t(
             "outcomes.regression.sentence",
-            n=ctx.count(self.n),
-            events=ctx.count(self.events),
+            n=ctx.cell(keys["n"], self.n),
+            events=events,
             what=what,
         )
 
@@ -101,7 +164,7 @@ class RegressionResult:
         return section.repr_html(self)
 
 
-def _not_fitted(outcome, reason, n, events, n_params, epp, references=None, dropped=()):
+def _not_fitted(outcome, reason, n, events, n_params, epp, references=None, dropped=(), **cells):
     return RegressionResult(
         outcome=outcome,
         is_fitted=False,
@@ -126,6 +189,7 @@ def _not_fitted(outcome, reason, n, events, n_params, epp, references=None, drop
         ),
         references=references or {},
         dropped=tuple(dropped),
+        **cells,
     )
 
 
@@ -170,6 +234,7 @@ def fit_outcome_model(
         return _not_fitted(outcome, "no_data", 0, 0, 0, min_events_per_parameter)
 
     columns, info, references, dropped = [], [], {}, []
+    level_counts: dict[str, dict[str, int]] = {}
     for cov in covariates:
         levels = level_series(data, cov)
         present = ordered_levels(data, cov)
@@ -177,6 +242,7 @@ def fit_outcome_model(
             dropped.append(cov)
             continue
         counts = levels.value_counts()
+        level_counts[cov] = {lv: int(counts[lv]) for lv in present}
         reference = max(present, key=lambda lv: (counts[lv], -present.index(lv)))
         references[cov] = reference
         for lv in present:
@@ -185,9 +251,22 @@ def fit_outcome_model(
             columns.append((levels == lv).astype(float).to_numpy())
             info.append((f"{cov}[{lv}]", cov, lv, reference, int(counts[lv])))
     n_params = len(columns)
+    cells: dict[str, Any] = {
+        "level_counts": level_counts,
+        "successes": successes,
+        "column": column or COMPOSITES[outcome][0],
+    }
     if n_params == 0:
         return _not_fitted(
-            outcome, "no_variation", n, events, 0, min_events_per_parameter, references, dropped
+            outcome,
+            "no_variation",
+            n,
+            events,
+            0,
+            min_events_per_parameter,
+            references,
+            dropped,
+            **cells,
         )
     if events < min_events_per_parameter * n_params:
         return _not_fitted(
@@ -199,6 +278,7 @@ def fit_outcome_model(
             min_events_per_parameter,
             references,
             dropped,
+            **cells,
         )
     # Separation: a level in which everyone has the same outcome gives an infinite
     # odds ratio; statsmodels only warns, so check before fitting.
@@ -216,6 +296,7 @@ def fit_outcome_model(
                     min_events_per_parameter,
                     references,
                     dropped,
+                    **cells,
                 )
     exog = sm.add_constant(np.column_stack(columns), has_constant="add")
     with warnings.catch_warnings(record=True) as caught:
@@ -232,6 +313,7 @@ def fit_outcome_model(
             min_events_per_parameter,
             references,
             dropped,
+            **cells,
         )
     if ConvergenceWarning in kinds or not fitted.converged:
         return _not_fitted(
@@ -243,6 +325,7 @@ def fit_outcome_model(
             min_events_per_parameter,
             references,
             dropped,
+            **cells,
         )
     ci = np.asarray(fitted.conf_int())
     params = np.asarray(fitted.params)
@@ -274,4 +357,5 @@ def fit_outcome_model(
         references=references,
         dropped=tuple(dropped),
         model=fitted,
+        **cells,
     )

@@ -439,8 +439,11 @@ class ReportModel(ProgrammeSections):
         self.survival = oc.estimate_cumulative_incidence(data, as_of=self.as_of)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.regression = oc.fit_outcome_model(
-                self.exited_to_date, min_events_per_parameter=params.min_events_per_parameter
+            self.regression = _in(
+                oc.fit_outcome_model(
+                    self.exited_to_date, min_events_per_parameter=params.min_events_per_parameter
+                ),
+                "to_date",
             )
         self.self_assessment = oc.test_self_assessment(self.exited_to_date)
 

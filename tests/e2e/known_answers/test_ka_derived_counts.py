@@ -128,3 +128,69 @@ def test_follow_up_support_is_not_due_minus_a_small_count(tmp_path, audience):
         return
     assert six["self_sufficient"]["n"] is None or six["due"] is None, six
     assert "av 17" not in text
+
+
+def _education_cohort() -> list[dict]:
+    # 60 leave in January 2021, everyone alike but for education: Gymnasial 51 (20 to a
+    # job, 31 to job seeking), Förgymnasial 6 (3 and 3), Eftergymnasial ≥ 3 år 3 (1 and
+    # 2). Work or studies 24 of 60; the rarer outcome has 24 ≥ 10 × 2 parameters
+    # events, so the logistic model is fitted, Gymnasial (the largest) as reference.
+    rows = []
+    for prefix, education, jobs, seeking in (
+        ("G", "Gymnasial", 20, 31),
+        ("F", "Förgymnasial", 3, 3),
+        ("H", "Högskola", 1, 2),
+    ):
+        rows += [
+            person(f"{prefix}W{i}", education=education, outcome_at_exit="Arbete")
+            for i in range(jobs)
+        ]
+        rows += [
+            person(f"{prefix}J{i}", education=education, outcome_at_exit="Arbetssökande")
+            for i in range(seeking)
+        ]
+    return rows
+
+
+def _odds_ratio_rows(html: str) -> dict[str, list[str]]:
+    table = re.search(r"<table.*?Oddskvoter med 95.*?</table>", html, re.S)
+    assert table, "no odds-ratio table"
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)[1:]:
+        cells = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.mark.parametrize("audience", ["internal", "namnd"])
+def test_a_model_level_n_follows_the_plan_of_its_breakdown(tmp_path, audience):
+    # Issue 15. The model's persons are the breakdown's (who left, with a known
+    # outcome): each level's n there is a row total of "work or studies by education".
+    # That table hides Eftergymnasial's 3, and so also Förgymnasial's 6 (60 = 51 + 6 + 3).
+    # Shown by the threshold only, the model's 6 gave the 3 back: 60 − 51 − 6.
+    _, html = run(
+        tmp_path,
+        _education_cohort(),
+        audience=audience,
+        period="2021-T1",
+        investment_sek=500_000,
+        funder_shares={"municipality": 1.0},
+    )
+    rows = _odds_ratio_rows(html)
+    lower = rows["Utbildning: Förgymnasial (jämfört med Gymnasial)"]
+    higher = rows["Utbildning: Eftergymnasial ≥ 3 år (jämfört med Gymnasial)"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    assert "logistisk regression på 60 deltagare (24 i den minsta utfallsgruppen)" in text
+    if audience == "internal":
+        assert (lower[0], higher[0]) == ("6", "3")
+        return
+    assert higher == ["..", "..", "..", ".."]
+    # the breakdown hides Förgymnasial's n to protect the 3; so does the model
+    breakdown = re.search(r"Andel med arbete eller studier.*?Utbildning.*?</table>", html, re.S)
+    assert breakdown and re.search(
+        r"Förgymnasial</th>\s*<td[^>]*>\.\.</td>\s*<td[^>]*>\.\.<", breakdown.group(0)
+    )
+    assert lower == ["..", "..", "..", ".."], "60 − 51 − 6 would give the hidden 3"

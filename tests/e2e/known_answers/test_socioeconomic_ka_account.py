@@ -458,3 +458,40 @@ def test_namnd_report_withholds_a_deadweight_derived_from_hidden_successes(tmp_p
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
     assert "Den redovisas inte här, eftersom den skulle visa det antalet." in text
     assert "dödviktsförlust på 50 %" not in text and "Brytpunkten" not in text
+
+
+def test_namnd_report_withholds_the_amounts_when_the_others_are_few(tmp_path):
+    # Issue 15, the "Known limits" case of stop 20: a parameter deadweight and successes
+    # over the threshold, but their complement small. Ten on social assistance, seven
+    # leave for a job, three to job seeking; horizon 1, no discounting, no deadweight,
+    # the municipality pays 500 000. Internally society = 7 × P − 500 000
+    # = 1 881 172.696 kr (P = 340 167.528, above): the amount over P gives the 7, and the
+    # ten participants the report shows minus 7 give the 3 without a job that the plan
+    # hides. The nämnd report withholds the amounts.
+    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(7)] + [
+        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
+        for i in range(3)
+    ]
+    common = {
+        "period": "2021-T1",
+        "horizon_years": 1,
+        "discount_rate": 0.0,
+        "investment_sek": 500_000,
+        "funder_shares": {"municipality": 1.0},
+        "seed": 11,
+    }
+    (tmp_path / "internal").mkdir()
+    internal, _ = run(tmp_path / "internal", rows, **common)
+    assert internal["npv_sek"]["society"] == pytest.approx(7 * P - 500_000, abs=1e-3)
+    assert internal["withheld"] is False
+
+    (tmp_path / "namnd").mkdir()
+    socio, html = run(tmp_path / "namnd", rows, audience="namnd", **common)
+    assert socio["withheld"] is True and socio["deadweight_source"] != "reference"
+    assert set(socio["npv_sek"].values()) == {None}
+    # the break-even does not depend on who succeeded: ⌈500 000 / P⌉ = 2
+    assert socio["break_even_participants"]["society"] == 2
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    assert "Kalkylens belopp redovisas inte i den här rapporten" in text
+    for amount in ("1 881 173", "1 881 172", "2 381 173"):
+        assert amount not in text, amount

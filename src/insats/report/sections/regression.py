@@ -21,8 +21,11 @@ def render_regression_result(result, ctx):
     if not result.is_fitted:
         return join(parts)
     rows, labels = [], []
+    keys = result.publish(ctx)["levels"]
     for r in result.odds_ratios.itertuples():
-        hidden = ctx.is_suppressed(r.n_level)
+        # a level's n is a cell of the plan (a row total of the composite by it)
+        hidden = result.level_hidden(ctx, r.covariate, r.level, r.n_level)
+        key = keys.get(r.covariate, {}).get(r.level)
         labels.append(
             ctx.t(
                 "outcomes.regression.term",
@@ -33,7 +36,9 @@ def render_regression_result(result, ctx):
         )
         rows.append(
             {
-                ctx.t("outcomes.table.n"): ctx.count(int(r.n_level)),
+                ctx.t("outcomes.table.n"): ctx.cell(key, int(r.n_level))
+                if key is not None
+                else ctx.count(int(r.n_level)),
                 ctx.t("outcomes.regression.col_or"): SUPPRESSED
                 if hidden
                 else ctx.number(r.odds_ratio, 2),

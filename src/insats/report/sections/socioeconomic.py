@@ -77,20 +77,25 @@ def withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
 
     Every amount (effects, net present values, payback, the simulations) is a sum over
     the successes, each worth about the same: with 1 to min_cell_count − 1 successes,
-    an amount divided by the value of one success gives their count back. A deadweight
+    an amount divided by the value of one success gives their count back, and with 1
+    to min_cell_count − 1 others among the base (who had a known support at start),
+    the base the report shows minus that count gives the others back. A deadweight
     derived from the reference share is r × n / successes, exact: with the successes
     hidden by the plan for any reason, it and every amount it scales are withheld.
     The investment and the unit costs stay, and the break-even unless its deadweight
     is withheld: they do not depend on who succeeded.
 
-    Successes hidden only to protect another cell (secondary suppression) with a
-    parameter deadweight keep their amounts: each person's value depends on when they
-    left, which the report does not give, so an amount fixes their number only within
-    several persons (README, "Known limits").
+    Successes hidden only to protect another cell (secondary suppression), with a
+    parameter deadweight and enough successes and others, keep their amounts: people's
+    values differ (support at start, work extent, the kind of job or studies, when the
+    effect ends), so an amount fixes a hidden cell only within several persons; that
+    is not audited (README, "Known limits").
     """
     if not ctx.disclosure.active or account.n_participants == 0:
         return False
-    if ctx.is_suppressed(account.n_successes):
+    if ctx.is_suppressed(account.n_successes) or ctx.is_suppressed(
+        account.n_share - account.n_successes
+    ):
         return True
     return account.deadweight_source == "reference" and bool(_success_cells(account, ctx)["hidden"])
 
