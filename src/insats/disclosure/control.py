@@ -32,6 +32,10 @@ REST = ("overlap", "rest")
 #: base ``n`` differs between the whole project and a subset of it).
 ANY = "*"
 
+#: The dimension that marks a cell of another scope's report in this report's model
+#: (:func:`insats.report.register.mark_scope`).
+SCOPE_DIMENSION = "scope"
+
 
 @dataclass(frozen=True)
 class Overlap:
@@ -42,6 +46,17 @@ class Overlap:
         equal: keys of this report that count the very same people.
         part: the key of this report that counts the same measure in the other scope:
             the whole's count = the subset's count + a rest nobody publishes.
+        parts: keys of this report whose sum the released count holds, plus a rest (two
+            subsets that share several municipalities: the released whole = this
+            report's cells of the shared municipalities + the others). Related only
+            where every part is found in one population (the same key but for its
+            ``municipality``).
+        within: the key of a cell of this report that holds the released count and
+            more: this report's cell = the sum of every released count with the same
+            ``within`` from the same report + a rest (this report's whole holds the
+            other report's cells of the municipalities both count).
+        rest: whether ``parts`` and ``within`` leave a rest; False when the sum is the
+            whole count (a subset report's whole is the sum of its municipalities).
 
     A key may hold :data:`ANY` as a value: it then stands for every key of this report
     that agrees in every other pair (see ``DisclosureControl._relate_overlaps``).
@@ -49,6 +64,9 @@ class Overlap:
 
     equal: tuple[Key, ...] = ()
     part: Key | None = None
+    parts: tuple[Key, ...] = ()
+    within: Key | None = None
+    rest: bool = True
 
 
 class DisclosureError(InsatsError, RuntimeError):
@@ -300,7 +318,7 @@ class DisclosureControl:
         # Counts of reports of another scope (whole project / subset), their relations to
         # this report's cells, and the rests no report shows (whole minus subset).
         self._overlaps: dict[Key, tuple[Overlap, bool]] = {}
-        self._related: set[tuple[Key, Key]] = set()
+        self._related: set[tuple] = set()
         self._unpublished: set[Key] = set()
         self._locked_equal: set[Key] = set()
         # Single rows/columns and the total cell they repeat, until both are known.
@@ -500,6 +518,7 @@ class DisclosureControl:
         rests: dict[Key, int] = {}
         lines: list[_solver.Line] = []
         resolve = _Patterns(k for k in known if k not in self._overlaps and REST not in k)
+        containers: dict[tuple[Key, str, bool], list[Key]] = {}
         for key, (overlap, released_is_whole) in self._overlaps.items():
             value = self._values[key]
             for pattern in overlap.equal:
@@ -514,6 +533,12 @@ class DisclosureControl:
                         continue
                     lines.append(_solver.Line(key, (equal,)))
                     self._locked_equal.add(equal)
+            if overlap.parts:
+                self._relate_sum(key, value, overlap, known, resolve, rests, lines)
+            if overlap.within is not None:
+                scope = next((v for d, v in key if d == SCOPE_DIMENSION), "")
+                for within in resolve(overlap.within):
+                    containers.setdefault((within, scope, overlap.rest), []).append(key)
             if overlap.part is None:
                 continue
             exact = not _Patterns.wild(overlap.part)
@@ -534,7 +559,58 @@ class DisclosureControl:
                     if released_is_whole
                     else _solver.Line(part, (key, rest))
                 )
+        self._relate_within(containers, known, rests, lines)
         return rests, lines
+
+    def _relate_within(self, containers, known, rests, lines) -> None:
+        """This report's cell = the released cells it holds (of one other report) + a
+        rest, or their exact sum (``Overlap.within``).
+        """
+        for (within, _, with_rest), members in containers.items():
+            members = sorted(members, key=sorted)
+            if (within, tuple(members)) in self._related:
+                continue
+            self._related.add((within, tuple(members)))
+            total = sum(self._values[m] for m in members)
+            if known[within] < total:
+                continue  # another population after all
+            if not with_rest and known[within] == total:
+                lines.append(_solver.Line(within, tuple(members)))
+                continue
+            # a rest: the others (with ``rest`` False, the cells the other report hid)
+            rest = frozenset({*within, *(("within", str(sorted(m))) for m in members), REST})
+            rests[rest] = known[within] - total
+            self._unpublished.add(rest)
+            lines.append(_solver.Line(within, (*members, rest)))
+
+    def _relate_sum(self, key, value, overlap, known, resolve, rests, lines) -> None:
+        """The released ``key`` = the sum of this report's cells matching
+        ``overlap.parts`` (one population: the same key but for the municipality) + a
+        rest: the others, or with ``overlap.rest`` False the parts this report does not
+        show (none: no rest).
+        """
+        populations: dict[frozenset, list[Key]] = {}
+        for pattern in overlap.parts:
+            for cell in resolve(pattern):
+                base = frozenset(p for p in cell if p[0] != "municipality")
+                populations.setdefault(base, []).append(cell)
+        for base, cells in populations.items():
+            # once per set of parts found (a table found later adds the fuller sum)
+            members = tuple(sorted(cells, key=sorted))
+            if (key, members) in self._related:
+                continue
+            self._related.add((key, members))
+            total = sum(known[c] for c in cells)
+            if value < total:
+                continue
+            if not overlap.rest and value == total:
+                lines.append(_solver.Line(key, members))
+                continue
+            # a rest: the others (with ``rest`` False, the parts this report does not show)
+            rest = frozenset({*key, *base, *(("part", str(sorted(c))) for c in members), REST})
+            rests[rest] = value - total
+            self._unpublished.add(rest)
+            lines.append(_solver.Line(key, (*members, rest)))
 
     def declare_groups(self, parents: Mapping[str, str]) -> None:
         """Name the municipality of each intake group (by their labels in cell keys): a

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from insats.disclosure.control import ANY, Overlap
+from insats.disclosure.control import ANY, SCOPE_DIMENSION, Overlap
 from insats.errors import InsatsError
 from insats.periods import parse_period
 from insats.report.labels import LANGUAGES, load_catalogue
@@ -367,10 +367,6 @@ def shared_municipalities(scope: str, other: str) -> tuple[str, ...]:
     return tuple(sorted(set(mine) & set(theirs)))
 
 
-#: The dimension that marks a cell of another scope's report in this report's model.
-SCOPE_DIMENSION = "scope"
-
-
 def mark_scope(key, scope: str) -> frozenset:
     """A released cell of another scope's report, kept apart from this report's cells.
 
@@ -414,30 +410,38 @@ def overlap_of(
     key = frozenset(p for p in marked if p[0] != SCOPE_DIMENSION)
     key = frozenset((d, ANY) if d == "filter:n" else (d, v) for d, v in key)
     municipality = next((v for d, v in key if d == "municipality"), None)
+    without = frozenset(p for p in key if p[0] != "municipality")
+    by_municipality = tuple(frozenset({*key, ("municipality", m)}) for m in subset)
     if partial:
         # Two subsets that share ``subset`` and each count others: the shared
         # municipalities' (and their groups') cells are the same people; the released
-        # report's whole is this report's cell of the one shared municipality plus a rest
-        # (with several shared, their sum: not related).
+        # report's whole is this report's cells of the shared municipalities plus a
+        # rest, and this report's whole is the released cells of them plus a rest.
         if municipality is not None:
-            return Overlap(equal=(key,)) if municipality in subset else Overlap()
+            return Overlap(equal=(key,), within=without) if municipality in subset else Overlap()
         if any(d == "group" for d, _ in key):
             return Overlap(equal=(key,))
         if len(subset) == 1:
-            return Overlap(part=frozenset({*key, ("municipality", subset[0])}))
-        return Overlap()
+            return Overlap(part=by_municipality[0])
+        return Overlap(parts=by_municipality)
     if municipality is not None:
         if municipality not in subset:
             return Overlap()  # other people altogether
         if released_is_whole and len(subset) == 1:
             # The subset report's own cell of it, and its whole, are these people.
-            return Overlap(equal=(key, frozenset(p for p in key if p[0] != "municipality")))
+            return Overlap(equal=(key, without))
+        if released_is_whole:
+            # The subset report's whole is the sum of its municipalities' cells here.
+            return Overlap(equal=(key,), within=without, rest=False)
         return Overlap(equal=(key,))
     if any(d == "group" for d, _ in key):
         return Overlap(equal=(key,))
     if not released_is_whole and len(subset) == 1:
         # The subset report's whole is the whole report's cell of that municipality.
-        return Overlap(equal=(frozenset({*key, ("municipality", subset[0])}),), part=key)
+        return Overlap(equal=(by_municipality[0],), part=key)
+    if not released_is_whole:
+        # ... or the sum of the whole report's cells of its municipalities.
+        return Overlap(part=key, parts=by_municipality, rest=False)
     return Overlap(part=key)
 
 

@@ -96,3 +96,89 @@ def test_the_whole_report_after_a_released_subset_is_protected():
     assert not control.is_hidden(count_key(ENROLLED, municipality="Klippan"))
     assert control.is_hidden(count_key(ENROLLED))
     assert audit_publication(control) == []
+
+
+def _two_municipality_subset(
+    released: dict, *, scope: str, whole: int, partial_overlap: bool = False
+) -> DisclosureControl:
+    """A report of Bjuv and Klippan (and maybe others) that shows only its whole, the
+    number enrolled (a sentence).
+    """
+    control = DisclosureControl("namnd", 5, strict=True)
+    control.load_overlapping(
+        {mark_scope(k, scope): v for k, v in released.items()},
+        partial(
+            overlap_of,
+            subset=("Bjuv", "Klippan"),
+            released_is_whole=True,
+            partial=partial_overlap,
+        ),
+        released_is_whole=True,
+    )
+    control.register_cells({count_key(ENROLLED): whole})
+    control.plan_tables({})
+    return control
+
+
+def test_a_subset_of_two_municipalities_against_the_whole_projects_cells_of_them():
+    # The whole project (Bjuv, Klippan, Perstorp) showed Bjuv's 9 and hid Klippan's 3.
+    # A report of Bjuv and Klippan showing its 12 would give Klippan = 12 − 9 = 3: its
+    # whole is the sum of the whole project's cells of its municipalities, and the one
+    # the whole project hid is a rest the plan protects.
+    released = {count_key(ENROLLED, municipality="Bjuv"): 9}
+    control = _two_municipality_subset(released, scope="", whole=12)
+    assert control.is_hidden(count_key(ENROLLED))
+    assert audit_publication(control) == []
+    # with both shown there (Bjuv 9, Klippan 5), the whole is their sum: nothing hidden
+    both = {**released, count_key(ENROLLED, municipality="Klippan"): 5}
+    control = _two_municipality_subset(both, scope="", whole=14)
+    assert not control.is_hidden(count_key(ENROLLED)) and control.unpublished == frozenset()
+
+
+def test_two_subsets_that_share_two_municipalities():
+    # A report of Bjuv, Klippan and Höör released Bjuv's 6 and Klippan's 5. The report
+    # of Bjuv, Klippan and Perstorp shares Bjuv and Klippan: its whole, 13, minus the
+    # released 6 and 5 would give Perstorp's 2.
+    released = {
+        count_key(ENROLLED, municipality="Bjuv"): 6,
+        count_key(ENROLLED, municipality="Klippan"): 5,
+    }
+    control = _two_municipality_subset(
+        released, scope="municipality=Bjuv,Höör,Klippan", whole=13, partial_overlap=True
+    )
+    assert control.is_hidden(count_key(ENROLLED))
+    assert audit_publication(control) == []
+
+
+def test_two_subsets_that_share_two_municipalities_the_other_way():
+    # The released report (Bjuv, Klippan, Höör) showed its whole, 16; this one (Bjuv,
+    # Klippan, Perstorp) would show Bjuv 9 and Klippan 5: 16 − 9 − 5 = Höör's 2.
+    control = DisclosureControl("namnd", 5, strict=True)
+    control.load_overlapping(
+        {mark_scope(count_key(ENROLLED), "municipality=Bjuv,Höör,Klippan"): 16},
+        partial(overlap_of, subset=("Bjuv", "Klippan"), released_is_whole=True, partial=True),
+        released_is_whole=True,
+    )
+    counts = pd.DataFrame({"n": [9, 5, 8]}, index=["Bjuv", "Klippan", "Perstorp"])
+    control.plan_tables({"m": CountSpec(counts, ["municipality"], filters=ENROLLED)})
+    shown = [
+        m for m in ("Bjuv", "Klippan") if not control.is_hidden(count_key(ENROLLED, municipality=m))
+    ]
+    assert len(shown) < 2, "14 − Bjuv − Klippan would give Höör's 2"
+    assert audit_publication(control) == []
+
+
+def test_the_whole_report_after_a_released_subset_of_two_municipalities():
+    # The subset of Bjuv and Klippan showed its 12; the whole project's report would
+    # show Bjuv 9, Klippan 3 (hidden, primary) and Perstorp 8: 12 − 9 = 3.
+    control = DisclosureControl("namnd", 5, strict=True)
+    control.load_overlapping(
+        {mark_scope(count_key(ENROLLED), "municipality=Bjuv,Klippan"): 12},
+        partial(overlap_of, subset=("Bjuv", "Klippan"), released_is_whole=False),
+        released_is_whole=False,
+    )
+    counts = pd.DataFrame({"n": [9, 3, 8]}, index=["Bjuv", "Klippan", "Perstorp"])
+    control.plan_tables({"m": CountSpec(counts, ["municipality"], filters=ENROLLED)})
+    assert control.is_hidden(count_key(ENROLLED, municipality="Klippan"))
+    assert control.is_hidden(count_key(ENROLLED, municipality="Bjuv"))
+    assert audit_publication(control) == []
