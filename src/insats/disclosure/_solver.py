@@ -413,6 +413,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     forced_hidden: Iterable[Key] = (),
     cache: dict | None = None,
     unpublished: Iterable[Key] = (),
+    quiet_hidden: Iterable[Key] = (),
 ) -> Solution:
     """Choose the cells to hide: primary (1..min-1), forced, then secondary.
 
@@ -429,6 +430,9 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         unpublished: cells of the relations no report shows (another report's total
             minus this report's count): always hidden, at least 0 to a reader, and
             protected only when they are a small count.
+        quiet_hidden: cells another report hid (always hidden, at least 1 to a reader),
+            protected only when they are a small count: a reader who works out the
+            other report's secondary cell learns what any shown count would tell her.
 
     Returns:
         The hidden keys and the keys that could not be protected.
@@ -438,7 +442,12 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     hidden |= {k for k in forced_hidden if k in values}
     never_shown = frozenset(k for k in unpublished if k in values)
     hidden |= never_shown
-    quiet = frozenset(k for k in never_shown if not 0 < values[k] < min_cell_count)
+    hidden |= {k for k in quiet_hidden if k in values}
+    quiet = frozenset(
+        k
+        for k in never_shown | {k for k in quiet_hidden if k in values}
+        if not 0 < values[k] < min_cell_count
+    )
     lines_of: dict[Key, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         for cell in line.cells:

@@ -184,7 +184,12 @@ def audit_publication(control, *, released: Mapping | None = None) -> list[Expos
     # The rests of overlapping reports (whole minus subset) are shown nowhere: at least
     # zero to a reader, and attacked only when they are a small count.
     rests = control.unpublished
-    quiet = [k for k in rests if not control.is_suppressed_count(values.get(k))]
+    # Cells another scope's report hid: at least 1 to a reader, attacked only when small.
+    quiet = [
+        k
+        for k in (*rests, *control.hidden_elsewhere)
+        if not control.is_suppressed_count(values.get(k))
+    ]
     return exposures(
         shown,
         [k for k in hidden if k not in shown],

@@ -318,6 +318,9 @@ class DisclosureControl:
         # Counts of reports of another scope (whole project / subset), their relations to
         # this report's cells, and the rests no report shows (whole minus subset).
         self._overlaps: dict[Key, tuple[Overlap, bool]] = {}
+        # cells of another scope's report that it hid (load_overlapping_model)
+        self._hidden_elsewhere: set[Key] = set()
+        self._imported: set[Key] = set()  # every cell of another scope's report
         self._related: set[tuple] = set()
         self._unpublished: set[Key] = set()
         self._locked_equal: set[Key] = set()
@@ -500,6 +503,82 @@ class DisclosureControl:
         for key in values:
             self._overlaps[key] = (relate(key), released_is_whole)
 
+    def load_overlapping_model(
+        self,
+        hidden: Mapping[Key, int],
+        lines: Sequence[tuple[Key, Sequence[Key]]],
+        relate: Callable[[Key], Overlap],
+        *,
+        released_is_whole: bool,
+        unpublished: Mapping[Key, int] | None = None,
+    ) -> list[Key]:
+        """The rest of another scope's report: the cells it hid, and the relations of
+        its tables (call after :meth:`load_overlapping` with its released cells).
+
+        The released cells alone are not enough: a subset report showing a cell that
+        the whole project's report hid (Klippan's 7 of 45–54 år) gives the whole's other
+        cell of that row (14 − 7), and the whole's column then its small cells (a
+        reader knows its margins, and that a hidden cell is at least 1). With the other
+        report's hidden cells (true counts, recomputed from the same data) and its
+        lines in the model, the plan protects them as its own.
+
+        Args:
+            hidden: {marked key: count} of the other report's cells not released; at
+                least 1 to a reader (zeros are shown), and kept hidden.
+            lines: the other report's relations over marked keys, ``(total, members)``.
+            relate: the relations of one of its keys to this report's (as for the
+                released cells; a hidden one locks nothing here).
+            released_is_whole: as for :meth:`load_overlapping`.
+            unpublished: its cells no report shows (rests: at least 0 to a reader).
+
+        Returns:
+            The hidden cells a reader can already work out from the released cells and
+            the lines alone (the register lacks a release, or the data changed since):
+            taken as shown, since nothing this report hides can protect them.
+        """
+        if not self.active:
+            return []
+        fresh = {k: int(v) for k, v in hidden.items() if k not in self._values}
+        rests = {k: int(v) for k, v in (unpublished or {}).items() if k not in self._values}
+        values = {**self._values, **fresh, **rests}
+        own = [
+            line
+            for line in (_solver.Line(total, tuple(members)) for total, members in lines)
+            if all(c in values for c in line.cells)
+        ]
+        order = {k: i for i, k in enumerate(sorted(values, key=lambda k: sorted(map(str, k))))}
+        small = frozenset(k for k, v in rests.items() if 0 < v < self.min_cell_count)
+        exposed = set(
+            _solver.find_exposed(
+                values,
+                own,
+                {*fresh, *rests},
+                order,
+                unpublished=frozenset(rests),
+                quiet=frozenset(rests) - small,
+            )
+        )
+        for key, value in {**fresh, **rests}.items():
+            self._values[key] = value
+            self._imported.add(key)
+            self._order.setdefault(key, len(self._order))
+            if key in exposed:
+                self._shown.add(key)
+                continue
+            if key in rests:
+                self._unpublished.add(key)
+                continue
+            self._hidden.add(key)
+            self._hidden_elsewhere.add(key)
+            self._overlaps[key] = (relate(key), released_is_whole)
+        self._pending_lines.extend(line for line in own if line not in self._pending_lines)
+        return sorted(exposed, key=order.__getitem__)
+
+    @property
+    def hidden_elsewhere(self) -> frozenset[Key]:
+        """Cells another scope's report hid (:meth:`load_overlapping_model`)."""
+        return frozenset(self._hidden_elsewhere)
+
     @property
     def unpublished(self) -> frozenset[Key]:
         """The rests of overlaps (whole minus subset): hidden cells no report shows."""
@@ -521,18 +600,7 @@ class DisclosureControl:
         containers: dict[tuple[Key, str, bool], list[Key]] = {}
         for key, (overlap, released_is_whole) in self._overlaps.items():
             value = self._values[key]
-            for pattern in overlap.equal:
-                exact = not _Patterns.wild(pattern)
-                for equal in resolve(pattern):
-                    if (key, equal) in self._related:
-                        continue
-                    self._related.add((key, equal))
-                    if known[equal] != value:
-                        if exact:
-                            self._note_changed(key)
-                        continue
-                    lines.append(_solver.Line(key, (equal,)))
-                    self._locked_equal.add(equal)
+            self._relate_equal(key, value, overlap, known, resolve, lines)
             if overlap.parts:
                 self._relate_sum(key, value, overlap, known, resolve, rests, lines)
             if overlap.within is not None:
@@ -561,6 +629,25 @@ class DisclosureControl:
                 )
         self._relate_within(containers, known, rests, lines)
         return rests, lines
+
+    def _relate_equal(self, key, value, overlap, known, resolve, lines) -> None:
+        """The released ``key`` and this report's cells of the same people: one count.
+        A released one is public, so this report shows its cell too (locked); one the
+        other report hid locks nothing.
+        """
+        for pattern in overlap.equal:
+            exact = not _Patterns.wild(pattern)
+            for equal in resolve(pattern):
+                if (key, equal) in self._related:
+                    continue
+                self._related.add((key, equal))
+                if known[equal] != value:
+                    if exact:
+                        self._note_changed(key)
+                    continue
+                lines.append(_solver.Line(key, (equal,)))
+                if key not in self._hidden_elsewhere:
+                    self._locked_equal.add(equal)
 
     def _relate_within(self, containers, known, rests, lines) -> None:
         """This report's cell = the released cells it holds (of one other report) + a
@@ -671,7 +758,7 @@ class DisclosureControl:
 
     @property
     def _planned(self) -> bool:
-        return bool(self._results) or bool(set(self._values) - self._released)
+        return bool(self._results) or bool(set(self._values) - self._released - self._imported)
 
     def is_hidden(self, key: Key, value: object = None) -> bool:
         """Whether the planned publication hides this cell (primary rule when unplanned)."""
@@ -839,6 +926,7 @@ class DisclosureControl:
             forced_hidden=self._hidden,
             cache=self._audits,
             unpublished=self._unpublished,
+            quiet_hidden=self._hidden_elsewhere,
         )
         for key in solution.unprotectable:
             if key in self._reported:

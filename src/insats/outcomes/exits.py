@@ -108,15 +108,18 @@ class ExitSummary:
         frame["share_of_type"] = frame["count"] / type_totals
         return frame
 
+    def filters(self, population: str) -> dict:
+        """The filters of the tables of ``population`` (``exited`` or ``early_exits``):
+        who left when (period / since the start), two summaries, two populations.
+        """
+        return {"population": population, **({"window": self.window} if self.window else {})}
+
     def _keys(self, ctx) -> dict:
         """Keys of the published counts: cells of the status-by-exit-type table (and of
         the reasons table), so a number in a sentence or figures.json is hidden wherever
         the tables hide it (issue 15).
         """
-        # who left when (period / since the start): two summaries, two populations
-        window = {"window": self.window} if self.window else {}
-        exited = {"population": "exited", **window}
-        early = {"population": "early_exits", **window}
+        exited, early = self.filters("exited"), self.filters("early_exits")
         labels = {t: ctx.t(f"participants.exits.exit_type.{t}") for t in EXIT_TYPES}
         return {
             "exited": count_key(exited),
@@ -147,10 +150,7 @@ class ExitSummary:
                 count_key(shares, outcome_at_exit=category_label(ctx, "outcome_at_exit", code)),
                 (
                     count_key(
-                        {
-                            "population": "exited",
-                            **({"window": self.window} if self.window else {}),
-                        },
+                        self.filters("exited"),
                         outcome_at_exit=category_label(ctx, "outcome_at_exit", code),
                     ),
                 ),

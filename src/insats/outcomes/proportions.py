@@ -254,7 +254,14 @@ class OutcomeShares:
             if count_hidden:
                 data[code] = {**row, "count": None, "share": None, "ci_low": None, "ci_high": None}
             if n_hidden:
-                data[code]["n"] = None
+                # a shown count over its share, or a 0's Wilson bound, gives n back
+                data[code] = {
+                    **data[code],
+                    "n": None,
+                    "share": None,
+                    "ci_low": None,
+                    "ci_high": None,
+                }
         if self.by is not None:
             data = {"overall": data, "by": {}}
             for level, part in self.frame.groupby(self.by, sort=False):
@@ -285,21 +292,24 @@ def _share_table(ctx, frame: pd.DataFrame, labels: list[str], hidden=None) -> pd
     """Display table: count, n, share and interval, with the disclosure rule applied.
 
     Count, share and interval are hidden together when ``is_hidden`` (k, n or n − k is a
-    small non-zero number); n is shown unless it is small itself.
+    small non-zero number); n is shown unless it is small itself. Where the plan hides n,
+    every share and interval goes with it: a shown count over its share, or the Wilson
+    bound of a shown 0 (0–32 % is 0 of 8), gives n back.
     """
     rows = []
     for i, r in enumerate(frame.itertuples()):
         secondary = hidden[i] if hidden else (False, False)
         hide = is_hidden(ctx, int(r.count), int(r.n)) or secondary[0]
+        hide_share = hide or secondary[1]
         rows.append(
             {
                 # the count goes with the share: with n shown, a count would give away
                 # the small complement n − k that the share rule protects
                 ctx.t("outcomes.table.count"): SUPPRESSED if hide else ctx.count(int(r.count)),
                 ctx.t("outcomes.table.n"): SUPPRESSED if secondary[1] else ctx.count(int(r.n)),
-                ctx.t("outcomes.table.share"): SUPPRESSED if hide else ctx.pct(r.share),
+                ctx.t("outcomes.table.share"): SUPPRESSED if hide_share else ctx.pct(r.share),
                 ctx.t("outcomes.table.interval"): SUPPRESSED
-                if hide
+                if hide_share
                 else ctx.share_range(r.ci_low, r.ci_high, int(r.n)),
             }
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -28,7 +29,7 @@ from insats.cohort import (
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import normalise_token
-from insats.disclosure import SUPPRESSED, count_key, guard_outputs
+from insats.disclosure import SUPPRESSED, DisclosureError, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.outcomes import exits as exits_mod
@@ -53,6 +54,7 @@ from insats.report.register import (
     mark_scope,
     nesting,
     overlap_of,
+    scope_municipalities,
     scope_text,
     shared_municipalities,
 )
@@ -120,6 +122,9 @@ class Inputs:
     rows_used: dict[str, int] = field(default_factory=dict)
     activities: pd.DataFrame | None = None
     product_goals: pd.DataFrame | None = None
+    # The project's rows of every input before a subset report keeps its municipalities
+    # (role → frame): the reports of other scopes are recomputed from them (disclosure).
+    project_frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     def rows_for_manifest(self) -> dict[str, int | None]:
         """Rows used per input, under the report's disclosure rule (a shared report
@@ -279,9 +284,9 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
                 f"{files[role].name}: {len(whole) - len(used)} rows belong to other projects "
                 f"than {params.project!r} and are not part of this report"
             )
+    project_frames = {role: used for role, (_, used) in selected.items()}
     if params.subset_municipalities:
-        frames = {role: used for role, (_, used) in selected.items()}
-        frames = _restrict_to_subset(params, frames, files, warn)
+        frames = _restrict_to_subset(params, dict(project_frames), files, warn)
         participants, finance, funnel, activities = (
             frames[r] for r in ("participants", "finance", "funnel", "activities")
         )
@@ -299,6 +304,31 @@ def check_inputs(params: ReportParameters, today: date | None = None) -> Inputs:
         rows_used={role: len(used) for role, (whole, used) in selected.items() if used is not None},
         activities=activities,
         product_goals=product_goals,
+        project_frames=project_frames,
+    )
+
+
+def scope_inputs(inputs: Inputs, municipalities: Sequence[str]) -> Inputs:
+    """The inputs of the project's report of another scope (``municipalities``; none:
+    the whole project), from the project's rows, with no publication register.
+    """
+    params = inputs.params.model_copy(
+        update={
+            "subset_municipalities": list(municipalities) or None,
+            "publication_register_path": None,
+        }
+    )
+    frames = dict(inputs.project_frames)
+    if municipalities:
+        frames = _restrict_to_subset(params, frames, inputs.files, [])
+    return dataclasses.replace(
+        inputs,
+        params=params,
+        participants=frames["participants"],
+        finance=frames.get("finance"),
+        funnel=frames.get("funnel"),
+        activities=frames.get("activities"),
+        warnings=[],
     )
 
 
@@ -397,6 +427,7 @@ class ReportModel(ProgrammeSections):
         )
         self.period: Period = parse_period(params.period, today=today)
         self.year_to_date = year_to_date(self.period)
+        self._today = today
         today = today or date.today()
         self.as_of = min(self.period.end, today)
 
@@ -503,16 +534,25 @@ class ReportModel(ProgrammeSections):
             # the shared municipality's cell here plus a rest).
             kind = nesting(scope, other)
             released_is_whole = kind in ("whole", "partial")
+            relate = partial(
+                overlap_of,
+                subset=shared_municipalities(scope, other),
+                released_is_whole=released_is_whole,
+                partial=kind == "partial",
+            )
             self.ctx.disclosure.load_overlapping(
                 {mark_scope(k, other): v for k, v in cells.items()},
-                partial(
-                    overlap_of,
-                    subset=shared_municipalities(scope, other),
-                    released_is_whole=released_is_whole,
-                    partial=kind == "partial",
-                ),
+                relate,
                 released_is_whole=released_is_whole,
             )
+            own = register.released_in(
+                self.params.project,
+                period=self.period.label,
+                scope=other,
+                language=self.params.language,
+            )
+            if own:
+                self._load_other_scope(other, own, relate, released_is_whole)
         # Since the start now = since the start in an earlier report + the exits since.
         earlier = register.earlier_to_date(
             self.params.project,
@@ -526,6 +566,52 @@ class ReportModel(ProgrammeSections):
                 grown_since,
                 released_is_whole=False,
             )
+
+    def _load_other_scope(self, other: str, released: dict, relate, released_is_whole) -> None:
+        """The other scope's report of this period as a whole: its cells that it hid and
+        its relations, recomputed from the project's rows (the register holds only what
+        it released). Without them a cell this report shows could give one of its
+        secondary cells back, and its margins then its small cells (issue 15, attack of
+        stop 21: Klippan's 7 of 45–54 år against the whole project's 14, then Perstorp's
+        column). Skipped, with a note, when the data no longer give what it released.
+        """
+        municipalities = scope_municipalities(other)
+        try:
+            inputs = scope_inputs(self.inputs, municipalities)
+            model = ReportModel(inputs.params, inputs, today=self._today)
+        except (ValueError, DisclosureError) as error:
+            self.ctx.disclosure.overlap_notes.append(
+                f"the report of {other or 'the whole project'} could not be recomputed "
+                f"({error}); only its released counts are used"
+            )
+            return
+        values, hidden, lines = model.ctx.disclosure.published()
+        changed = [k for k, v in released.items() if k in values and values[k] != v]
+        if changed:
+            self.ctx.disclosure.overlap_notes.append(
+                f"the data give {len(changed)} counts of the report of "
+                f"{other or 'the whole project'} other than it released; only its released "
+                "counts are used"
+            )
+            return
+        rests = model.ctx.disclosure.unpublished
+
+        def mark(key):
+            return mark_scope(key, other)
+
+        zeros = {mark(k): 0 for k, v in values.items() if v == 0 and k not in released}
+        self.ctx.disclosure.load_released(zeros)  # zeros are always shown
+        self.ctx.disclosure.load_overlapping_model(
+            {
+                mark(k): v
+                for k, v in values.items()
+                if k not in released and v > 0 and k not in rests
+            },
+            [(mark(line.total), tuple(map(mark, line.members))) for line in lines],
+            relate,
+            released_is_whole=released_is_whole,
+            unpublished={mark(k): values[k] for k in rests if k not in released},
+        )
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect

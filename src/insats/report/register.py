@@ -200,6 +200,21 @@ class PublicationRegister:
                 out[key] = int(count)
         return out
 
+    def released_in(
+        self, project: str, *, period: str, scope: str = "", language: str = "sv"
+    ) -> dict:
+        """{cell key: count} the report of ``project``, ``period`` and ``scope`` released
+        (every cell of it, not only its period cells).
+        """
+        if not self.path.is_file():
+            return {}
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT cell, count FROM released WHERE project = ? AND period = ? AND scope = ?",
+                (project, period, scope),
+            ).fetchall()
+        return {decode_key(cell, language): int(count) for cell, count in rows}
+
     def overlapping(
         self, project: str, *, period: str, scope: str = "", language: str = "sv"
     ) -> dict[str, dict]:

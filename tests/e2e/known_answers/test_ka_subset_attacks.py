@@ -201,3 +201,69 @@ def test_numbers_at_risk_do_not_differ_by_a_small_count(runs):
     for earlier, later in zip(chain, chain[1:], strict=False):
         if earlier is not None and later is not None:
             assert not 0 < earlier - later < 5, chain
+
+
+def _tables(html: str) -> dict[str, list[list[str]]]:
+    """{caption: rows of cell texts} of a report page."""
+    out = {}
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table, re.S)
+        rows = [
+            [
+                re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+                for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            ]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        ]
+        if caption:
+            out.setdefault(re.sub(r"\s+", " ", caption.group(1)).strip(), rows)
+    return out
+
+
+def _count(text: str) -> int | None:
+    text = text.replace("\xa0", "").replace(" ", "")
+    return int(text) if text.isdigit() else None
+
+
+def test_k1_klippans_cells_in_the_whole_reports_municipality_tables_expose_nothing(runs):
+    # Attack of stop 21 (helper round 4), on the sample: the whole report's "Ålder per
+    # kommun" hid Klippan's and Perstorp's 45–54 år and showed their total 14; Klippan's
+    # report showed its 7. So Perstorp's 45–54 = 14 − 7 = 7, and Perstorp's column
+    # (42 − 11 − 22 − 7 = 2 over 16–24 and 55–64, both "..", so at least 1 each) gave
+    # 1 and 1. The same for "Svenskanivå": C 15 − 7, D 11 − 7. The register held only
+    # what the whole report released, not the cells it hid or its margins.
+    #
+    # The attack, for every table of the whole report with a Klippan column: put in
+    # Klippan's own report's number for each hidden Klippan cell, then bound every
+    # hidden cell of the table by its margins (a hidden cell at least 1).
+    from insats.disclosure.attack import exposures
+
+    whole, klippan = _tables(runs["whole"][1]), _tables(runs["klippan"][1])
+    attacked = 0
+    for caption, rows in whole.items():
+        header, body = rows[0], rows[1:]
+        if "Klippan" not in header or "Totalt" not in header or caption not in klippan:
+            continue
+        own = {r[0]: r[1:] for r in klippan[caption][1:]}
+        own_header = klippan[caption][0]
+        column = own_header.index("Klippan") - 1 if "Klippan" in own_header else 0
+        k = header.index("Klippan") - 1
+        cells = {}
+        for row in body:
+            for j, text in enumerate(row[1:]):
+                value = _count(text)
+                if value is None and j == k and row[0] in own:
+                    value = _count(own[row[0]][column])
+                cells[(row[0], header[j + 1])] = value
+        if all(v is not None for v in cells.values()):
+            continue
+        attacked += 1
+        rows_, cols = [r[0] for r in body], header[1:]
+        lines = [((r, "Totalt"), [(r, c) for c in cols if c != "Totalt"]) for r in rows_] + [
+            (("Totalt", c), [(r, c) for r in rows_ if r != "Totalt"]) for c in cols
+        ]
+        shown = {key: v for key, v in cells.items() if v is not None}
+        hidden = [key for key, v in cells.items() if v is None]
+        found = exposures(shown, hidden, [(t, m) for t, m in lines if t in cells])
+        assert not found, (caption, found)
+    assert attacked >= 2  # the profile's age and Swedish level at least

@@ -182,3 +182,72 @@ def test_the_whole_report_after_a_released_subset_of_two_municipalities():
     assert control.is_hidden(count_key(ENROLLED, municipality="Klippan"))
     assert control.is_hidden(count_key(ENROLLED, municipality="Bjuv"))
     assert audit_publication(control) == []
+
+
+AGES = ["16–24", "25–34", "35–44", "45–54", "55–64"]
+ENROLLED_AGE = {"period": "2021-T2", "measure": "enrolled by age"}
+
+
+def _whole_age_table() -> DisclosureControl:
+    """The sample's ages by municipality (2021-T2): Klippan 2, 13, 15, 7, 4 (41) and
+    Perstorp 1, 11, 22, 7, 1 (42).
+    """
+    control = DisclosureControl("namnd", 5, strict=True)
+    counts = pd.DataFrame({"Klippan": [2, 13, 15, 7, 4], "Perstorp": [1, 11, 22, 7, 1]}, index=AGES)
+    control.plan_tables({"age": CountSpec(counts, ["age", "municipality"], filters=ENROLLED_AGE)})
+    return control
+
+
+def _klippan_age_report(whole: DisclosureControl, *, with_model: bool) -> DisclosureControl:
+    values, hidden, lines = whole.published()
+    released = {k: v for k, v in values.items() if k not in hidden}
+    relate = partial(overlap_of, subset=("Klippan",), released_is_whole=True)
+    control = DisclosureControl("namnd", 5, strict=True)
+    control.load_overlapping(
+        {mark_scope(k, ""): v for k, v in released.items()}, relate, released_is_whole=True
+    )
+    if with_model:
+        control.load_overlapping_model(
+            {mark_scope(k, ""): values[k] for k in hidden},
+            [(mark_scope(ln.total, ""), [mark_scope(m, "") for m in ln.members]) for ln in lines],
+            relate,
+            released_is_whole=True,
+        )
+    counts = pd.DataFrame({"Klippan": [2, 13, 15, 7, 4]}, index=AGES)
+    control.plan_tables({"age": CountSpec(counts, ["age"], filters=ENROLLED_AGE)})
+    return control
+
+
+def test_a_subset_protects_the_cells_the_whole_project_hid():
+    # Issue 15, attack of stop 21 on the sample: the whole project's table hid both
+    # 45–54 cells (7 and 7) and showed their total 14, to protect the small cells of
+    # its columns. Klippan's report, knowing only what the whole released, showed its
+    # 7: Perstorp's 45–54 = 14 − 7 = 7, and Perstorp's column 42 − 11 − 22 − 7 = 2 over
+    # 16–24 and 55–64, each hidden so at least 1: 1 and 1. With the whole's hidden
+    # cells and lines in the model, Klippan's 7 is hidden and nothing is exposed.
+    whole = _whole_age_table()
+    values, hidden, lines = whole.published()
+    assert hidden, "the whole project's table hides its small cells"
+
+    def attack(subset: DisclosureControl) -> list:
+        # the reader's system: both reports' shown cells, the whole's margins, and
+        # Klippan's cells as the whole's Klippan cells
+        shown = {k: v for k, v in values.items() if k not in hidden}
+        for age in AGES:
+            own = count_key(ENROLLED_AGE, age=age)
+            if not subset.is_hidden(own):
+                shown[count_key(ENROLLED_AGE, age=age, municipality="Klippan")] = values[
+                    count_key(ENROLLED_AGE, age=age, municipality="Klippan")
+                ]
+        from insats.disclosure.attack import exposures
+
+        return exposures(
+            shown,
+            [k for k in hidden if k not in shown],
+            [(ln.total, ln.members) for ln in lines],
+        )
+
+    assert attack(_klippan_age_report(whole, with_model=False)), "the leak without the model"
+    subset = _klippan_age_report(whole, with_model=True)
+    assert attack(subset) == []
+    assert audit_publication(subset) == []

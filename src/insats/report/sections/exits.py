@@ -95,7 +95,7 @@ def render_exit_summary(result, ctx: RenderContext) -> Html:
                 ctx.t("participants.exits.caption_reasons"),
                 table_id="exits.reasons",
                 dimensions=["exit_reason", "group"],
-                filters={"population": "early_exits"},
+                filters=result.filters("early_exits"),
             )
         )
     outcome = result.outcome_by_type[result.outcome_by_type.sum(axis=1) > 0]
@@ -112,7 +112,7 @@ def render_exit_summary(result, ctx: RenderContext) -> Html:
             ctx.t("participants.exits.caption_outcome"),
             table_id="exits.outcome_by_type",
             dimensions=["outcome_at_exit", "exit_type"],
-            filters={"population": "exited"},
+            filters=result.filters("exited"),
         )
     )
     if result.missing_outcome:

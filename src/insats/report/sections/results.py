@@ -75,7 +75,7 @@ def render_composite_shares(result, ctx):
             "ci_low": shown["ci_low"].to_numpy(dtype=float),
             "ci_high": shown["ci_high"].to_numpy(dtype=float),
             "suppressed": [
-                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
+                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and any(hidden[i]))
                 for i, r in enumerate(shown.itertuples())
             ],
         }
@@ -138,7 +138,7 @@ def render_outcome_shares(result, ctx):
                 "ci_high": result.overall["ci_high"].to_numpy(),
                 "suppressed": [
                     is_hidden(ctx, int(r.count), int(r.n))
-                    or bool(hidden_rows and hidden_rows[i][0])
+                    or bool(hidden_rows and any(hidden_rows[i]))
                     for i, r in enumerate(result.overall.itertuples())
                 ],
             }

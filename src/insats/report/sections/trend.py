@@ -65,7 +65,7 @@ def render_trend_result(result, ctx):
             if result.by_municipality is not None
             else ctx.t("outcomes.all"),
             "suppressed": [
-                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and hidden[i][0])
+                is_hidden(ctx, int(r.count), int(r.n)) or bool(hidden and any(hidden[i]))
                 for i, r in enumerate(result.frame.itertuples())
             ],
         }
