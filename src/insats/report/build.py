@@ -29,9 +29,10 @@ from insats.cohort import (
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import normalise_token
-from insats.disclosure import SUPPRESSED, DisclosureError, count_key, guard_outputs
+from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.personnummer_guard import guard_personnummer
+from insats.errors import InsatsError
 from insats.outcomes import exits as exits_mod
 from insats.outcomes import participants as part_mod
 from insats.params import ReportParameters, validate_parameters
@@ -579,7 +580,7 @@ class ReportModel(ProgrammeSections):
         try:
             inputs = scope_inputs(self.inputs, municipalities)
             model = ReportModel(inputs.params, inputs, today=self._today)
-        except (ValueError, DisclosureError) as error:
+        except (ValueError, InsatsError) as error:
             self.ctx.disclosure.overlap_notes.append(
                 f"the report of {other or 'the whole project'} could not be recomputed "
                 f"({error}); only its released counts are used"

@@ -87,7 +87,13 @@ def runs(tmp_path_factory, parameters_runner):
     with sqlite3.connect(register) as connection:
         cells = connection.execute("SELECT scope, cell, count FROM released").fetchall()
     released = {(scope, cell): count for scope, cell, count in cells}
-    return {"whole": whole, "klippan": klippan, "internal": internal, "released": released}
+    return {
+        "whole": whole,
+        "klippan": klippan,
+        "internal": internal,
+        "released": released,
+        "paths": (folder, data, register),
+    }
 
 
 def _pairs(cell: str) -> dict:
@@ -267,3 +273,34 @@ def test_k1_klippans_cells_in_the_whole_reports_municipality_tables_expose_nothi
         found = exposures(shown, hidden, [(t, m) for t, m in lines if t in cells])
         assert not found, (caption, found)
     assert attacked >= 2  # the profile's age and Swedish level at least
+
+
+def test_k2_a_whole_report_the_data_no_longer_give_is_said_and_not_recomputed(tmp_path, runs):
+    # The whole project's release, one count changed as if the data had changed since:
+    # the recomputed whole report would not be the one the nämnd has, so Klippan's
+    # report uses only the released counts, and the run says so.
+    import shutil
+    import subprocess
+    import sys
+
+    _, data, register = runs["paths"]
+    changed = tmp_path / "register.sqlite"
+    shutil.copy(register, changed)
+    with sqlite3.connect(changed) as connection:
+        cell = connection.execute(
+            "SELECT cell FROM released WHERE scope = '' AND count > 20 ORDER BY cell LIMIT 1"
+        ).fetchone()[0]
+        connection.execute(
+            "UPDATE released SET count = count + 1 WHERE scope = '' AND cell = ?", (cell,)
+        )
+    own = shutil.copy(data, tmp_path / "deltagare.csv")
+    params = _params(tmp_path, Path(own), changed, "subset_municipalities: [Klippan]")
+    done = subprocess.run(
+        [sys.executable, "-m", "insats", "run", str(params), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "other than it released; only its released counts are used" in done.stderr
