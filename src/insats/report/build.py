@@ -31,13 +31,14 @@ from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import normalise_token
 from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
+from insats.disclosure.control import Overlap
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.errors import InsatsError
 from insats.outcomes import exits as exits_mod
 from insats.outcomes import participants as part_mod
 from insats.params import ReportParameters, validate_parameters
 from insats.paths import repository_root
-from insats.periods import Period, exited_mask, parse_period, year_to_date
+from insats.periods import Period, exited_mask, parse_period, previous_period, year_to_date
 from insats.programme import budget as budget_mod
 from insats.programme import recruitment as rec_mod
 from insats.report import FIGURES_MIMETYPE, compose
@@ -406,6 +407,25 @@ def _restrict_to_subset(
     return out
 
 
+def _released_in(key, label: str):
+    """A cell of the report of an earlier period ``label``, in this report's model."""
+    return frozenset({*key, (RELEASED_IN, label)})
+
+
+def _earlier_relation(marked) -> Overlap:
+    """How a hidden cell of an earlier period's report relates to this report's cells:
+    a count of a named period (T1's exits) is this report's cell of it (year to date
+    minus period) when the counts agree; a count since the start is this report's minus
+    the exits since (:func:`insats.report.register.grown_since`).
+    """
+    key = frozenset(p for p in marked if p[0] != RELEASED_IN)
+    if ("filter:window", "to_date") in key:
+        return grown_since(marked)
+    if any(d == "filter:period" for d, _ in key):
+        return Overlap(equal=(key,))
+    return Overlap()
+
+
 def _in(result, window: str):
     """The result with its window set: ``period`` or ``to_date`` (who left when)."""
     return dataclasses.replace(result, window=window)
@@ -554,6 +574,7 @@ class ReportModel(ProgrammeSections):
             )
             if own:
                 self._load_other_scope(other, own, relate, released_is_whole)
+        self._load_earlier_periods(register, scope)
         # Since the start now = since the start in an earlier report + the exits since.
         earlier = register.earlier_to_date(
             self.params.project,
@@ -574,35 +595,73 @@ class ReportModel(ProgrammeSections):
         it released). Without them a cell this report shows could give one of its
         secondary cells back, and its margins then its small cells (issue 15, attack of
         stop 21: Klippan's 7 of 45–54 år against the whole project's 14, then Perstorp's
-        column). Skipped, with a note, when the data no longer give what it released.
+        column).
         """
-        municipalities = scope_municipalities(other)
+        self._load_other_report(
+            f"the report of {other or 'the whole project'}",
+            lambda: scope_inputs(self.inputs, scope_municipalities(other)),
+            released,
+            partial(mark_scope, scope=other),
+            relate,
+            released_is_whole=released_is_whole,
+        )
+
+    def _load_earlier_periods(self, register: PublicationRegister, scope: str) -> None:
+        """The reports of this year's earlier periods (same scope) as wholes, the same
+        way: this report's year to date minus its period is their count, so a cell one
+        of them hid could come back, and its margins then its small cells.
+        """
+        p = previous_period(self.period)
+        while p.start >= self.year_to_date.start and p.end < self.period.start:
+            released = register.released_in(
+                self.params.project, period=p.label, scope=scope, language=self.params.language
+            )
+            if released:
+                params = self.params.model_copy(
+                    update={"period": p.label, "publication_register_path": None}
+                )
+                self._load_other_report(
+                    f"the report of {p.label}",
+                    lambda params=params: dataclasses.replace(
+                        self.inputs, params=params, warnings=[]
+                    ),
+                    released,
+                    partial(_released_in, label=p.label),
+                    _earlier_relation,
+                    released_is_whole=False,
+                )
+            p = previous_period(p)
+
+    def _load_other_report(
+        self, what: str, inputs, released: dict, mark, relate, *, released_is_whole: bool
+    ) -> None:
+        """Recompute another report the nämnd has (``inputs()``: its inputs) and put its
+        hidden cells and relations into this report's plan, its keys marked by ``mark``.
+        Skipped, with a note, when the data no longer give what it released.
+        """
         try:
-            inputs = scope_inputs(self.inputs, municipalities)
-            model = ReportModel(inputs.params, inputs, today=self._today)
+            other = inputs()
+            model = ReportModel(other.params, other, today=self._today)
         except (ValueError, InsatsError) as error:
             self.ctx.disclosure.overlap_notes.append(
-                f"the report of {other or 'the whole project'} could not be recomputed "
-                f"({error}); only its released counts are used"
+                f"{what} could not be recomputed ({error}); only its released counts are used"
             )
             return
-        values, hidden, lines = model.ctx.disclosure.published()
+        values, _, lines = model.ctx.disclosure.published()
         changed = [k for k, v in released.items() if k in values and values[k] != v]
         if changed:
             self.ctx.disclosure.overlap_notes.append(
-                f"the data give {len(changed)} counts of the report of "
-                f"{other or 'the whole project'} other than it released; only its released "
-                "counts are used"
+                f"the data give {len(changed)} counts of {what} other than it released; "
+                "only its released counts are used"
             )
             return
         rests = model.ctx.disclosure.unpublished
-
-        def mark(key):
-            return mark_scope(key, other)
-
-        zeros = {mark(k): 0 for k, v in values.items() if v == 0 and k not in released}
-        self.ctx.disclosure.load_released(zeros)  # zeros are always shown
-        self.ctx.disclosure.load_overlapping_model(
+        control = self.ctx.disclosure
+        control.load_released({mark(k): v for k, v in released.items()})
+        control.load_released(  # zeros are always shown
+            {mark(k): 0 for k, v in values.items() if v == 0 and k not in released}
+        )
+        control.load_overlapping_model(
             {
                 mark(k): v
                 for k, v in values.items()
