@@ -500,6 +500,32 @@ class CompositeShares:
             rows.append((row.iloc[0] is None or row.iloc[1] is None, row.iloc[2] is None))
         return rows
 
+    def level_part_lines(self, ctx) -> list[tuple]:
+        """Per level of ``by``: its "yes" = the sum of the outcomes the composite adds up,
+        cells of the outcome table by the same background (Klippan's "i arbete eller
+        studier" 11 = its Arbete + Subventionerad anställning + Studier). A reader who has
+        both tables knows it (attack of stop 21: with Perstorp's Arbete shown, the
+        whole's 27 − 14 gave Perstorp's Studier).
+        """
+        if self.by is None:
+            return []
+        population = _population(self.column, self.overall.n, self.window)
+        vocabulary = vocabulary_of(self.column)
+        vocab = vocabulary[0] if vocabulary else self.column
+        lines = []
+        for lv in self.frame[self.by]:
+            level = {self.by: level_label(ctx, self.by, lv)}
+            lines.append(
+                (
+                    count_key(population, **level, **{self.kind: "yes"}),
+                    tuple(
+                        count_key(population, **level, **{self.column: ctx.code(vocab, code)})
+                        for code in COMPOSITES[self.kind][1]
+                    ),
+                )
+            )
+        return lines
+
     def level_keys(self, ctx) -> dict:
         """{level: key of its n} (the row totals of the breakdown table)."""
         if self.by is None:

@@ -731,6 +731,8 @@ class ReportModel(ProgrammeSections):
         self._relate_funnel()
         self._relate_survival(exited)
         self._relate_support_tables()
+        for by in SUBGROUPS:
+            self.ctx.publish({}, self.subgroups[by].level_part_lines(self.ctx))
         names = self.counts.group_names
         self.ctx.disclosure.declare_groups(
             {
@@ -780,8 +782,6 @@ class ReportModel(ProgrammeSections):
             for code, n in theirs.items()
             if code in ours.index and int(ours[code]) == int(n)
         ]
-        if int(ours.sum()) == int(theirs.sum()):
-            lines.append((count_key({}), (count_key(population),)))
         if lines:
             ctx.publish({}, lines)
 
