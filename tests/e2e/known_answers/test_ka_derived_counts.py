@@ -16,6 +16,19 @@ from tests.e2e.known_answers.test_socioeconomic_ka_account import person, run
 pytestmark = pytest.mark.e2e
 
 
+def _html(tmp_path, rows: list[dict], audience: str, period: str = "2021-T1") -> str:
+    """``insats run`` on the cohort (the municipality pays 500 000 kr); report.html."""
+    _, html = run(
+        tmp_path,
+        rows,
+        audience=audience,
+        period=period,
+        investment_sek=500_000,
+        funder_shares={"municipality": 1.0},
+    )
+    return html
+
+
 def _cohort() -> list[dict]:
     # 12 leave for a job and 10 for job seeking in January 2021; 3 are still enrolled
     # at the end of 2021-T1 (no end date): n = 25 = 12 + 10 + 3.
@@ -30,14 +43,7 @@ def _cohort() -> list[dict]:
 
 @pytest.mark.parametrize("audience", ["internal", "namnd"])
 def test_still_enrolled_is_not_n_minus_the_exits(tmp_path, audience):
-    _, html = run(
-        tmp_path,
-        _cohort(),
-        audience=audience,
-        period="2021-T1",
-        investment_sek=500_000,
-        funder_shares={"municipality": 1.0},
-    )
+    html = _html(tmp_path, _cohort(), audience, "2021-T1")
     data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
     survival = data["time_to_work_or_studies"]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
@@ -72,14 +78,7 @@ def test_without_a_recorded_support_is_not_the_exits_minus_the_table(tmp_path, a
         for i in range(8)
     ]
     rows += [person(f"U{i}", outcome_at_exit="Arbetssökande", support_at_exit="") for i in range(3)]
-    _, html = run(
-        tmp_path,
-        rows,
-        audience=audience,
-        period="2021-T1",
-        investment_sek=500_000,
-        funder_shares={"municipality": 1.0},
-    )
+    html = _html(tmp_path, rows, audience, "2021-T1")
     data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
     transitions = data["support_before_after"]
@@ -110,14 +109,7 @@ def test_follow_up_support_is_not_due_minus_a_small_count(tmp_path, audience):
         )
         for i in range(20)
     ]
-    _, html = run(
-        tmp_path,
-        rows,
-        audience=audience,
-        period="2021-T3",
-        investment_sek=500_000,
-        funder_shares={"municipality": 1.0},
-    )
+    html = _html(tmp_path, rows, audience, "2021-T3")
     data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
     six = data["follow_up"]["6m"]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
@@ -171,14 +163,7 @@ def test_a_model_level_n_follows_the_plan_of_its_breakdown(tmp_path, audience):
     # outcome): each level's n there is a row total of "work or studies by education".
     # That table hides Eftergymnasial's 3, and so also Förgymnasial's 6 (60 = 51 + 6 + 3).
     # Shown by the threshold only, the model's 6 gave the 3 back: 60 − 51 − 6.
-    _, html = run(
-        tmp_path,
-        _education_cohort(),
-        audience=audience,
-        period="2021-T1",
-        investment_sek=500_000,
-        funder_shares={"municipality": 1.0},
-    )
+    html = _html(tmp_path, _education_cohort(), audience, "2021-T1")
     rows = _odds_ratio_rows(html)
     lower = rows["Utbildning: Förgymnasial (jämfört med Gymnasial)"]
     higher = rows["Utbildning: Eftergymnasial ≥ 3 år (jämfört med Gymnasial)"]

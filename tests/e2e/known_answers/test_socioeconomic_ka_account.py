@@ -226,26 +226,39 @@ def test_time_limits_displacement_and_the_municipality_as_employer(tmp_path):
     assert_identity(socio)
 
 
-def _reference_cohort() -> list[dict[str, Any]]:
-    """Ten on social assistance; four leave for a job, six to job seeking."""
-    return [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(4)] + [
+def _jobs_and_seekers(jobs: int, seekers: int) -> list[dict[str, Any]]:
+    """On social assistance at start: ``jobs`` leave for a job, ``seekers`` to job seeking."""
+    return [
+        person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(jobs)
+    ] + [
         person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
-        for i in range(6)
+        for i in range(seekers)
     ]
 
 
-# Horizon 1, no discounting, the municipality pays 500 000; the reference: 20 % of a
-# group of 50 reach work or studies (no deadweight given).
-REFERENCE_PARAMS: dict[str, Any] = {
+# Horizon 1, no discounting, no deadweight, the municipality pays 500 000.
+WITHHELD_PARAMS: dict[str, Any] = {
     "period": "2021-T1",
     "horizon_years": 1,
     "discount_rate": 0.0,
     "investment_sek": 500_000,
     "funder_shares": {"municipality": 1.0},
+    "seed": 11,
+}
+
+
+def _reference_cohort() -> list[dict[str, Any]]:
+    """Ten on social assistance; four leave for a job, six to job seeking."""
+    return _jobs_and_seekers(4, 6)
+
+
+# WITHHELD_PARAMS, and the reference: 20 % of a group of 50 reach work or studies (no
+# deadweight given).
+REFERENCE_PARAMS: dict[str, Any] = {
+    **WITHHELD_PARAMS,
     "reference_work_or_studies_share": 0.2,
     "reference_n": 50,
     "reference_source": "Fiktiv jämförelsegrupp",
-    "seed": 11,
 }
 
 
@@ -409,18 +422,8 @@ def test_namnd_report_withholds_the_amounts_of_three_successes(tmp_path):
     # municipality pays 500 000. Internally, society = 3 × P − 500 000 = 520 502.584 kr
     # (P = 340 167.528, the production of one lowest-wage job, above), so the amount
     # divided by P gives the hidden 3 back: the nämnd report withholds the amounts.
-    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(3)] + [
-        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
-        for i in range(7)
-    ]
-    common = {
-        "period": "2021-T1",
-        "horizon_years": 1,
-        "discount_rate": 0.0,
-        "investment_sek": 500_000,
-        "funder_shares": {"municipality": 1.0},
-        "seed": 11,
-    }
+    rows = _jobs_and_seekers(3, 7)
+    common = WITHHELD_PARAMS
     (tmp_path / "internal").mkdir()
     internal, _ = run(tmp_path / "internal", rows, **common)
     assert internal["npv_sek"]["society"] == pytest.approx(3 * P - 500_000, abs=1e-3)
@@ -468,18 +471,8 @@ def test_namnd_report_withholds_the_amounts_when_the_others_are_few(tmp_path):
     # = 1 881 172.696 kr (P = 340 167.528, above): the amount over P gives the 7, and the
     # ten participants the report shows minus 7 give the 3 without a job that the plan
     # hides. The nämnd report withholds the amounts.
-    rows = [person(f"S{i}", outcome_at_exit="Arbete", support_at_exit="Lön") for i in range(7)] + [
-        person(f"J{i}", outcome_at_exit="Arbetssökande", support_at_exit="Försörjningsstöd")
-        for i in range(3)
-    ]
-    common = {
-        "period": "2021-T1",
-        "horizon_years": 1,
-        "discount_rate": 0.0,
-        "investment_sek": 500_000,
-        "funder_shares": {"municipality": 1.0},
-        "seed": 11,
-    }
+    rows = _jobs_and_seekers(7, 3)
+    common = WITHHELD_PARAMS
     (tmp_path / "internal").mkdir()
     internal, _ = run(tmp_path / "internal", rows, **common)
     assert internal["npv_sek"]["society"] == pytest.approx(7 * P - 500_000, abs=1e-3)
