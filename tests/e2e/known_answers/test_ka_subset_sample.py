@@ -44,3 +44,24 @@ def test_k3_the_two_support_tables_hide_their_rows_alike(sample_runs, report):
         compared += 1
         assert (ours[row] == "..") == (theirs[row] == ".."), (row, ours[row], theirs[row])
     assert compared >= 4
+
+
+@pytest.mark.parametrize("report", ["whole", "klippan"])
+def test_k4_a_hidden_n_shows_no_share_or_interval(sample_runs, report):
+    # Attack of stop 21 (helper round 4) on the sample's Klippan report: the period's
+    # "Deltagare efter status vid avslut … (n = ..)" showed "Arbete | 0 | .. | 0 % |
+    # 0–32 %"; the Wilson upper bound of 0 of n is 32 % only for n = 8, the hidden n.
+    tables = _tables(sample_runs[report])
+    checked = 0
+    for caption, rows in tables.items():
+        if "(n = ..)" not in caption:
+            continue
+        header = rows[0]
+        for row in rows[1:]:
+            cells = dict(zip(header, row, strict=False))
+            for column in ("Andel", "95 % konfidensintervall"):
+                if column in cells:
+                    checked += 1
+                    assert cells[column] == "..", (caption, row)
+    if report == "klippan":
+        assert checked, "Klippan's period table hides its n"
