@@ -402,6 +402,31 @@ def find_exposed(
     return sorted(exposed, key=order.__getitem__)
 
 
+def _tied_to(
+    keys: Iterable[Key], lines: Sequence[Line], values: Mapping[Key, int], fixed: set[Key]
+) -> frozenset[Key]:
+    """``keys`` and every cell tied to one of them: two cells are tied when a line holds
+    them and otherwise only cells a reader knows (shown elsewhere, or zero), so hiding
+    one means hiding the other (T2's exits of the period and its exits since the start,
+    given T1's released count).
+    """
+    parent: dict[Key, Key] = {}
+
+    def find(k: Key) -> Key:
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for line in lines:
+        free = [c for c in line.cells if c not in fixed and values.get(c, 0) > 0]
+        if len(free) == 2:
+            parent[find(free[0])] = find(free[1])
+    roots = {find(k) for k in keys}
+    return frozenset(keys) | frozenset(k for k in parent if find(k) in roots)
+
+
 def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant beside it
     values: Mapping[Key, int],
     lines: Sequence[Line],
@@ -414,6 +439,8 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     cache: dict | None = None,
     unpublished: Iterable[Key] = (),
     quiet_hidden: Iterable[Key] = (),
+    preferred: Iterable[Key] = (),
+    show_worked_out: bool = True,
 ) -> Solution:
     """Choose the cells to hide: primary (1..min-1), forced, then secondary.
 
@@ -433,11 +460,19 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         quiet_hidden: cells another report hid (always hidden, at least 1 to a reader),
             protected only when they are a small count: a reader who works out the
             other report's secondary cell learns what any shown count would tell her.
+        preferred: keys the report leads with (its summary's counts): chosen as a
+            secondary cell only when no other cell closes the line, before totals.
+        show_worked_out: show a secondary cell the audit finds a reader can work out,
+            rather than hide more cells to protect it (the greedy plan otherwise
+            cascades: T2 after T1 hid its "27 av 62"). A cell shown is never hidden
+            again, so this can leave a small cell unprotectable; the plan is then made
+            again without it, and the one with fewer such cells is kept.
 
     Returns:
         The hidden keys and the keys that could not be protected.
     """
     locked = set(locked_shown)
+    preferred = _tied_to(preferred, lines, values, locked)
     hidden = {k for k, v in values.items() if 0 < v < min_cell_count}
     hidden |= {k for k in forced_hidden if k in values}
     never_shown = frozenset(k for k in unpublished if k in values)
@@ -448,6 +483,8 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         for k in never_shown | {k for k in quiet_hidden if k in values}
         if not 0 < values[k] < min_cell_count
     )
+    # cells this search hid to protect others (it may show them again, see below)
+    secondary: set[Key] = set()
     lines_of: dict[Key, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         for cell in line.cells:
@@ -461,8 +498,8 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
 
     def cost(k: Key, line_index: int | None) -> tuple:
         """Prefer, in turn: not a dead end (a line left with k as its only hidden cell
-        and nothing else to hide), not a total, closing lines rather than opening them,
-        the smallest value.
+        and nothing else to hide), not a count the report leads with, not a total,
+        closing lines rather than opening them, the smallest value.
         """
         new, fixed, dead = 0, 0, False
         for i in lines_of[k]:
@@ -473,7 +510,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
             fixed += h == 1
             if h == 0 and not any(hideable(c) for c in lines[i].cells if c != k):
                 dead = True
-        return (dead, k in is_total, new - fixed, values[k], order[k])
+        return (dead, k in preferred, k in is_total, new - fixed, values[k], order[k])
 
     def close_lines() -> None:
         changed = True
@@ -484,11 +521,16 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
                     continue
                 candidates = [c for c in line.cells if hideable(c)]
                 if candidates:
-                    hidden.add(min(candidates, key=partial(cost, line_index=i)))
+                    chosen = min(candidates, key=partial(cost, line_index=i))
+                    hidden.add(chosen)
+                    secondary.add(chosen)
                     changed = True
 
     def nearby(k: Key) -> list[Key]:
-        """Hideable cells by distance from k along lines (nearest layer that has any)."""
+        """Hideable cells by distance from k along lines: the nearest layer that has any
+        but a count the report leads with (else the nearest layer that has any).
+        """
+        first: list[Key] = []
         seen_lines: set[int] = set()
         seen_cells = {k}
         frontier = deque([k])
@@ -506,14 +548,28 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
                             next_frontier.append(other)
                             if hideable(other):
                                 layer.append(other)
-            if layer:
+            if any(c not in preferred for c in layer):
                 return layer
+            first = first or layer
             frontier = next_frontier
-        return []
+        return first
+
+    def show_again(k: Key) -> None:
+        """Show a secondary cell a reader can work out from what is shown: it tells her
+        nothing new. The lines it was to close get other cells where a cell they hold
+        still needs it; fewer hidden cells may expose a cell proven safe before, so the
+        audit starts over.
+        """
+        hidden.discard(k)
+        locked.add(k)
+        secondary.discard(k)
+        safe.clear()
+        fixable.clear()
 
     cache = {} if cache is None else cache
-    # Cells proven safe at an earlier step. ``hidden`` only grows in this loop, and a
-    # cell proven safe stays safe when more cells are hidden: hiding a cell only widens
+    # Cells proven safe at an earlier step. ``hidden`` only grows in this loop (but for
+    # a secondary cell shown again, which clears this set), and a cell proven safe stays
+    # safe when more cells are hidden: hiding a cell only widens
     # the feasible intervals. Every point a reader could not rule out before (the hidden
     # cells at those values, every other cell at its shown value) is still one she cannot
     # rule out now, with the newly hidden cells at their true (formerly shown) values,
@@ -543,6 +599,9 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         if not exposed:
             break
         target = exposed[0]
+        if show_worked_out and target in secondary:
+            show_again(target)
+            continue
         candidates = nearby(target)
         if candidates and target not in fixable:
             # Hidden plus hideable cells is the same set all along, so ask only once.
@@ -553,7 +612,30 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         if not fixable.get(target, False):
             candidates = []
         if not candidates:
+            if target in secondary:  # no cell protects it: hiding it protects nothing
+                show_again(target)
+                continue
             given_up.add(target)
             continue
-        hidden.add(min(candidates, key=lambda c: cost(c, None)))
-    return Solution(hidden=hidden, unprotectable=sorted(given_up, key=order.__getitem__))
+        chosen = min(candidates, key=lambda c: cost(c, None))
+        hidden.add(chosen)
+        secondary.add(chosen)
+    solution = Solution(hidden=hidden, unprotectable=sorted(given_up, key=order.__getitem__))
+    if show_worked_out and given_up:
+        again = solve(
+            values,
+            lines,
+            min_cell_count=min_cell_count,
+            is_total=is_total,
+            order=order,
+            locked_shown=locked_shown,
+            forced_hidden=forced_hidden,
+            cache=cache,
+            unpublished=unpublished,
+            quiet_hidden=quiet_hidden,
+            preferred=preferred,
+            show_worked_out=False,
+        )
+        if len(again.unprotectable) <= len(solution.unprotectable):
+            return again
+    return solution

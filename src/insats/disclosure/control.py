@@ -10,7 +10,7 @@ programme A is one cell wherever it appears: it is hidden everywhere or nowhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +57,11 @@ class Overlap:
             other report's cells of the municipalities both count).
         rest: whether ``parts`` and ``within`` leave a rest; False when the sum is the
             whole count (a subset report's whole is the sum of its municipalities).
+        rest_is: patterns of this report's cells that count the rest of ``part`` (an
+            earlier report's count since the start grows by this report's exits of the
+            period): the first that agrees in value stands for the rest.
+        changed: whether counts that disagree mean the data changed since (a note);
+            False where they may differ (an earlier period's profile has fewer people).
 
     A key may hold :data:`ANY` as a value: it then stands for every key of this report
     that agrees in every other pair (see ``DisclosureControl._relate_overlaps``).
@@ -67,6 +72,8 @@ class Overlap:
     parts: tuple[Key, ...] = ()
     within: Key | None = None
     rest: bool = True
+    rest_is: tuple[Key, ...] = ()
+    changed: bool = True
 
 
 class DisclosureError(InsatsError, RuntimeError):
@@ -320,6 +327,8 @@ class DisclosureControl:
         self._overlaps: dict[Key, tuple[Overlap, bool]] = {}
         # cells of another scope's report that it hid (load_overlapping_model)
         self._hidden_elsewhere: set[Key] = set()
+        # the counts the report leads with (prefer_shown)
+        self._preferred: set[Key] = set()
         self._imported: set[Key] = set()  # every cell of another scope's report
         self._related: set[tuple] = set()
         self._unpublished: set[Key] = set()
@@ -619,9 +628,21 @@ class DisclosureControl:
                     if exact:
                         self._note_changed(key)
                     continue
-                rest = frozenset({*key, *part, REST}) if not exact else frozenset({*key, REST})
-                rests[rest] = whole - subset
-                self._unpublished.add(rest)
+                same = next(
+                    (
+                        c
+                        for pattern in overlap.rest_is
+                        for c in resolve(pattern)
+                        if known[c] == whole - subset
+                    ),
+                    None,
+                )
+                if same is not None:
+                    rest = same
+                else:
+                    rest = frozenset({*key, *part, REST}) if not exact else frozenset({*key, REST})
+                    rests[rest] = whole - subset
+                    self._unpublished.add(rest)
                 lines.append(
                     _solver.Line(key, (part, rest))
                     if released_is_whole
@@ -642,7 +663,7 @@ class DisclosureControl:
                     continue
                 self._related.add((key, equal))
                 if known[equal] != value:
-                    if exact:
+                    if exact and overlap.changed:
                         self._note_changed(key)
                     continue
                 lines.append(_solver.Line(key, (equal,)))
@@ -698,6 +719,14 @@ class DisclosureControl:
             rests[rest] = value - total
             self._unpublished.add(rest)
             lines.append(_solver.Line(key, (*members, rest)))
+
+    def prefer_shown(self, keys: Iterable[Key]) -> None:
+        """Name the counts the report leads with (its summary): the plan hides one of
+        them to protect another cell only when no other cell does (the greedy plan would
+        otherwise take a headline total as readily as any other total, and T2 after T1
+        lost its "27 av 62").
+        """
+        self._preferred.update(keys)
 
     def declare_groups(self, parents: Mapping[str, str]) -> None:
         """Name the municipality of each intake group (by their labels in cell keys): a
@@ -927,6 +956,7 @@ class DisclosureControl:
             cache=self._audits,
             unpublished=self._unpublished,
             quiet_hidden=self._hidden_elsewhere,
+            preferred=self._preferred,
         )
         for key in solution.unprotectable:
             if key in self._reported:

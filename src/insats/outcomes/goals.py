@@ -82,8 +82,9 @@ class GoalAssessment:
             "kind": self.label_key.rsplit(".", 1)[-1],
             "target_share": self.target_share,
             "observed_share": None if share_hidden else o["share"],
-            "status": self.status,
-            "is_clear": self.is_clear,
+            # whether a hidden share reaches the goal bounds it: withheld with it
+            "status": "withheld" if share_hidden and self.observed.n else self.status,
+            "is_clear": None if share_hidden else self.is_clear,
             "ci_low": None if share_hidden else o["ci_low"],
             "ci_high": None if share_hidden else o["ci_high"],
             "n": None if n_hidden else o["n"],

@@ -72,7 +72,11 @@ from insats.report.sections.budget import render_budget
 from insats.report.sections.disclosure import render_appendix
 from insats.report.sections.programme import ProgrammeSections
 from insats.report.sections.recruitment import funnel_figure_data, render_recruitment
-from insats.report.sections.socioeconomic import render_socioeconomic, socioeconomic_figure_data
+from insats.report.sections.socioeconomic import (
+    SUCCESS_KEYS,
+    render_socioeconomic,
+    socioeconomic_figure_data,
+)
 from insats.socioeconomic import build_account
 from insats.socioeconomic.catalogue import check_catalogue_covers, load_catalogue
 
@@ -412,18 +416,19 @@ def _released_in(key, label: str):
     return frozenset({*key, (RELEASED_IN, label)})
 
 
-def _earlier_relation(marked) -> Overlap:
-    """How a hidden cell of an earlier period's report relates to this report's cells:
-    a count of a named period (T1's exits) is this report's cell of it (year to date
-    minus period) when the counts agree; a count since the start is this report's minus
-    the exits since (:func:`insats.report.register.grown_since`).
+def _earlier_relation(marked, period: str | None = None) -> Overlap:
+    """How a cell of an earlier period's report relates to this report's cells: a count
+    since the start is this report's minus the exits since (:func:`grown_since`; with
+    ``period``, the report just before this one: the exits of this period); any other
+    count (T1's exits of its period, the recruitment funnel) is this report's cell of
+    the same key when the counts agree.
     """
     key = frozenset(p for p in marked if p[0] != RELEASED_IN)
     if ("filter:window", "to_date") in key:
-        return grown_since(marked)
+        return grown_since(marked, period)
     if any(d == "filter:period" for d, _ in key):
         return Overlap(equal=(key,))
-    return Overlap()
+    return Overlap(equal=(key,), changed=False)
 
 
 def _in(result, window: str):
@@ -582,10 +587,11 @@ class ReportModel(ProgrammeSections):
             scope=scope,
             language=self.params.language,
         )
+        just_before = previous_period(self.period).label
         for label, cells in earlier.items():
             self.ctx.disclosure.load_overlapping(
                 {frozenset({*k, (RELEASED_IN, label)}): v for k, v in cells.items()},
-                grown_since,
+                partial(grown_since, period=self.period.label if label == just_before else None),
                 released_is_whole=False,
             )
 
@@ -620,6 +626,7 @@ class ReportModel(ProgrammeSections):
                 params = self.params.model_copy(
                     update={"period": p.label, "publication_register_path": None}
                 )
+                just_before = p.label == previous_period(self.period).label
                 self._load_other_report(
                     f"the report of {p.label}",
                     lambda params=params: dataclasses.replace(
@@ -627,7 +634,7 @@ class ReportModel(ProgrammeSections):
                     ),
                     released,
                     partial(_released_in, label=p.label),
-                    _earlier_relation,
+                    partial(_earlier_relation, period=self.period.label if just_before else None),
                     released_is_whole=False,
                 )
             p = previous_period(p)
@@ -657,7 +664,9 @@ class ReportModel(ProgrammeSections):
             return
         rests = model.ctx.disclosure.unpublished
         control = self.ctx.disclosure
-        control.load_released({mark(k): v for k, v in released.items()})
+        control.load_overlapping(
+            {mark(k): v for k, v in released.items()}, relate, released_is_whole=released_is_whole
+        )
         control.load_released(  # zeros are always shown
             {mark(k): 0 for k, v in values.items() if v == 0 and k not in released}
         )
@@ -733,6 +742,7 @@ class ReportModel(ProgrammeSections):
         self._relate_support_tables()
         for by in SUBGROUPS:
             self.ctx.publish({}, self.subgroups[by].level_part_lines(self.ctx))
+        self._prefer_summary_counts()
         names = self.counts.group_names
         self.ctx.disclosure.declare_groups(
             {
@@ -755,6 +765,19 @@ class ReportModel(ProgrammeSections):
             plt.close("all")
         self.ctx.plan_count_tables(specs)
         self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
+
+    def _prefer_summary_counts(self) -> None:
+        """The counts the summary leads with (the period's participants, the share in
+        work or studies since the start and of the period, the socio-economic account's
+        successes and base): the plan hides them only when nothing else protects a cell.
+        """
+        keys = [self.counts._key(self.ctx, "period", m) for m in part_mod.MEASURES]
+        keys += SUCCESS_KEYS  # the socio-economic amounts are sums over the successes
+        for composite in (self.work_or_studies_to_date, self.work_or_studies):
+            if composite.overall.n:
+                k = composite._keys(self.ctx)
+                keys += [k["n"], k["yes"], k["no"]]
+        self.ctx.disclosure.prefer_shown(keys)
 
     def _relate_support_tables(self) -> None:
         """The follow-up's support at start × at exit and the socio-economic account's

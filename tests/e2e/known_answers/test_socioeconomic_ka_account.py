@@ -397,10 +397,14 @@ def test_sample_account_uses_its_own_share(tmp_path):
     assert_identity(socio)
 
 
-def test_sample_namnd_report_hides_the_share_that_gives_studiemedel_back(tmp_path):
+def test_sample_namnd_report_does_not_give_studiemedel_back_through_the_share(tmp_path):
     # Attack S1 (issue 15): the 26 successes are Lön + Studiemedel of the transitions
-    # table, where Lön (24) is shown and Studiemedel (2) hidden: 26 - 24 = 2. The nämnd
-    # report hides the share and the sentence's numbers (the internal report: 26/62).
+    # table, where Studiemedel (2) is hidden: with the share's 26 and Lön's column total
+    # (24) both shown, 26 - 24 = 2. The nämnd report hides one of them: the share and the
+    # sentence's numbers (the internal report: 26/62), or Lön's total. The plan now
+    # prefers to keep the successes (the amounts are sums over them), so it hides Lön's.
+    from tests.e2e.known_answers.test_ka_subset_attacks import _tables
+
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-m", "insats", "run", "parameters/forsta_steget.yaml", "--out",
@@ -409,10 +413,20 @@ def test_sample_namnd_report_hides_the_share_that_gives_studiemedel_back(tmp_pat
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     socio = json.loads((out / "figures.json").read_text(encoding="utf-8"))["socioeconomic"]
-    assert socio["outcome_share"] is None
-    assert socio["outcome_share_interval"] == [None, None]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "26 av 62" not in html and "41,9" not in html
+    table = _tables(html)[
+        "Försörjning vid start och efter insatsen (senast kända uppgift), antal deltagare"
+    ]
+    header, total = table[0], next(r for r in table if r[0] == "Totalt")
+    lon, studiemedel = total[header.index("Lön")], total[header.index("Studiemedel")]
+    assert studiemedel == ".."
+    share_shown = socio["outcome_share"] is not None
+    assert share_shown == ("26 av 62" in html)
+    if share_shown:
+        assert socio["outcome_share"] == pytest.approx(26 / 62)
+        assert lon == "..", "26 − Lön would give Studiemedel back"
+    else:
+        assert socio["outcome_share_interval"] == [None, None] and "41,9" not in html
 
 
 def test_namnd_report_withholds_the_amounts_of_three_successes(tmp_path):

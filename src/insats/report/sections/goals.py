@@ -25,8 +25,10 @@ def render_goal_assessment(result, ctx):
     if o.n:
         observed = ctx.t("stat.proportion_suppressed", mark=SUPPRESSED) if hidden else o.text(ctx)
         text += " " + ctx.t("outcomes.goal.observed", proportion=observed)
-    key = result.status
-    if result.status == "met":
+    # a hidden outcome's place against the goal would bound it (issue 15)
+    status = "withheld" if hidden and o.n else result.status
+    key = status
+    if status == "met":
         key = "met_clear" if result.is_clear else "met_unclear"
     text += " " + ctx.t(f"outcomes.goal.status.{key}")
     parts = [ctx.paragraph(text)]
@@ -44,7 +46,7 @@ def render_goal_assessment(result, ctx):
             ctx.t("outcomes.table.interval"): [
                 SUPPRESSED if hidden else ctx.share_range(o.ci_low, o.ci_high, o.n)
             ],
-            ctx.t("outcomes.goal.col_status"): [ctx.t(f"outcomes.goal.label.{result.status}")],
+            ctx.t("outcomes.goal.col_status"): [ctx.t(f"outcomes.goal.label.{status}")],
         },
         index=[what[:1].upper() + what[1:]],
     )

@@ -434,6 +434,14 @@ def _render_tornado(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
     return join(html)
 
 
+#: The cells of the account's successes and their base (see :func:`_success_cells`):
+#: counts the report leads with, which its plan hides only when nothing else will do.
+SUCCESS_KEYS = (
+    count_key({"population": "socioeconomic successes"}),
+    count_key({"population": "socioeconomic base"}),
+)
+
+
 def _success_cells(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
     """The account's successes and their base as cells of the transitions table (issue
     15): a success is a person who left a support that is not self-sufficiency for wage
@@ -441,8 +449,7 @@ def _success_cells(account: SocioeconomicAccount, ctx: RenderContext) -> dict:
     with a known support at start. Text of each (".." where the plan hides it) and
     whether the share must be hidden.
     """
-    successes_key = count_key({"population": "socioeconomic successes"})
-    base_key = count_key({"population": "socioeconomic base"})
+    successes_key, base_key = SUCCESS_KEYS
     table = account.transitions
     if ctx.disclosure.active and not table.empty:
         after = [c for c in table.columns if c in SELF_SUFFICIENT_SUPPORT]
