@@ -402,6 +402,13 @@ def find_exposed(
     return sorted(exposed, key=order.__getitem__)
 
 
+def _merged(a: Mapping[Key, list[int]], b: Mapping[Key, list[int]]) -> dict[Key, list[int]]:
+    out = {k: list(v) for k, v in a.items()}
+    for k, v in b.items():
+        out.setdefault(k, []).extend(v)
+    return out
+
+
 def _tied_to(
     keys: Iterable[Key], lines: Sequence[Line], values: Mapping[Key, int], fixed: set[Key]
 ) -> frozenset[Key]:
@@ -441,6 +448,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
     quiet_hidden: Iterable[Key] = (),
     preferred: Iterable[Key] = (),
     show_worked_out: bool = True,
+    slack: Iterable[Key] = (),
 ) -> Solution:
     """Choose the cells to hide: primary (1..min-1), forced, then secondary.
 
@@ -467,28 +475,39 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
             cascades: T2 after T1 hid its "27 av 62"). A cell shown is never hidden
             again, so this can leave a small cell unprotectable; the plan is then made
             again without it, and the one with fewer such cells is kept.
+        slack: the differences of an inequality a reader knows (a period's enrolled
+            are at least its exits: enrolled = exited + slack): always hidden, at least
+            0 to a reader, never protected (a difference of two shown counts is no more
+            than the two counts tell), so they bound the cells without closing lines.
 
     Returns:
         The hidden keys and the keys that could not be protected.
     """
     locked = set(locked_shown)
-    preferred = _tied_to(preferred, lines, values, locked)
+    slacks = frozenset(k for k in slack if k in values)
+    # An inequality ties nothing: its slack is unknown to the reader even when zero.
+    preferred = _tied_to(
+        preferred, [line for line in lines if slacks.isdisjoint(line.cells)], values, locked
+    )
     hidden = {k for k, v in values.items() if 0 < v < min_cell_count}
     hidden |= {k for k in forced_hidden if k in values}
-    never_shown = frozenset(k for k in unpublished if k in values)
+    never_shown = frozenset(k for k in unpublished if k in values) | slacks
     hidden |= never_shown
     hidden |= {k for k in quiet_hidden if k in values}
-    quiet = frozenset(
+    quiet = slacks | frozenset(
         k
         for k in never_shown | {k for k in quiet_hidden if k in values}
         if not 0 < values[k] < min_cell_count
     )
     # cells this search hid to protect others (it may show them again, see below)
     secondary: set[Key] = set()
+    # The lines of each cell, sums only: the search for cells to hide walks sums, and
+    # an inequality's line (its slack always hidden) only when no sum leads anywhere.
     lines_of: dict[Key, list[int]] = defaultdict(list)
+    bounds_of: dict[Key, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         for cell in line.cells:
-            lines_of[cell].append(i)
+            (lines_of if slacks.isdisjoint(line.cells) else bounds_of)[cell].append(i)
 
     def hideable(k: Key) -> bool:
         return k not in hidden and k not in locked and values[k] > 0
@@ -527,9 +546,18 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
                     changed = True
 
     def nearby(k: Key) -> list[Key]:
-        """Hideable cells by distance from k along lines: the nearest layer that has any
-        but a count the report leads with (else the nearest layer that has any).
+        """Hideable cells by distance from k along sums: the nearest layer that has any
+        but a count the report leads with (else the nearest layer that has any); along
+        inequalities too when no sum leads to one.
         """
+        layer, free = _nearby(k, lines_of)
+        if free or not bounds_of:
+            return layer
+        wider, free = _nearby(k, _merged(lines_of, bounds_of))
+        return wider if free or not layer else layer
+
+    def _nearby(k: Key, lines_of: Mapping[Key, list[int]]) -> tuple[list[Key], bool]:
+        """The layer, and whether it has a cell that is no count the report leads with."""
         first: list[Key] = []
         seen_lines: set[int] = set()
         seen_cells = {k}
@@ -538,7 +566,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
             layer: list[Key] = []
             next_frontier: deque[Key] = deque()
             for cell in frontier:
-                for i in lines_of[cell]:
+                for i in lines_of.get(cell, ()):
                     if i in seen_lines:
                         continue
                     seen_lines.add(i)
@@ -549,10 +577,10 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
                             if hideable(other):
                                 layer.append(other)
             if any(c not in preferred for c in layer):
-                return layer
+                return layer, True
             first = first or layer
             frontier = next_frontier
-        return first
+        return first, False
 
     def show_again(k: Key) -> None:
         """Show a secondary cell a reader can work out from what is shown: it tells her
@@ -635,6 +663,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
             quiet_hidden=quiet_hidden,
             preferred=preferred,
             show_worked_out=False,
+            slack=slack,
         )
         if len(again.unprotectable) <= len(solution.unprotectable):
             return again

@@ -12,7 +12,8 @@ Two attacks run in every run for a nämnd:
 
 - :func:`audit_publication`, in the report's kernel, over the report's one publication
   model: every count table cell, every number of a sentence or of figures.json and
-  every relation between them (margins, composites as sums, period and year to date),
+  every relation between them (margins, composites as sums, period and year to date,
+  and the inequalities a reader knows: a period's exits are among its enrolled),
   including the numbers released earlier to the same nämnd (the publication register).
 - :func:`audit_html`, in the runner, over the final ``report.html`` alone: every table
   with a total row or column is read back from the HTML (shown numbers, ".." as
@@ -190,13 +191,16 @@ def audit_publication(control, *, released: Mapping | None = None) -> list[Expos
         for k in (*rests, *control.hidden_elsewhere)
         if not control.is_suppressed_count(values.get(k))
     ]
+    # The differences of inequalities (enrolled = exited + slack): at least 0, never
+    # attacked themselves (a difference of two shown counts tells what they tell).
+    slack = control.slack
     return exposures(
         shown,
         [k for k in hidden if k not in shown],
         pairs,
         _describe_key,
-        floors=dict.fromkeys(rests, 0.0),
-        quiet=quiet,
+        floors=dict.fromkeys([*rests, *slack], 0.0),
+        quiet=[*quiet, *slack],
     )
 
 

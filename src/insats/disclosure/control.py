@@ -332,6 +332,8 @@ class DisclosureControl:
         self._imported: set[Key] = set()  # every cell of another scope's report
         self._related: set[tuple] = set()
         self._unpublished: set[Key] = set()
+        # differences of inequalities a reader knows (register_cells' slack)
+        self._slack: set[Key] = set()
         self._locked_equal: set[Key] = set()
         # Single rows/columns and the total cell they repeat, until both are known.
         self._pending_equal: list[_solver.Line] = []
@@ -419,6 +421,7 @@ class DisclosureControl:
         values: Mapping[Key, int],
         lines: Sequence[tuple[Key, Sequence[Key]]] = (),
         unpublished: Mapping[Key, int] | None = None,
+        slack: Mapping[Key, int] | None = None,
     ) -> None:
         """Publish counts outside count tables, with what a reader knows links them.
 
@@ -433,6 +436,10 @@ class DisclosureControl:
                 year: year to date minus this period). Unless an earlier report released
                 them (then they are fixed), they are hidden cells, at least 0 to a
                 reader, protected when they are a small count.
+            slack: {key: count} of the differences of inequalities a reader knows (a
+                period's enrolled are at least its exits: the line enrolled = exited +
+                slack). Never shown, at least 0 to a reader and never protected
+                themselves: they bound other cells (:meth:`at_most`).
 
         Cells registered before :meth:`plan_tables` are planned jointly with the tables;
         cells registered after it (and not planned) are planned at once, consistently
@@ -460,6 +467,12 @@ class DisclosureControl:
                 continue  # released earlier, or shown by this report: known
             self._pending_values[key] = int(value)
             self._unpublished.add(key)
+            fresh = True
+        for key, value in (slack or {}).items():
+            if key in self._values or key in self._pending_values or int(value) < 0:
+                continue
+            self._pending_values[key] = int(value)
+            self._slack.add(key)
             fresh = True
         for total, members in lines:
             line = _solver.Line(total, tuple(members))
@@ -520,6 +533,7 @@ class DisclosureControl:
         *,
         released_is_whole: bool,
         unpublished: Mapping[Key, int] | None = None,
+        slack: Mapping[Key, int] | None = None,
     ) -> list[Key]:
         """The rest of another scope's report: the cells it hid, and the relations of
         its tables (call after :meth:`load_overlapping` with its released cells).
@@ -539,6 +553,7 @@ class DisclosureControl:
                 released cells; a hidden one locks nothing here).
             released_is_whole: as for :meth:`load_overlapping`.
             unpublished: its cells no report shows (rests: at least 0 to a reader).
+            slack: the differences of its inequalities (see :meth:`at_most`).
 
         Returns:
             The hidden cells a reader can already work out from the released cells and
@@ -549,7 +564,8 @@ class DisclosureControl:
             return []
         fresh = {k: int(v) for k, v in hidden.items() if k not in self._values}
         rests = {k: int(v) for k, v in (unpublished or {}).items() if k not in self._values}
-        values = {**self._values, **fresh, **rests}
+        slacks = {k: int(v) for k, v in (slack or {}).items() if k not in self._values}
+        values = {**self._values, **fresh, **rests, **slacks}
         own = [
             line
             for line in (_solver.Line(total, tuple(members)) for total, members in lines)
@@ -561,12 +577,17 @@ class DisclosureControl:
             _solver.find_exposed(
                 values,
                 own,
-                {*fresh, *rests},
+                {*fresh, *rests, *slacks},
                 order,
-                unpublished=frozenset(rests),
-                quiet=frozenset(rests) - small,
+                unpublished=frozenset(rests) | frozenset(slacks),
+                quiet=(frozenset(rests) - small) | frozenset(slacks),
             )
         )
+        for key, value in slacks.items():
+            self._values[key] = value
+            self._imported.add(key)
+            self._order.setdefault(key, len(self._order))
+            self._slack.add(key)
         for key, value in {**fresh, **rests}.items():
             self._values[key] = value
             self._imported.add(key)
@@ -582,6 +603,33 @@ class DisclosureControl:
             self._overlaps[key] = (relate(key), released_is_whole)
         self._pending_lines.extend(line for line in own if line not in self._pending_lines)
         return sorted(exposed, key=order.__getitem__)
+
+    def at_most(self, pairs: Iterable[tuple[Key, int, Key, int]]) -> None:
+        """Inequalities a reader knows: ``(small, its count, big, its count)`` says the
+        people of ``small`` are among those of ``big`` (a period's exits among its
+        enrolled; those who came to the interview among those who booked one).
+
+        Each is the line big = small + slack, with a slack cell no report shows, at
+        least 0 to a reader (attack of stop 23: a group whose enrolled all left in the
+        period, with its exits shown, pins its enrolled, and the margin then another
+        group's small count). Only inequalities the counts satisfy are added (a funnel's
+        step may exceed the one before: then the reader knows no such thing), and none
+        whose small side is zero (it says nothing).
+        """
+        lines, slack = [], {}
+        for small, n_small, big, n_big in pairs:
+            if small == big or int(n_small) <= 0 or int(n_small) > int(n_big):
+                continue
+            key = frozenset({("table", "inequality"), ("at_most", big), ("counted", small)})
+            lines.append((big, (small, key)))
+            slack[key] = int(n_big) - int(n_small)
+        if lines:
+            self.register_cells({}, lines, slack=slack)
+
+    @property
+    def slack(self) -> frozenset[Key]:
+        """The slack cells of :meth:`at_most`'s inequalities: hidden cells no report shows."""
+        return frozenset(self._slack)
 
     @property
     def hidden_elsewhere(self) -> frozenset[Key]:
@@ -957,6 +1005,7 @@ class DisclosureControl:
             unpublished=self._unpublished,
             quiet_hidden=self._hidden_elsewhere,
             preferred=self._preferred,
+            slack=self._slack,
         )
         for key in solution.unprotectable:
             if key in self._reported:

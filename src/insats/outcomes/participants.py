@@ -428,6 +428,30 @@ class ParticipantCounts:
                     lines.append((rest, members))
         ctx.publish({}, lines, unpublished=rests)
 
+    def subsets(self, ctx) -> list[tuple]:
+        """The inequalities of the measures a reader knows, for :meth:`RenderContext.at_most`:
+        in every row (the total, each group and municipality) of the period and of the
+        year to date, the new and the exited participants are among the enrolled, and
+        the early exits among the exits.
+        """
+        pairs = []
+        for dimension, category, _, period, to_date in self._period_and_year(ctx):
+            for scope, counts in (("period", period), ("year_to_date", to_date)):
+                for small, big in (
+                    ("started", "enrolled"),
+                    ("exited", "enrolled"),
+                    ("early_exits", "exited"),
+                ):
+                    pairs.append(
+                        (
+                            self._key(ctx, scope, small, dimension, category),
+                            int(counts.get(small, 0)),
+                            self._key(ctx, scope, big, dimension, category),
+                            int(counts.get(big, 0)),
+                        )
+                    )
+        return pairs
+
     def _period_and_year(self, ctx):
         """(dimension, category, its label, period counts, year-to-date counts): the
         total (dimension None) and every group and municipality.

@@ -115,6 +115,21 @@ class FunnelSummary:
             )
         return out
 
+    def subsets(self) -> list[tuple[str, str, int, int]]:
+        """``(group or "total", step, its count, the step before's count)`` wherever the
+        step's count is at most the count of the step before: a reader who sees no
+        share over 100 % takes every step to be among the step before (see
+        :meth:`insats.disclosure.DisclosureControl.at_most`).
+        """
+        frame = self.with_total() if len(self.counts) > 1 else self.counts
+        out = []
+        for group in frame.index:
+            for previous, step in zip(FUNNEL_STEPS, FUNNEL_STEPS[1:], strict=False):
+                n, before = frame.at[group, step], frame.at[group, previous]
+                if not (pd.isna(n) or pd.isna(before)) and int(n) <= int(before):
+                    out.append((str(group), step, int(n), int(before)))
+        return out
+
     def _repr_html_(self) -> str:
         # lazy hook: presentation lives in report/sections
         from insats.report.sections.recruitment import repr_html

@@ -28,7 +28,7 @@ from insats.cohort import (
 )
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
 from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
-from insats.cohort.schema import normalise_token
+from insats.cohort.schema import FUNNEL_STEPS, normalise_token
 from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
 from insats.disclosure.control import Overlap
@@ -655,6 +655,9 @@ class ReportModel(ProgrammeSections):
             )
             return
         values, _, lines = model.ctx.disclosure.published()
+        # Its inequalities' slacks are no counts of its report: they join as slacks.
+        slack = model.ctx.disclosure.slack
+        slack_values = {k: values.pop(k) for k in slack if k in values}
         changed = [k for k, v in released.items() if k in values and values[k] != v]
         if changed:
             self.ctx.disclosure.overlap_notes.append(
@@ -680,6 +683,7 @@ class ReportModel(ProgrammeSections):
             relate,
             released_is_whole=released_is_whole,
             unpublished={mark(k): values[k] for k in rests if k not in released},
+            slack={mark(k): v for k, v in slack_values.items()},
         )
 
     def _plan_disclosure(self) -> None:
@@ -738,6 +742,7 @@ class ReportModel(ProgrammeSections):
                 tk = t._publish(self.ctx)
                 self.ctx.publish({}, [(exited, (tk["n"], tk["excluded"]))])
         self._relate_funnel()
+        self._relate_inequalities()
         self._relate_survival(exited)
         self._relate_support_tables()
         for by in SUBGROUPS:
@@ -841,6 +846,34 @@ class ReportModel(ProgrammeSections):
             lines += [(funnel_key, (k,)) for k, n in sizes.get(group, []) if n == int(started)]
         if lines:
             self.ctx.publish({}, lines)
+
+    def _relate_inequalities(self) -> None:
+        """What a reader knows without a sum: the exits of a period are among its
+        enrolled, and so are its new participants; the early exits are among the exits;
+        each step of the funnel is among the step before, where the counts say so
+        (attack of stop 23: a group whose enrolled all left in the period pins its
+        hidden enrolled by its shown exits, and the column's margin then another
+        group's small count).
+        """
+        ctx = self.ctx
+        pairs = self.counts.subsets(ctx)
+        funnel = self.funnel
+        if funnel is not None and len(funnel.counts) > 1:
+            base = {"population": "recruitment"}
+            names = funnel.group_names
+
+            def key(group: str, step: str):
+                if group == rec_mod.TOTAL:
+                    return count_key({**base, "measure": step})
+                label = part_mod.group_label(ctx, group, names)
+                return count_key({**base, "measure": step}, group=label)
+
+            previous = dict(zip(FUNNEL_STEPS[1:], FUNNEL_STEPS, strict=False))
+            pairs += [
+                (key(g, step), n, key(g, previous[step]), before)
+                for g, step, n, before in funnel.subsets()
+            ]
+        ctx.at_most(pairs)
 
     def _exited_to_date_cell(self):
         """The key of a shown cell that counts everyone who left since the start: the

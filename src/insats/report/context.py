@@ -161,6 +161,13 @@ class RenderContext:
         """
         self.disclosure.register_cells(values, lines, unpublished)
 
+    def at_most(self, pairs) -> None:
+        """Inequalities a reader knows, ``(small key, count, big key, count)``: the
+        people of the one are among those of the other (see
+        ``DisclosureControl.at_most``).
+        """
+        self.disclosure.at_most(pairs)
+
     def hidden(self, key, value: float | None = None) -> bool:
         """Whether the report's plan hides the cell ``key`` (registered with publish)."""
         if value is not None and not pd.isna(value):

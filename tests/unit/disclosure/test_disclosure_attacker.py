@@ -138,3 +138,81 @@ def test_sample_report_passes_the_attack_on_its_final_page(sample_report):
     # and the page in the guard; read the page back once more here.
     html = sample_report.html_path.read_text(encoding="utf-8")
     assert audit_html(html) == []
+
+
+def _enrolled_and_new():
+    """A column "Inskrivna" (Klippan 1, Perstorp 7, Åstorp 8, total 16) and a column "Nya"
+    of the same rows (1, 7, 6): the new are among the enrolled (stop 23's attack). Each
+    column alone hides its smallest other cell: Perstorp's 7 enrolled, Åstorp's 6 new;
+    then Perstorp's enrolled are at least its 7 new, so Klippan = 16 - 8 - 7 = 1.
+    """
+    import pandas as pd
+
+    from insats.disclosure import CountSpec, count_key
+
+    rows = ["Klippan", "Perstorp", "Åstorp"]
+    enrolled = pd.DataFrame({"n": [1, 7, 8]}, index=rows)
+    started = pd.DataFrame({"n": [1, 7, 6]}, index=rows)
+    specs = {
+        "enrolled": CountSpec(enrolled, ["m"], filters={"measure": "enrolled"}),
+        "started": CountSpec(started, ["m"], filters={"measure": "started"}),
+    }
+    pairs = [
+        (count_key({"measure": "started"}, m=m), s, count_key({"measure": "enrolled"}, m=m), e)
+        for m, s, e in zip(rows, started["n"], enrolled["n"], strict=True)
+    ]
+    return specs, pairs, count_key
+
+
+def test_an_inequality_bounds_a_hidden_cell_for_the_attacker():
+    # Åstorp's enrolled hidden but at least its 8 new: Klippan = 16 - 7 - 8 = 1.
+    found = exposures(
+        {"total": 16, "perstorp": 7, "new_astorp": 8},
+        ["klippan", "astorp", "slack"],
+        [("total", ("klippan", "perstorp", "astorp")), ("astorp", ("new_astorp", "slack"))],
+        floors={"slack": 0.0},
+        quiet=["slack"],
+    )
+    assert [(e.where, e.low, e.high) for e in found] == [
+        ("astorp", 8.0, 8.0),
+        ("klippan", 1.0, 1.0),
+    ]
+
+
+def test_the_plan_protects_against_inequalities():
+    from insats.disclosure import DisclosureControl
+
+    specs, pairs, count_key = _enrolled_and_new()
+    control = DisclosureControl("namnd", 5)
+    control.at_most(pairs)
+    control.plan_tables(specs)
+    assert control.is_hidden(count_key({"measure": "enrolled"}, m="Klippan"))
+    assert audit_publication(control) == []
+    assert control.inconsistencies == []
+    # the slacks are no cells of any table and never shown
+    assert control.slack and all(control.is_hidden(k) for k in control.slack)
+    # without the inequalities the same plan is one a reader who knows them can attack
+    naive = DisclosureControl("namnd", 5)
+    naive.plan_tables(specs)
+    values, hidden, lines = naive.published()
+    shown = {k: v for k, v in values.items() if k not in hidden}
+    slack_lines = [(big, (small, ("slack", big))) for small, _, big, _ in pairs]
+    found = exposures(
+        shown,
+        [*hidden, *(("slack", big) for _, _, big, _ in pairs)],
+        [*((line.total, line.members) for line in lines), *slack_lines],
+        floors={("slack", big): 0.0 for _, _, big, _ in pairs},
+        quiet=[("slack", big) for _, _, big, _ in pairs],
+    )
+    assert found, "the naive plan is expected to leak through the inequality"
+
+
+def test_at_most_adds_only_inequalities_the_counts_satisfy():
+    from insats.disclosure import DisclosureControl, count_key
+
+    control = DisclosureControl("namnd", 5)
+    a, b = count_key(x="a"), count_key(x="b")
+    control.at_most([(a, 5, b, 4), (a, 0, b, 4), (a, 3, a, 3)])  # false, empty, itself
+    assert control.slack == frozenset()
+    control.at_most([(a, 3, b, 4)])
+    assert len(control.slack) == 1

@@ -154,11 +154,16 @@ def narrow_hidden_cells(control) -> list[tuple[object, float, float]]:
     # a reader knows only that they are not negative, and they are counts of persons
     # to protect only when small (a large one she may know, like any shown count).
     rests = control.unpublished
-    floors = dict.fromkeys(rests, 0.0)
+    # The differences of inequalities (enrolled = exited + slack): at least 0, and no
+    # count to protect themselves.
+    slack = control.slack
+    floors = dict.fromkeys([*rests, *slack], 0.0)
     return [
         (k, lo, hi)
         for k, (lo, hi) in feasible_intervals(shown, hidden, pairs, floors=floors).items()
-        if hi - lo < PROTECTION_WIDTH and (k not in rests or 0 < values[k] < 5)
+        if hi - lo < PROTECTION_WIDTH
+        and k not in slack
+        and (k not in rests or 0 < values[k] < 5)
     ]
 
 
