@@ -161,9 +161,7 @@ def narrow_hidden_cells(control) -> list[tuple[object, float, float]]:
     return [
         (k, lo, hi)
         for k, (lo, hi) in feasible_intervals(shown, hidden, pairs, floors=floors).items()
-        if hi - lo < PROTECTION_WIDTH
-        and k not in slack
-        and (k not in rests or 0 < values[k] < 5)
+        if hi - lo < PROTECTION_WIDTH and k not in slack and (k not in rests or 0 < values[k] < 5)
     ]
 
 
