@@ -594,6 +594,33 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         safe.clear()
         fixable.clear()
 
+    def release() -> None:
+        """Show again each secondary cell that no longer protects anything. The greedy
+        search hides a cell for the first exposure it meets; cells hidden later may
+        protect that exposure too, so the first becomes needless (the sample hid the
+        account's support table's column totals). Tried in turn, counts the report
+        leads with and totals first, then larger counts: a cell stays shown only when
+        the audit finds no hidden cell a reader could then work out. Until a round shows
+        none: a cell needed only to protect one shown later is needless too.
+        """
+        shown_any = True
+        while shown_any:
+            shown_any = False
+            for k in sorted(
+                secondary,
+                key=lambda c: (c not in preferred, c not in is_total, -values[c], order[c]),
+            ):
+                hidden.discard(k)
+                exposed = find_exposed(
+                    values, lines, hidden, order, cache=cache, unpublished=never_shown, quiet=quiet
+                )
+                if any(c not in given_up for c in exposed):
+                    hidden.add(k)
+                else:
+                    secondary.discard(k)
+                    locked.add(k)
+                    shown_any = True
+
     cache = {} if cache is None else cache
     # Cells proven safe at an earlier step. ``hidden`` only grows in this loop (but for
     # a secondary cell shown again, which clears this set), and a cell proven safe stays
@@ -648,6 +675,7 @@ def solve(  # noqa: C901 - the greedy loop and its incremental audit, invariant 
         chosen = min(candidates, key=lambda c: cost(c, None))
         hidden.add(chosen)
         secondary.add(chosen)
+    release()
     solution = Solution(hidden=hidden, unprotectable=sorted(given_up, key=order.__getitem__))
     if show_worked_out and given_up:
         again = solve(

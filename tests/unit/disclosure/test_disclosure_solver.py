@@ -216,3 +216,29 @@ def test_incremental_solve_protects_and_matches_a_full_re_audit(tables):
     finally:
         _solver.find_exposed = full
     assert again.hidden == solution.hidden
+
+
+@SETTINGS
+@given(linked_report_tables())
+def test_no_secondary_cell_is_hidden_for_nothing(tables):
+    """Every cell hidden to protect another is needed: shown again, some hidden cell
+    could be worked out (the independent attacker says which). The greedy search alone
+    left needless cells (the sample hid its account table's column totals)."""
+    from insats.disclosure.attack import exposures
+
+    values, order = {}, {}
+    for table in tables:
+        values.update(table.values)
+        for row in table.keys:
+            for key in row:
+                order.setdefault(key, len(order))
+    lines = list(dict.fromkeys(line for t in tables for line in t.lines))
+    totals = set().union(*(t.totals for t in tables))
+    solution = _solver.solve(values, lines, min_cell_count=5, is_total=totals, order=order)
+    pairs = [(line.total, line.members) for line in lines]
+    for k in sorted(solution.hidden, key=order.__getitem__):
+        if 0 < values[k] < 5:
+            continue
+        hidden = solution.hidden - {k}
+        shown = {c: v for c, v in values.items() if c not in hidden}
+        assert exposures(shown, hidden, pairs), f"{k} = {values[k]} is hidden for nothing"
