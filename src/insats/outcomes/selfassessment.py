@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import wilcoxon
 
+from insats.disclosure import count_key
 from insats.outcomes._common import require_columns
 
 ZERO_METHOD = "pratt"
@@ -55,17 +56,44 @@ class SelfAssessmentResult:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{k: getattr(self, k) for k in self.__dataclass_fields__}])
 
+    def cell_keys(self) -> dict[str, frozenset]:
+        """The keys of its counts in the report's publication model: the pairs (``n``),
+        its parts (higher, same, lower) and those with one rating only (``unpaired``).
+        """
+        population = {"population": "self_assessment pairs"}
+        return {
+            "n": count_key(population),
+            **{
+                part: count_key(population, self_assessment_change=part)
+                for part in ("improved", "unchanged", "worsened")
+            },
+            "unpaired": count_key({"population": "self_assessment unpaired"}),
+        }
+
+    def parts_withheld(self, ctx) -> bool:
+        """Whether the plan hides the pairs or any of higher, same and lower. The median
+        change and the test are then withheld too: with the number of pairs they bound
+        the parts (median 1,0 of 5 pairs and p = 0,38 leave only 3/1/1 and 4/0/1 higher,
+        same, lower: the hidden "1 lägre" back; attack round 7).
+        """
+        keys = self.cell_keys()
+        counts = {"n": self.n_pairs, "improved": self.improved}
+        counts |= {"unchanged": self.unchanged, "worsened": self.worsened}
+        return any(ctx.hidden(keys[k], v) for k, v in counts.items())
+
     def figure_data(self, ctx) -> dict:
         n = self.n_pairs
+        keys = self.cell_keys()
+        withheld = self.parts_withheld(ctx)
         return {
-            "n_pairs": ctx.count_value(n),
+            "n_pairs": ctx.cell_value(keys["n"], n),
             "median_start": ctx.statistic_value(self.median_start, n),
             "median_end": ctx.statistic_value(self.median_end, n),
-            "median_change": ctx.statistic_value(self.median_change, n),
-            "improved": ctx.count_value(self.improved),
-            "unchanged": ctx.count_value(self.unchanged),
-            "worsened": ctx.count_value(self.worsened),
-            "p_value": ctx.statistic_value(self.p_value, n),
+            "median_change": None if withheld else ctx.statistic_value(self.median_change, n),
+            "improved": ctx.cell_value(keys["improved"], self.improved),
+            "unchanged": ctx.cell_value(keys["unchanged"], self.unchanged),
+            "worsened": ctx.cell_value(keys["worsened"], self.worsened),
+            "p_value": None if withheld else ctx.statistic_value(self.p_value, n),
         }
 
     def _repr_html_(self) -> str:

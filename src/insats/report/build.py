@@ -1124,7 +1124,11 @@ class ReportModel(ProgrammeSections):
             ctx.heading(self.t("build.outcomes.regression_heading"), 3),
             sec_regression.render_regression_result(self.regression, ctx),
             ctx.heading(self.t("build.outcomes.self_assessment_heading"), 3),
-            sec_self_assessment.render_self_assessment_result(self.self_assessment, ctx),
+            sec_self_assessment.render_self_assessment_result(
+                self.self_assessment,
+                ctx,
+                exited=(self.exits_to_date._keys(ctx)["exited"], self.exits_to_date.exited),
+            ),
         ]
         return _section("outcomes", self.t("report.section.outcomes"), *parts)
 

@@ -143,3 +143,18 @@ def test_render_messy(index):
     else:
         assert "<td>3</td>" in html and "43" in html
     assert "–" in html  # the missing "booked" figure reads as missing
+
+
+def test_a_funnel_with_every_bar_hidden_is_drawn_empty():
+    # Attack round 7 (stop 24): the sample's nämnd 2021-T1 after 2020-T3 hid every
+    # funnel cell, and the figure failed ("Axis limits cannot be NaN or Inf").
+    from insats.report.sections.recruitment import plot_funnel
+
+    steps = ["invited", "attended_info", "booked_interview", "attended_interview", "started"]
+    values = pd.DataFrame([[float("nan")] * 5] * 2, index=["Grupp 1", "Grupp 2"], columns=steps)
+    texts = pd.DataFrame([[".."] * 5] * 2, index=values.index, columns=steps)
+    fig = plot_funnel(values, texts, axis_label="Antal")
+    ax = fig.axes[0]
+    assert ax.get_ylim() == (0.0, 1.15)
+    assert all(bar.get_height() == 0 for bar in ax.patches)
+    assert {t.get_text() for t in ax.texts} == {".."}

@@ -238,7 +238,9 @@ def plot_funnel(
     groups = list(values.index)
     width = 0.8 / max(len(groups), 1)
     cmap = matplotlib.colormaps["Blues"]
-    top = float(pd.Series(values.to_numpy().ravel()).max(skipna=True) or 1)
+    # Every bar may be hidden (a nämnd report whose funnel cells are all protected).
+    drawable = pd.Series(values.to_numpy().ravel(), dtype=float).dropna()
+    top = float(drawable.max()) if len(drawable) and drawable.max() > 0 else 1.0
     for i, group in enumerate(groups):
         colour = cmap(0.35 + 0.6 * (i + 1) / (len(groups) + 1))
         for j, step in enumerate(steps):

@@ -12,48 +12,65 @@ from insats.outcomes.selfassessment import (
 from insats.report.context import Html, RenderContext, join
 
 
-def render_self_assessment_result(result, ctx):
-    """Render a :class:`~insats.outcomes.selfassessment.SelfAssessmentResult` as report HTML."""
+def render_self_assessment_result(result, ctx, exited=None):
+    """Render a :class:`~insats.outcomes.selfassessment.SelfAssessmentResult` as report HTML.
+
+    ``exited``: (key, count) of everyone who left since the start, the population rated.
+    """
     if result.n_pairs == 0:
         return ctx.paragraph(ctx.t("outcomes.self_assessment.no_pairs"))
 
     # Higher, same and lower add up to the pairs: one publication with its margin,
-    # planned with every other number of the report (issue 15).
-    population = {"population": "self_assessment pairs"}
-    n_key = count_key(population)
-    part_keys = {
-        part: count_key(population, self_assessment_change=part)
-        for part in ("improved", "unchanged", "worsened")
-    }
+    # planned with every other number of the report (issue 15). Those who left since the
+    # start = the pairs + those with one rating + those with none (a count no report
+    # shows: 13 who left, 5 pairs and "6 har bara en" gave 2 with none).
+    keys = result.cell_keys()
     values = {"improved": result.improved, "unchanged": result.unchanged}
     values["worsened"] = result.worsened
     ctx.publish(
-        {n_key: result.n_pairs, **{part_keys[p]: int(v) for p, v in values.items()}},
-        [(n_key, tuple(part_keys.values()))],
+        {
+            keys["n"]: result.n_pairs,
+            keys["unpaired"]: result.n_unpaired,
+            **{keys[p]: int(v) for p, v in values.items()},
+        },
+        [(keys["n"], tuple(keys[p] for p in values))],
     )
-    hidden = ctx.hidden(n_key, result.n_pairs)
+    if exited is not None:
+        neither = count_key({"population": "self_assessment none"})
+        ctx.publish(
+            {exited[0]: exited[1]},
+            [(exited[0], (keys["n"], keys["unpaired"], neither))],
+            unpublished={neither: exited[1] - result.n_pairs - result.n_unpaired},
+        )
+    hidden = ctx.hidden(keys["n"], result.n_pairs)
+    withheld = result.parts_withheld(ctx)
     fields = dict(
-        n=ctx.cell(n_key, result.n_pairs),
+        n=ctx.cell(keys["n"], result.n_pairs),
         start=SUPPRESSED if hidden else ctx.number(result.median_start, 1),
         end=SUPPRESSED if hidden else ctx.number(result.median_end, 1),
-        change=SUPPRESSED if hidden else ctx.number(result.median_change, 1),
     )
-    if any(ctx.hidden(part_keys[p], v) for p, v in values.items()):
-        # A hidden part is left out (with the others it would come back by difference)
+    if hidden:
+        text = ctx.t("publication.self_assessment_hidden", n=fields["n"])
+    elif withheld:
+        # A hidden part is left out (with the others it would come back by difference),
+        # and so are the median change and the test (they bound the parts).
         text = ctx.t("publication.self_assessment_sentence", **fields)
     else:
         text = ctx.t(
             "outcomes.self_assessment.sentence",
             **fields,
-            **{p: ctx.cell(part_keys[p], v) for p, v in values.items()},
+            change=ctx.number(result.median_change, 1),
+            **{p: ctx.cell(keys[p], v) for p, v in values.items()},
         )
     if result.reason == "no_change":
         text += " " + ctx.t("outcomes.self_assessment.no_change")
-    elif not hidden:
+    elif not withheld:
         key = "significant" if result.p_value < 0.05 else "not_significant"
         text += " " + ctx.t(f"outcomes.self_assessment.{key}", p=fmt_p(ctx, result.p_value))
-    if result.n_unpaired:
-        text += " " + ctx.t("outcomes.self_assessment.unpaired", m=ctx.count(result.n_unpaired))
+    if result.n_unpaired and not ctx.hidden(keys["unpaired"], result.n_unpaired):
+        text += " " + ctx.t(
+            "outcomes.self_assessment.unpaired", m=ctx.cell(keys["unpaired"], result.n_unpaired)
+        )
     parts = [ctx.paragraph(text)]
     table = pd.DataFrame(
         {
@@ -64,11 +81,11 @@ def render_self_assessment_result(result, ctx):
                 SUPPRESSED if hidden else ctx.number(result.median_end, 1)
             ],
             ctx.t("outcomes.self_assessment.col_change"): [
-                SUPPRESSED if hidden else ctx.number(result.median_change, 1)
+                SUPPRESSED if withheld else ctx.number(result.median_change, 1)
             ],
             ctx.t("outcomes.table.n"): [fields["n"]],
             ctx.t("outcomes.regression.col_p"): [
-                SUPPRESSED if hidden else fmt_p(ctx, result.p_value)
+                SUPPRESSED if withheld or result.p_value is None else fmt_p(ctx, result.p_value)
             ],
         },
         index=[ctx.t("outcomes.self_assessment.median")],
