@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -31,7 +31,7 @@ from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
 from insats.cohort.schema import FUNNEL_STEPS, normalise_token
 from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
-from insats.disclosure.control import Overlap
+from insats.disclosure.control import REST, Overlap
 from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.errors import InsatsError
 from insats.outcomes import exits as exits_mod
@@ -579,7 +579,7 @@ class ReportModel(ProgrammeSections):
             )
             if own:
                 self._load_other_scope(other, own, relate, released_is_whole)
-        self._load_earlier_periods(register, scope)
+        recomputed = self._load_earlier_periods(register, scope)
         # Since the start now = since the start in an earlier report + the exits since.
         earlier = register.earlier_to_date(
             self.params.project,
@@ -594,6 +594,65 @@ class ReportModel(ProgrammeSections):
                 partial(grown_since, period=self.period.label if label == just_before else None),
                 released_is_whole=False,
             )
+        self._chain_earlier_periods(recomputed, earlier)
+
+    def _chain_earlier_periods(
+        self, recomputed: Mapping[str, dict], earlier: Mapping[str, dict]
+    ) -> None:
+        """Each earlier report recomputed against the report just before it: its count
+        since the start is that one's plus its own exits of its period, as its own report
+        knew (attack round 7: T3's 14 studies since the start minus its period's 6 is
+        T2's hidden 8 since the start, and 8 minus T1's released 6 gave T2's hidden 2
+        exits to studies; across a year the same with 2020-T3's released counts). The
+        earlier one's cells are its recomputed ones, or else its released counts since
+        the start; where the exits cell does not agree in value, the difference is a
+        rest no report shows.
+        """
+        lines: list[tuple[frozenset, tuple[frozenset, ...]]] = []
+        rests: dict[frozenset, int] = {}
+
+        def loose(key: frozenset) -> frozenset:
+            return frozenset(p for p in key if p[0] != "filter:n")
+
+        for label, cells in recomputed.items():
+            before = previous_period(parse_period(label)).label
+            cells_before = recomputed.get(before) or earlier.get(before)
+            if not cells_before:
+                continue
+            by_loose: dict[frozenset, list[frozenset]] = {}
+            for key in cells_before:
+                by_loose.setdefault(loose(key), []).append(key)
+            by_loose_here: dict[frozenset, list[frozenset]] = {}
+            for key in cells:
+                by_loose_here.setdefault(loose(key), []).append(key)
+            for key, value in cells.items():
+                if ("filter:window", "to_date") not in key:
+                    continue
+                for old in sorted(by_loose.get(loose(key), []), key=sorted):
+                    grown = value - cells_before[old]
+                    if grown < 0:
+                        continue  # another population after all
+                    exits = grown_since(_released_in(old, before), period=label).rest_is
+                    same = next(
+                        (
+                            c
+                            for pattern in exits
+                            for c in sorted(by_loose_here.get(loose(pattern), []), key=sorted)
+                            if cells[c] == grown
+                        ),
+                        None,
+                    )
+                    if same is None:
+                        same = frozenset({*key, ("grown_since", before), REST})
+                        rests[_released_in(same, label)] = grown
+                    lines.append(
+                        (
+                            _released_in(key, label),
+                            (_released_in(old, before), _released_in(same, label)),
+                        )
+                    )
+        if lines:
+            self.ctx.publish({}, lines, unpublished=rests)
 
     def _load_other_scope(self, other: str, released: dict, relate, released_is_whole) -> None:
         """The other scope's report of this period as a whole: its cells that it hid and
@@ -612,12 +671,18 @@ class ReportModel(ProgrammeSections):
             released_is_whole=released_is_whole,
         )
 
-    def _load_earlier_periods(self, register: PublicationRegister, scope: str) -> None:
+    def _load_earlier_periods(
+        self, register: PublicationRegister, scope: str
+    ) -> dict[str, dict[frozenset, int]]:
         """The reports of this year's earlier periods (same scope) as wholes, the same
         way: this report's year to date minus its period is their count, so a cell one
         of them hid could come back, and its margins then its small cells.
+
+        Returns:
+            {period: its cells put into the plan} of the reports recomputed.
         """
         p = previous_period(self.period)
+        recomputed: dict[str, dict] = {}
         while p.start >= self.year_to_date.start and p.end < self.period.start:
             released = register.released_in(
                 self.params.project, period=p.label, scope=scope, language=self.params.language
@@ -627,7 +692,7 @@ class ReportModel(ProgrammeSections):
                     update={"period": p.label, "publication_register_path": None}
                 )
                 just_before = p.label == previous_period(self.period).label
-                self._load_other_report(
+                cells = self._load_other_report(
                     f"the report of {p.label}",
                     lambda params=params: dataclasses.replace(
                         self.inputs, params=params, warnings=[]
@@ -637,14 +702,20 @@ class ReportModel(ProgrammeSections):
                     partial(_earlier_relation, period=self.period.label if just_before else None),
                     released_is_whole=False,
                 )
+                if cells is not None:
+                    recomputed[p.label] = cells
             p = previous_period(p)
+        return recomputed
 
     def _load_other_report(
         self, what: str, inputs, released: dict, mark, relate, *, released_is_whole: bool
-    ) -> None:
+    ) -> dict | None:
         """Recompute another report the nämnd has (``inputs()``: its inputs) and put its
         hidden cells and relations into this report's plan, its keys marked by ``mark``.
         Skipped, with a note, when the data no longer give what it released.
+
+        Returns:
+            Its cells put into the plan (unmarked keys, their counts), or None if skipped.
         """
         try:
             other = inputs()
@@ -653,7 +724,7 @@ class ReportModel(ProgrammeSections):
             self.ctx.disclosure.overlap_notes.append(
                 f"{what} could not be recomputed ({error}); only its released counts are used"
             )
-            return
+            return None
         values, _, lines = model.ctx.disclosure.published()
         # Its inequalities' slacks are no counts of its report: they join as slacks.
         slack = model.ctx.disclosure.slack
@@ -664,9 +735,10 @@ class ReportModel(ProgrammeSections):
                 f"the data give {len(changed)} counts of {what} other than it released; "
                 "only its released counts are used"
             )
-            return
+            return None
         rests = model.ctx.disclosure.unpublished
         control = self.ctx.disclosure
+        loaded = {k: v for k, v in values.items() if k not in rests}
         control.load_overlapping(
             {mark(k): v for k, v in released.items()}, relate, released_is_whole=released_is_whole
         )
@@ -685,6 +757,7 @@ class ReportModel(ProgrammeSections):
             unpublished={mark(k): values[k] for k in rests if k not in released},
             slack={mark(k): v for k, v in slack_values.items()},
         )
+        return loaded
 
     def _plan_disclosure(self) -> None:
         """Render once without showing anything to learn every count table, then protect
