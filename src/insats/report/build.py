@@ -52,13 +52,16 @@ from insats.report.register import (
     RELEASED_KEY,
     PublicationRegister,
     encode_key,
+    grown_follow_up,
     grown_since,
+    grows,
     mark_scope,
     nesting,
     overlap_of,
     scope_municipalities,
     scope_text,
     shared_municipalities,
+    without,
 )
 from insats.report.sections import exits as sec_exits
 from insats.report.sections import goals as sec_goals
@@ -426,9 +429,63 @@ def _earlier_relation(marked, period: str | None = None) -> Overlap:
     key = frozenset(p for p in marked if p[0] != RELEASED_IN)
     if ("filter:window", "to_date") in key:
         return grown_since(marked, period)
+    if grows(key):
+        return grown_follow_up(marked)
     if any(d == "filter:period" for d, _ in key):
         return Overlap(equal=(key,))
     return Overlap(equal=(key,), changed=False)
+
+
+def _chain_two(
+    label: str,
+    cells: Mapping[frozenset, int],
+    before: str,
+    cells_before: Mapping[frozenset, int],
+    lines: list,
+    rests: dict,
+) -> None:
+    """The lines (and rests) between the report of ``label`` and the one just before
+    (``before``), both as cells of this report's model (see
+    ``ReportModel._chain_earlier_periods``).
+    """
+    mine, theirs = partial(_released_in, label=label), partial(_released_in, label=before)
+
+    def loose(key: frozenset) -> frozenset:
+        return without(key, "filter:n")
+
+    def undated(key: frozenset) -> frozenset:
+        return without(key, "filter:as_of", "filter:n")
+
+    old_to_date: dict[frozenset, list[frozenset]] = {}
+    old_follow_up: dict[frozenset, list[frozenset]] = {}
+    for key in sorted(cells_before, key=sorted):
+        if grows(key):
+            old_follow_up.setdefault(undated(key), []).append(key)
+        elif ("filter:window", "to_date") in key:
+            old_to_date.setdefault(loose(key), []).append(key)
+    here: dict[frozenset, list[frozenset]] = {}
+    for key in sorted(cells, key=sorted):
+        here.setdefault(loose(key), []).append(key)
+    for key, value in cells.items():
+        if grows(key):
+            olds, mark = old_follow_up.get(undated(key), []), ("followed_up_since", before)
+        elif ("filter:window", "to_date") in key:
+            olds, mark = old_to_date.get(loose(key), []), ("grown_since", before)
+        else:
+            continue
+        for old in olds:
+            grown = value - cells_before[old]
+            if grown < 0:
+                continue  # another population after all
+            # since the start grows by the period's exits: that cell where it agrees
+            exits = () if grows(key) else grown_since(theirs(old), period=label).rest_is
+            same = next(
+                (c for p in exits for c in here.get(loose(p), []) if cells[c] == grown), None
+            )
+            if same is None:
+                same = frozenset({*key, mark, REST})
+                rests[mine(same)] = grown
+            lines.append((mine(key), (theirs(old), mine(same))))
 
 
 def _in(result, window: str):
@@ -603,54 +660,18 @@ class ReportModel(ProgrammeSections):
         since the start is that one's plus its own exits of its period, as its own report
         knew (attack round 7: T3's 14 studies since the start minus its period's 6 is
         T2's hidden 8 since the start, and 8 minus T1's released 6 gave T2's hidden 2
-        exits to studies; across a year the same with 2020-T3's released counts). The
-        earlier one's cells are its recomputed ones, or else its released counts since
-        the start; where the exits cell does not agree in value, the difference is a
-        rest no report shows.
+        exits to studies; across a year the same with 2020-T3's counts), and its
+        follow-up counts are that one's plus those followed up since. The earlier one's
+        cells are its recomputed ones, or else its released counts since the start;
+        where no exits cell agrees in value, the difference is a rest no report shows.
         """
         lines: list[tuple[frozenset, tuple[frozenset, ...]]] = []
         rests: dict[frozenset, int] = {}
-
-        def loose(key: frozenset) -> frozenset:
-            return frozenset(p for p in key if p[0] != "filter:n")
-
         for label, cells in recomputed.items():
             before = previous_period(parse_period(label)).label
             cells_before = recomputed.get(before) or earlier.get(before)
-            if not cells_before:
-                continue
-            by_loose: dict[frozenset, list[frozenset]] = {}
-            for key in cells_before:
-                by_loose.setdefault(loose(key), []).append(key)
-            by_loose_here: dict[frozenset, list[frozenset]] = {}
-            for key in cells:
-                by_loose_here.setdefault(loose(key), []).append(key)
-            for key, value in cells.items():
-                if ("filter:window", "to_date") not in key:
-                    continue
-                for old in sorted(by_loose.get(loose(key), []), key=sorted):
-                    grown = value - cells_before[old]
-                    if grown < 0:
-                        continue  # another population after all
-                    exits = grown_since(_released_in(old, before), period=label).rest_is
-                    same = next(
-                        (
-                            c
-                            for pattern in exits
-                            for c in sorted(by_loose_here.get(loose(pattern), []), key=sorted)
-                            if cells[c] == grown
-                        ),
-                        None,
-                    )
-                    if same is None:
-                        same = frozenset({*key, ("grown_since", before), REST})
-                        rests[_released_in(same, label)] = grown
-                    lines.append(
-                        (
-                            _released_in(key, label),
-                            (_released_in(old, before), _released_in(same, label)),
-                        )
-                    )
+            if cells_before:
+                _chain_two(label, cells, before, cells_before, lines, rests)
         if lines:
             self.ctx.publish({}, lines, unpublished=rests)
 
@@ -674,8 +695,8 @@ class ReportModel(ProgrammeSections):
     def _load_earlier_periods(
         self, register: PublicationRegister, scope: str
     ) -> dict[str, dict[frozenset, int]]:
-        """The reports of this year's earlier periods (same scope) as wholes, the same
-        way: this report's year to date minus its period is their count, so a cell one
+        """The reports of this year's earlier periods (same scope), and the last one of
+        the year before, as wholes, the same way: this report's year to date minus its period is their count, so a cell one
         of them hid could come back, and its margins then its small cells.
 
         Returns:
@@ -683,7 +704,11 @@ class ReportModel(ProgrammeSections):
         """
         p = previous_period(self.period)
         recomputed: dict[str, dict] = {}
-        while p.start >= self.year_to_date.start and p.end < self.period.start:
+        # This year's reports, and the last one of the years before (its follow-up and
+        # since the start are this year's first report's, minus what came since).
+        start = self.year_to_date.start
+        earliest = start.replace(year=start.year - 1)
+        while p.start >= earliest and p.end < self.period.start:
             released = register.released_in(
                 self.params.project, period=p.label, scope=scope, language=self.params.language
             )
@@ -704,6 +729,8 @@ class ReportModel(ProgrammeSections):
                 )
                 if cells is not None:
                     recomputed[p.label] = cells
+                if p.start < start:
+                    break  # the last report before this year
             p = previous_period(p)
         return recomputed
 
