@@ -178,11 +178,8 @@ def linked_report_tables(draw):
     return tables
 
 
-@SETTINGS
-@given(linked_report_tables())
-def test_incremental_solve_protects_and_matches_a_full_re_audit(tables):
-    from insats.disclosure.attack import exposures
-
+def _problem(tables):
+    """The solver's inputs of linked tables: values, a stable order, lines, totals."""
     values, order = {}, {}
     for table in tables:
         values.update(table.values)
@@ -191,6 +188,15 @@ def test_incremental_solve_protects_and_matches_a_full_re_audit(tables):
                 order.setdefault(key, len(order))
     lines = list(dict.fromkeys(line for t in tables for line in t.lines))
     totals = set().union(*(t.totals for t in tables))
+    return values, order, lines, totals
+
+
+@SETTINGS
+@given(linked_report_tables())
+def test_incremental_solve_protects_and_matches_a_full_re_audit(tables):
+    from insats.disclosure.attack import exposures
+
+    values, order, lines, totals = _problem(tables)
 
     def run(**kwargs):
         return _solver.solve(
@@ -226,14 +232,7 @@ def test_no_secondary_cell_is_hidden_for_nothing(tables):
     left needless cells (the sample hid its account table's column totals)."""
     from insats.disclosure.attack import exposures
 
-    values, order = {}, {}
-    for table in tables:
-        values.update(table.values)
-        for row in table.keys:
-            for key in row:
-                order.setdefault(key, len(order))
-    lines = list(dict.fromkeys(line for t in tables for line in t.lines))
-    totals = set().union(*(t.totals for t in tables))
+    values, order, lines, totals = _problem(tables)
     solution = _solver.solve(values, lines, min_cell_count=5, is_total=totals, order=order)
     pairs = [(line.total, line.members) for line in lines]
     for k in sorted(solution.hidden, key=order.__getitem__):
