@@ -878,6 +878,10 @@ class ReportModel(ProgrammeSections):
         """
         keys = [self.counts._key(self.ctx, "period", m) for m in part_mod.MEASURES]
         keys += SUCCESS_KEYS  # the socio-economic amounts are sums over the successes
+        # The self-assessment's pairs: a hidden part withholds the parts anyway, so hide
+        # another part rather than the pairs (the sample kept its 38 after the release
+        # pass had hidden them instead of 25 and 10, which no sentence shows).
+        keys.append(self.self_assessment.cell_keys()["n"])
         for composite in (self.work_or_studies_to_date, self.work_or_studies):
             if composite.overall.n:
                 k = composite._keys(self.ctx)
