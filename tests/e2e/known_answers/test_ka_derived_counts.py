@@ -62,7 +62,7 @@ def test_still_enrolled_is_not_n_minus_the_exits(tmp_path, audience):
     assert heading, "no time-to-event section"
     section = text[heading.end() :]
     first = section.split(". ", 1)[0]
-    assert ".." not in first and "redovisas inte: för få personer" in first, first
+    assert ".." not in first and "redovisas inte, för att inte röja ett litet antal" in first, first
     if survival["n"] is None:
         assert survival["cumulative_share_at_end"] is None and "48 %" not in section
 

@@ -246,7 +246,10 @@ def test_follow_up_render(ctx):
         # small ones are hidden and the sentences rewritten without them (no "..").
         assert "Bortfallet är" not in html
         assert "6 månader efter avslut: 5 deltagare skulle ha följts upp per" in html
-        assert "Hur många som följdes upp och bortfallet redovisas inte: för få personer." in html
+        assert (
+            "Hur många som följdes upp och bortfallet redovisas inte, för att inte röja ett litet antal."
+            in html
+        )
         assert (
             "12 månader efter avslut: hur många som skulle ha följts upp och följdes upp per"
             in html

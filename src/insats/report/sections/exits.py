@@ -64,10 +64,11 @@ def render_exit_summary(result, ctx: RenderContext) -> Html:
         # Count and total are cells of the reasons table (its row total and grand
         # total): shown only where the table shows them, so their difference is the
         # sum of the other reasons' totals, which the table protects.
+        # Naming the main reason bounds every other reason by its count (those before it
+        # by one less, as ties go to the first): only where no reason is hidden.
         top_key, total_key = keys["reason"](top), keys["reasons_total"]
-        if not ctx.hidden(top_key, int(reasons[top])) and not ctx.hidden(
-            total_key, result.early_exits
-        ):
+        any_hidden = any(ctx.hidden(keys["reason"](code), int(n)) for code, n in reasons.items())
+        if not any_hidden and not ctx.hidden(total_key, result.early_exits):
             parts.append(
                 ctx.paragraph(
                     ctx.t(

@@ -170,6 +170,11 @@ def _sentence(result, ctx: RenderContext, variable: str, wide: pd.DataFrame) -> 
             count=ctx.cell(key(UNKNOWN), int(totals.get(UNKNOWN, 0))),
             total=ctx.cell(total_key, total),
         )
+    # Naming the most common bounds every other category by its count (and those before
+    # it in the table by one less, as ties go to the first): beside a hidden category
+    # the sentence would give it back, so it names none (issue 15).
+    if any(ctx.hidden(key(code), int(n)) for code, n in known.items()):
+        return ctx.t("publication.most_common_withheld", variable=name)
     # Ties: the first in table order, which is the vocabulary's order.
     top = known.idxmax()
     # Common nouns in lower case mid-sentence; names (Arbetsförmedlingen) as they are.
@@ -178,7 +183,7 @@ def _sentence(result, ctx: RenderContext, variable: str, wide: pd.DataFrame) -> 
         if variable in ("education", "support_at_start")
         else category_label(ctx, variable, top)
     )
-    if ctx.hidden(key(top), int(known[top])) or ctx.hidden(total_key, total):
+    if ctx.hidden(total_key, total):
         return ctx.t("publication.most_common", variable=name, category=category)
     return ctx.t(
         "participants.profile.most_common",

@@ -104,9 +104,10 @@ def render_outcome_shares(result, ctx):
     text = ctx.t("outcomes.shares.sentence", what=what, n=n_text)
     top = result.overall.sort_values("count", ascending=False, kind="stable").iloc[0]
     hidden_rows = result._overall_hidden(ctx)
-    top_position = list(result.overall["code"]).index(top["code"])
-    top_hidden = bool(hidden_rows and any(hidden_rows[top_position]))
-    if not is_hidden(ctx, int(top["count"]), result.n) and not top_hidden:
+    # Naming the most common bounds every other outcome by its count (those before it by
+    # one less: ties go to the first): only where no outcome of the table is hidden.
+    any_hidden = bool(hidden_rows and any(any(row) for row in hidden_rows))
+    if not is_hidden(ctx, int(top["count"]), result.n) and not any_hidden:
         text += " " + ctx.t(
             "outcomes.shares.most_common",
             label=ctx.code(vocab, top["code"]).lower(),
