@@ -637,7 +637,8 @@ class ReportModel(ProgrammeSections):
             if own:
                 self._load_other_scope(other, own, relate, released_is_whole)
         recomputed = self._load_earlier_periods(register, scope)
-        # Since the start now = since the start in an earlier report + the exits since.
+        # Since the start now = since the start in an earlier report + the exits since;
+        # the follow-up now = an earlier report's + those followed up since.
         earlier = register.earlier_to_date(
             self.params.project,
             before=self.period.start,
@@ -648,7 +649,9 @@ class ReportModel(ProgrammeSections):
         for label, cells in earlier.items():
             self.ctx.disclosure.load_overlapping(
                 {frozenset({*k, (RELEASED_IN, label)}): v for k, v in cells.items()},
-                partial(grown_since, period=self.period.label if label == just_before else None),
+                partial(
+                    _earlier_relation, period=self.period.label if label == just_before else None
+                ),
                 released_is_whole=False,
             )
         self._chain_earlier_periods(recomputed, earlier)

@@ -15,6 +15,14 @@ periods in order, one publication register:
   but Klippan, grupp 4 × Subventionerad anställning hidden: at most 14 − 13 = 1, so 1
   (internal: 1).
 
+And a hand-made FICTITIOUS cohort, reports two years apart (attack of stop 25): 10 in
+grupp 1 (all in work 6 months after exit) and 8 in grupp 2 (all studying) left in March
+2019; 1 in grupp 3 left in November 2020 and was in work 6 months later. 2019-T3: "18
+följdes upp", Arbete 10 (grupp 1) and Studier 8 (grupp 2). 2021-T2 (no report of 2020,
+so 2019-T3 is known by what it released only): Arbete 11, Studier 8, 19 followed up,
+with grupp 1 and grupp 3 hidden. Grupp 1 had 10 in work in 2019 and still has, so
+grupp 3 has at most 11 − 10 = 1, hidden so at least 1: 1 (internal: 1).
+
 The attacker is independent of the tool: a linear programme (scipy) over both reports'
 per-group follow-up tables of each horizon and their sentences, with what a reader
 knows: every row and column adds up to its total; the sentence's "följdes upp" is the
@@ -31,7 +39,7 @@ import numpy as np
 import pytest
 import yaml
 from scipy.optimize import linprog
-from tests.e2e.known_answers.conftest import SAMPLE_PARAMS
+from tests.e2e.known_answers.conftest import SAMPLE_PARAMS, person
 from tests.e2e.known_answers.test_ka_across_periods import _tables
 
 pytestmark = pytest.mark.e2e
@@ -71,6 +79,58 @@ def pair(request, tmp_path_factory):
         assert done.returncode == 0, done.stderr
         pages.append((out / "report.html").read_text(encoding="utf-8"))
     return pages
+
+
+def _leaver(pid: str, group: str, start: str, end: str, status: str) -> dict:
+    return person(
+        pid,
+        group=group,
+        start_date=start,
+        end_date=end,
+        exit_reason="completed",
+        outcome_at_exit=status,
+        outcome_6m=status,
+    )
+
+
+GAP_COHORT = (
+    [_leaver(f"A{i}", "1", "2019-01-07", "2019-03-29", "Arbete") for i in range(10)]
+    + [_leaver(f"B{i}", "2", "2019-01-07", "2019-03-29", "Studier") for i in range(8)]
+    + [_leaver("C0", "3", "2020-09-07", "2020-11-27", "Arbete")]
+)
+
+
+@pytest.fixture(scope="module")
+def two_years_apart(tmp_path_factory, cohort_runner):
+    folder = tmp_path_factory.mktemp("follow_up_gap")
+    pages = {}
+    for audience in ("internal", "namnd"):
+        register = folder / audience / "register.sqlite"
+        for period in ("2019-T3", "2021-T2"):
+            where = folder / audience / period
+            cohort_runner(
+                where,
+                GAP_COHORT,
+                period=period,
+                audience=audience,
+                publication_register_path=str(register),
+            )
+            pages[audience, period] = (where / "out" / "report.html").read_text(encoding="utf-8")
+    return pages
+
+
+def test_the_internal_report_two_years_later_has_the_new_group(two_years_apart):
+    later = _published(two_years_apart["internal", "2021-T2"], 6)["cells"]
+    assert later["Arbete", "Grupp 3"] == 1 and later["Arbete", "Grupp 1"] == 10
+    assert later["Totalt", "Totalt"] == 19
+
+
+def test_no_follow_up_count_comes_back_from_a_report_two_years_before(two_years_apart):
+    first, second = (_published(two_years_apart["namnd", p], 6) for p in ("2019-T3", "2021-T2"))
+    assert first["followed"] == 18 and first["cells"]["Arbete", "Grupp 1"] == 10
+    assert second["cells"]["Arbete", "Grupp 3"] is None
+    exposed = [(n, lo, hi) for n, lo, hi in _attack(first, second) if hi - lo < 1 - 1e-6]
+    assert not exposed, exposed
 
 
 def _number(text: str) -> int | None:

@@ -218,3 +218,23 @@ def test_an_earlier_period_no_report_showed_is_protected_as_year_to_date_minus_p
     fixed.register_cells({t2: 5, ytd: 17}, [(ytd, (t2, t1))], unpublished={t1: 12})
     fixed.plan_tables({})
     assert fixed.unpublished == frozenset()
+
+
+def test_earlier_reports_give_their_counts_since_the_start_and_growing_follow_up(tmp_path):
+    # What a later report relates to an earlier one it does not recompute (attack of
+    # stop 25: 2019-T3's follow-up against 2021-T2's): counts since the start, and the
+    # follow-up counts that only grow; not the attrition nor a period's own counts.
+    from datetime import date
+
+    register = PublicationRegister(tmp_path / "publication_register.sqlite")
+    since_start = count_key({"window": "to_date", "measure": "exited"})
+    followed = count_key({"population": "followed_up:6m", "as_of": "2019-12-31"}, group="1")
+    attrition = count_key(
+        {"population": "followed_up:6m", "as_of": "2019-12-31", "measure": "attrition"}
+    )
+    own = count_key({"period": "2019-T3", "measure": "exited"})
+    register.record("P", "2019-T3", {since_start: 18, followed: 10, attrition: 0, own: 0})
+    register.record("P", "2021-T2", {since_start: 19})
+    earlier = register.earlier_to_date("P", before=date(2021, 5, 1))
+    assert earlier == {"2019-T3": {since_start: 18, followed: 10}}
+    assert register.earlier_to_date("P", before=date(2019, 9, 1)) == {}
