@@ -820,7 +820,10 @@ class ReportModel(ProgrammeSections):
             for r in results:
                 base, missing = r.missing_keys()
                 if r.n + r.n_missing == exits.exited:  # the same people, by construction
-                    self.ctx.publish({missing: r.n_missing}, [(exited, (base, missing))])
+                    # the base too: with no one known ("andelen kan inte skattas") no table
+                    # registers its 0, and the line would be left out (issue 15, attack
+                    # round 9: "Uppgift saknas för 30" gave the period's hidden 30 exits)
+                    self.ctx.publish({base: r.n, missing: r.n_missing}, [(exited, (base, missing))])
         # Those who left since the start tie the to-date tables together. Their number
         # is shown as the to-date composite's base when everyone who left has a status;
         # the relations below go through that cell (none is made without it: a cell no

@@ -190,9 +190,13 @@ class RenderContext:
         return int(n)
 
     def small_group(self, n_text: str) -> Html:
-        """The note that a group is small, with its size unless that is hidden ("..")."""
+        """The note that a group is small, with its size; none where the size is hidden
+        (".."): the note says n < 30, and its absence beside a hidden n would say n ≥ 30
+        (issue 15, attack round 9: a period's hidden 30 exits, against the year's shown
+        31, gave an earlier group's 1 back).
+        """
         if n_text == SUPPRESSED:
-            return self.note(self.t("outcomes.small_group_unnumbered"))
+            return Html("")
         return self.note(self.t("outcomes.small_group", n=n_text))
 
     def sek(self, value: float | None, digits: int = 0) -> str:

@@ -3,6 +3,8 @@ cells across tables, collapsing, figures.json and the appendix."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -370,6 +372,10 @@ def test_appendix_counts_hidden_cells_without_naming_them():
     assert (result.tables, result.cells, result.primary, result.secondary) == (1, 12, 1, 3)
     html = str(render_appendix(ctx))
     assert "färre än 5 personer" in html and "sekundärt röjandeskydd" in html
+    # one count of hidden cells, not split into small and secondary (attack round 9)
+    assert re.search(
+        r"Dolda celler \(färre än 5 personer, eller sekundärt röjandeskydd\)</th>\s*<td>4<", html
+    ), html
     assert f"”{SUPPRESSED}”" in html
     english = str(render_appendix(RenderContext(language="en", audience="namnd")))
     assert "secondary suppression" in english and "No figure needed" in english

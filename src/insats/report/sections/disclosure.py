@@ -33,8 +33,9 @@ def render_appendix(ctx):
     rows = [
         ("tables", result.tables),
         ("cells", result.cells),
-        ("primary", result.primary),
-        ("secondary", result.secondary),
+        # one count of hidden cells: split into small and secondary, it told which of
+        # two hidden cells summing to 6 was small, so {1, 5} (issue 15, attack round 9)
+        ("hidden", result.suppressed),
         ("values", result.values),  # noqa: PD011 - a count of ours, not a pandas .values
     ]
     frame = pd.DataFrame(

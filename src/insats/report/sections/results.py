@@ -23,6 +23,15 @@ from insats.report.context import Html, RenderContext, join
 from insats.report.figures import plot_shares
 
 
+def _small_shown(n: pd.Series, protected: list[tuple[bool, bool]] | None, first: int = 1) -> bool:
+    """Whether a level whose n is shown is small (the note on small subgroups): a level
+    whose n the plan hides counts for nothing, else the note would bound it (issue 15).
+    ``protected``: (share hidden, n hidden) per row, the levels from ``first``.
+    """
+    hidden = [False] * len(n) if protected is None else [h for _, h in protected[first:]]
+    return any(int(v) < SMALL_GROUP_N and not h for v, h in zip(n, hidden, strict=True))
+
+
 def render_composite_shares(result, ctx):
     """Render a :class:`~insats.outcomes.proportions.CompositeShares` as report HTML."""
     what = ctx.t(f"outcomes.composite.{result.kind}")
@@ -38,7 +47,7 @@ def render_composite_shares(result, ctx):
     if result.overall.n < SMALL_GROUP_N:
         n_cell = ctx.cell(result._keys(ctx)["n"], result.overall.n)
         parts.append(ctx.small_group(n_cell))
-    elif result.by is not None and (result.frame["n"] < SMALL_GROUP_N).any():
+    elif result.by is not None and _small_shown(result.frame["n"], result.protected_rows(ctx)):
         parts.append(ctx.note(ctx.t("outcomes.small_subgroups")))
     rows = [
         (

@@ -28,10 +28,14 @@ def render_trend_result(result, ctx):
     key = "outcomes.trend.sentence" if len(known) > 1 else "outcomes.trend.sentence_one"
     text = ctx.t(key, what=what, groups=ctx.number(len(known)))
     parts = [ctx.paragraph(text)]
-    if (known["n"] < SMALL_GROUP_N).any():
-        parts.append(ctx.note(ctx.t("outcomes.trend.small")))
     labels = [level_label(ctx, "group", g) for g in result.frame["group"]]
     hidden = result.protected_rows(ctx)
+    # Only groups whose n is shown count: the note beside a hidden n would bound it.
+    n_hidden = [False] * len(result.frame) if hidden is None else [h for _, h in hidden]
+    if any(
+        0 < n < SMALL_GROUP_N and not h for n, h in zip(result.frame["n"], n_hidden, strict=True)
+    ):
+        parts.append(ctx.note(ctx.t("outcomes.trend.small")))
     table = _share_table(ctx, result.frame, labels, hidden=hidden)
     table.insert(
         0,
