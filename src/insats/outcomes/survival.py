@@ -128,13 +128,98 @@ class SurvivalResult:
         values[n_key] = int(self.n)
         lines, rests = [], {}
         previous, before = n_key, "start"
+        intervals = []
         for d in points:
             rest = count_key({"population": "survival left", "from": before, "to": f"{d:g}"})
             rests[rest] = values[previous] - values[keys[d]]
             lines.append((previous, (keys[d], rest)))
+            intervals.append((before, f"{d:g}", rest))
             previous, before = keys[d], f"{d:g}"
         ctx.publish(values, lines, unpublished=rests)
+        if len(days) and ctx.disclosure.active:
+            self._publish_events_by(ctx, keys, n_key, points, intervals)
         return keys, n_key
+
+    def events_by_key(self, day: float):
+        """Key of the events up to a table day: the count a row's share stands for."""
+        return count_key({"population": "survival events by", "day": f"{round(float(day), 6):g}"})
+
+    def _publish_events_by(self, ctx, keys, n_key, points, intervals) -> None:
+        """Publish the count each shown share stands for, with how it ties to the
+        numbers at risk (issue 15, attack on the cumulative incidence: with no one
+        censored, "57 %" of 30 at 3 months is 17 events and "70 %" at 4 months 21; with
+        the 7 at risk at 3 months the 6 other exits had all left before it, so the
+        hidden number at risk at 4 months was 30 − 21 − 6 = 3).
+
+        A row's share is read as its events so far (``events_by``, exact without
+        censoring, so taken as exact): a published cell, the sum of the events of the
+        intervals between the numbers at risk. Each interval's leavers (the hidden
+        "survival left" cell, and after the last point its number at risk) are its
+        events plus its other exits, parts no report shows and a reader knows only to
+        be at least 0 (slack: they bound cells, they are not protected themselves), and
+        the events of all intervals are the section's events. The plan then hides a
+        share, or another count, wherever a share with the published counts would give
+        a hidden count back, and the attacker checks it. Only the rows whose share can
+        be shown are published (not beyond the follow-up, not a small count or
+        complement, not a small number at risk).
+        """
+        days = self.durations["days"].to_numpy(dtype=float)
+        event = self.durations["event"].to_numpy(dtype=bool)
+        if ctx.is_suppressed(self.n) or ctx.is_suppressed(self.events):
+            return
+        bounds = [*intervals, (intervals[-1][1], "end", keys[points[-1]])]
+        edges = [-np.inf, *points, np.inf]
+        lines: list[tuple[frozenset, tuple[frozenset, ...]]] = []
+        slack: dict[frozenset, int] = {}
+        event_parts: list[tuple[float, frozenset]] = []  # (upper day, key of its events)
+        for i, (before, after, total) in enumerate(bounds):
+            low, high = edges[i], edges[i + 1]
+            inside = (days >= low) & (days < high)
+            ev = count_key(
+                {"population": "survival left", "from": before, "to": after, "measure": "events"}
+            )
+            other = count_key(
+                {"population": "survival left", "from": before, "to": after, "measure": "other"}
+            )
+            n_ev = int((inside & event).sum())
+            slack[ev] = n_ev
+            slack[other] = int((inside & ~event).sum())
+            lines.append((total, (ev, other)))
+            if np.isfinite(low) and float(low).is_integer():
+                # events_by counts days <= t: on a whole day t those who left on t itself
+                # are at risk at t and among its events, a part of their own
+                at = count_key(
+                    {"population": "survival left", "from": before, "to": after, "measure": "at"}
+                )
+                rest = count_key(
+                    {"population": "survival left", "from": before, "to": after, "measure": "after"}
+                )
+                n_at = int(((days == low) & event).sum())
+                slack[at], slack[rest] = n_at, n_ev - n_at
+                lines.append((ev, (at, rest)))
+                event_parts.append((low, at))
+                event_parts.append((high, rest))
+            else:
+                event_parts.append((high, ev))
+        # the key outcome_cells gives the events (it calls this method's caller)
+        events_key = count_key({"population": "survival", "measure": "events"})
+        lines.append((events_key, tuple(k for _, k in event_parts)))
+        values = {}
+        for r in self.table.itertuples():
+            if (
+                pd.isna(r.cumulative_share)
+                or is_hidden(ctx, int(r.events_by), self.n)
+                or ctx.is_suppressed(int(r.at_risk))
+            ):
+                # no share shown: beyond the follow-up, a small count or complement, or
+                # a small number at risk (row_hidden withholds the share of a row whose
+                # number at risk the plan hides)
+                continue
+            d = round(float(r.days), 6)
+            key = self.events_by_key(d)
+            values[key] = int(r.events_by)
+            lines.append((key, tuple(k for upper, k in event_parts if upper <= d)))
+        ctx.publish(values, lines, slack=slack)
 
     def outcome_cells(self, ctx) -> dict[str, frozenset]:
         """Keys of n's parts, published with n = their sum (issue 15: with n, events and
@@ -171,12 +256,31 @@ class SurvivalResult:
     def at_risk_key(self, keys: dict, day: float):
         return keys[round(float(day), 6)]
 
+    def row_hidden(self, ctx, row) -> bool:
+        """Whether a table row's share and interval are withheld (and left out of the
+        curve): the curve is hidden, the events so far are a small count (or n minus
+        them), or the plan hides a count of the row, its number at risk or the events
+        its share stands for (issue 15, attack on the cumulative incidence: "70 %" at
+        4 months with the 7 at risk at 3 months gave the hidden 3 at risk at 4 months).
+        Rows beyond the follow-up have no share.
+        """
+        if pd.isna(row.cumulative_share):
+            return True
+        if self._curve_hidden(ctx) or is_hidden(ctx, int(row.events_by), self.n):
+            return True
+        if not ctx.disclosure.active:
+            return False
+        keys, _ = self.at_risk_cells(ctx)
+        return ctx.hidden(self.at_risk_key(keys, row.days), int(row.at_risk)) or ctx.hidden(
+            self.events_by_key(row.days), int(row.events_by)
+        )
+
     def figure_data(self, ctx) -> dict:
         hidden = self._curve_hidden(ctx)
         points = {}
         keys, n_key = self.at_risk_cells(ctx)
         for r in self.table.itertuples():
-            row_hidden = hidden or is_hidden(ctx, int(r.events_by), self.n)
+            row_hidden = self.row_hidden(ctx, r)
             points[f"{r.months:g}"] = {
                 "at_risk": ctx.cell_value(self.at_risk_key(keys, r.days), r.at_risk),
                 "cumulative_share": None if row_hidden else _value(r.cumulative_share),

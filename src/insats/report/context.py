@@ -150,7 +150,13 @@ class RenderContext:
         )
 
     # --- numbers of the one publication model (see insats.disclosure.publication) ------
-    def publish(self, values: dict, lines=(), unpublished: dict | None = None) -> None:
+    def publish(
+        self,
+        values: dict,
+        lines=(),
+        unpublished: dict | None = None,
+        slack: dict | None = None,
+    ) -> None:
         """Register counts shown outside count tables, and how they relate to others.
 
         ``values``: {key: count} with keys from :func:`insats.disclosure.count_key`;
@@ -158,8 +164,10 @@ class RenderContext:
         every count table of the report (the dry run registers them before the plan).
         ``unpublished``: {key: count} of cells the lines hold that the report does not
         show but a reader can work out (see ``DisclosureControl.register_cells``).
+        ``slack``: {key: count} of parts no report shows that a reader knows only to be
+        at least 0; they bound other cells and are not protected themselves.
         """
-        self.disclosure.register_cells(values, lines, unpublished)
+        self.disclosure.register_cells(values, lines, unpublished, slack)
 
     def at_most(self, pairs) -> None:
         """Inequalities a reader knows, ``(small key, count, big key, count)``: the

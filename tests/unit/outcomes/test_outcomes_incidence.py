@@ -121,3 +121,28 @@ def test_interval_contains_estimate():
     f = 1 - c["survival"]
     assert ((1 - c["ci_high"]) <= f + 1e-12).all() and (f <= 1 - c["ci_low"] + 1e-12).all()
     assert not math.isnan(float(c["ci_low"].iloc[-1]))
+
+
+def test_a_share_is_withheld_where_its_number_at_risk_is_hidden():
+    # Issue 15, attack on the cumulative incidence (fictitious): 30 start together; 6
+    # leave for job seeking and 10 for work at day 46, 7 for work at 76, 4 at 106 and 3
+    # at 137. No one is censored, so a share × 30 is the events so far: "70 %" at 4
+    # months with 7 at risk and 57 % at 3 months gave the hidden 3 at risk at 4 months
+    # (30 − 21 − 6). A shared report withholds the share, its interval and its point.
+    from insats.report.context import RenderContext
+
+    rows = [(46, "job_seeking")] * 6 + [(46, "employment")] * 10
+    rows += [(76, "employment")] * 7 + [(106, "employment")] * 4 + [(137, "employment")] * 3
+    df, as_of = cohort(rows)
+    result = estimate_cumulative_incidence(df, as_of)
+    by_month = {float(r.months): r for r in result.table.itertuples()}
+    assert (by_month[4.0].at_risk, by_month[4.0].events_by) == (3, 21)
+    shared = RenderContext(audience="namnd")
+    assert result.row_hidden(shared, by_month[4.0])
+    assert not result.row_hidden(shared, by_month[3.0])
+    assert not result.row_hidden(RenderContext(), by_month[4.0])
+    point = result.figure_data(RenderContext(audience="namnd"))["by_month"]["4"]
+    assert point == {"at_risk": None, "cumulative_share": None, "ci_low": None, "ci_high": None}
+    assert result.figure_data(RenderContext())["by_month"]["4"]["cumulative_share"] == (
+        pytest.approx(0.7)
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from insats.disclosure import SUPPRESSED
-from insats.outcomes._common import SMALL_GROUP_N, is_hidden
+from insats.outcomes._common import SMALL_GROUP_N
 from insats.outcomes.survival import (
     DAYS_PER_MONTH,
     SurvivalResult,
@@ -88,7 +88,9 @@ def render_survival_result(result, ctx):
         parts.append(ctx.small_group(ctx.cell(n_key, result.n)))
     rows = []
     for r in result.table.itertuples():
-        row_hidden = hidden or is_hidden(ctx, int(r.events_by), result.n)
+        # the number at risk and the events the share stands for are counts of the
+        # row: a share is withheld where the plan hides either (issue 15)
+        row_hidden = result.row_hidden(ctx, r)
         beyond = pd.isna(r.cumulative_share)
         # before the first event the Kaplan–Meier interval is the point 0–0 %, which
         # reads as certainty; show no interval instead
@@ -134,13 +136,10 @@ def render_survival_result(result, ctx):
         if ctx.disclosure.active:
             # Drawn from the published table only (issue 15): each step of the full
             # curve times the number at risk gives back its events (6.7 % of 30 is
-            # 2), so a shared report draws the table's shown points, no hidden one.
-            shown = [
-                r
-                for r in result.table.itertuples()
-                if not pd.isna(r.cumulative_share)
-                and not is_hidden(ctx, int(r.events_by), result.n)
-            ]
+            # 2), so a shared report draws the table's shown points, no hidden one
+            # (nor one whose number at risk the plan hides: the attack of "70 %" at
+            # 4 months, whose hidden 3 at risk it gave back).
+            shown = [r for r in result.table.itertuples() if not result.row_hidden(ctx, r)]
             curve = pd.DataFrame(
                 {
                     "time": [0.0, *[float(r.months) for r in shown]],
