@@ -47,6 +47,8 @@ class RegressionResult:
         level_counts: {covariate: {level: persons}} of every covariate in the model,
             its reference level included (the counts add up to n).
         successes: Persons with the outcome (events are the rarer of these and the rest).
+        level_successes: {covariate: {level: persons with the outcome}}, like
+            ``level_counts``.
         column: The outcome column the model read.
         window: ``to_date`` or ``period`` in a report (who left when), else "".
     """
@@ -67,6 +69,7 @@ class RegressionResult:
     successes: int = 0
     column: str = ""
     window: str = ""
+    level_successes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.odds_ratios.copy()
@@ -87,11 +90,28 @@ class RegressionResult:
         return {
             "n": count_key(population),
             "events": count_key(population, **{self.outcome: events_are}),
+            "yes": count_key(population, **{self.outcome: "yes"}),
+            "no": count_key(population, **{self.outcome: "no"}),
             "levels": {
                 cov: {
                     lv: count_key(population, **{cov: level_label(ctx, cov, lv)}) for lv in counts
                 }
                 for cov, counts in self.level_counts.items()
+            },
+            # each level's persons with and without the outcome: the cells of the
+            # composite's table by the covariate ("Kvinnor", "yes")
+            "level_outcomes": {
+                cov: {
+                    lv: {
+                        answer: count_key(
+                            population,
+                            **{cov: level_label(ctx, cov, lv), self.outcome: answer},
+                        )
+                        for answer in ("yes", "no")
+                    }
+                    for lv in counts
+                }
+                for cov, counts in self.level_successes.items()
             },
         }
 
@@ -106,8 +126,66 @@ class RegressionResult:
                 level_keys = keys["levels"][cov]
                 values.update({level_keys[lv]: int(c) for lv, c in counts.items()})
                 lines.append((keys["n"], tuple(level_keys[lv] for lv in counts)))
+            if self.is_fitted and self.level_successes:
+                # Issue 15, attack on the odds ratio: with one covariate the model's odds
+                # ratio is the crude one, (k/(10−k))/((17−k)/(13+k)) = 0.25 only for k =
+                # 2, so "Män | 10 | 0,25" with 17 of 40 and 30 women gave the men's
+                # hidden 2 back. The estimates stand for every level's persons with and
+                # without the outcome: they are published as those counts, and the
+                # estimates are withheld wherever the plan hides one of them.
+                values[keys["yes"]] = self.successes
+                values[keys["no"]] = self.n - self.successes
+                lines.append((keys["n"], (keys["yes"], keys["no"])))
+                for cov, successes in self.level_successes.items():
+                    outcome_keys = keys["level_outcomes"][cov]
+                    for lv, k in successes.items():
+                        values[outcome_keys[lv]["yes"]] = int(k)
+                        values[outcome_keys[lv]["no"]] = int(self.level_counts[cov][lv]) - int(k)
+                        lines.append(
+                            (
+                                keys["levels"][cov][lv],
+                                (outcome_keys[lv]["yes"], outcome_keys[lv]["no"]),
+                            )
+                        )
+                    for answer in ("yes", "no"):
+                        lines.append(
+                            (keys[answer], tuple(outcome_keys[lv][answer] for lv in successes))
+                        )
             ctx.publish(values, lines)
         return keys
+
+    def estimates_withheld(self, ctx) -> bool:
+        """Whether the odds ratios, their intervals and p-values are withheld: the plan
+        hides a count they stand for, n, a level's n or a level's persons with or
+        without the outcome, of any covariate, the reference level included (issue 15,
+        attack on the odds ratio: "Män | 10 | 0,25" gave the men's hidden 2 back). A
+        covariate's adjusted estimates depend on every other covariate's counts too, so
+        one hidden count withholds the model's estimates, not only its covariate's.
+        """
+        if not self.is_fitted:
+            return False
+        if any(
+            ctx.is_suppressed(c) for counts in self.level_counts.values() for c in counts.values()
+        ):
+            return True
+        if not ctx.disclosure.active:
+            return False
+        keys = self.publish(ctx)
+        if ctx.hidden(keys["n"], self.n):
+            return True
+        for cov, counts in self.level_counts.items():
+            for lv, c in counts.items():
+                if ctx.hidden(keys["levels"][cov][lv], int(c)):
+                    return True
+                k = self.level_successes.get(cov, {}).get(lv)
+                if k is None:
+                    continue
+                outcome_keys = keys["level_outcomes"][cov][lv]
+                if ctx.hidden(outcome_keys["yes"], int(k)) or ctx.hidden(
+                    outcome_keys["no"], int(c) - int(k)
+                ):
+                    return True
+        return False
 
     def level_hidden(self, ctx, covariate: str, level: str, n_level: int) -> bool:
         """Whether a level's row hides its n and its odds ratio."""
@@ -118,6 +196,7 @@ class RegressionResult:
 
     def figure_data(self, ctx) -> dict:
         keys = self.publish(ctx)
+        withheld = self.estimates_withheld(ctx)
         data = {
             "is_fitted": self.is_fitted,
             "reason": self.reason,
@@ -126,12 +205,14 @@ class RegressionResult:
             if self.n
             else ctx.count_value(self.events),
             "required_events": self.required_events,
+            "estimates_withheld": withheld,
             "odds_ratios": {},
         }
         for r in self.odds_ratios.itertuples():
-            hidden = self.level_hidden(ctx, r.covariate, r.level, r.n_level)
+            n_hidden = self.level_hidden(ctx, r.covariate, r.level, r.n_level)
+            hidden = n_hidden or withheld
             data["odds_ratios"][r.term] = {
-                "n_level": None if hidden else int(r.n_level),
+                "n_level": None if n_hidden else int(r.n_level),
                 "odds_ratio": None if hidden else float(r.odds_ratio),
                 "ci_low": None if hidden else float(r.ci_low),
                 "ci_high": None if hidden else float(r.ci_high),
@@ -235,6 +316,7 @@ def fit_outcome_model(
 
     columns, info, references, dropped = [], [], {}, []
     level_counts: dict[str, dict[str, int]] = {}
+    level_successes: dict[str, dict[str, int]] = {}
     for cov in covariates:
         levels = level_series(data, cov)
         present = ordered_levels(data, cov)
@@ -243,6 +325,7 @@ def fit_outcome_model(
             continue
         counts = levels.value_counts()
         level_counts[cov] = {lv: int(counts[lv]) for lv in present}
+        level_successes[cov] = {lv: int(y[(levels == lv).to_numpy()].sum()) for lv in present}
         reference = max(present, key=lambda lv: (counts[lv], -present.index(lv)))
         references[cov] = reference
         for lv in present:
@@ -253,6 +336,7 @@ def fit_outcome_model(
     n_params = len(columns)
     cells: dict[str, Any] = {
         "level_counts": level_counts,
+        "level_successes": level_successes,
         "successes": successes,
         "column": column or COMPOSITES[outcome][0],
     }

@@ -112,3 +112,28 @@ def test_no_variation_and_no_data():
     assert fit_outcome_model(df, covariates=("gender",)).reason == "no_variation"
     df["outcome_at_exit"] = pd.NA
     assert fit_outcome_model(df, covariates=("gender",)).reason == "no_data"
+
+
+def test_a_hidden_level_count_withholds_the_odds_ratios():
+    # Issue 15, attack on the odds ratio (fictitious): women 15 in work / 15 not, men 2 /
+    # 8. With one covariate the odds ratio is the crude one, so beside 17 of 40, 30
+    # women and 10 men "0,25" gives the men's 2 back; a shared report withholds it and
+    # says so. With every level's counts shown (12/8, 6/14) the odds ratio is shown.
+    from insats.report.context import RenderContext
+
+    leaky = fit_outcome_model(two_by_two(15, 15, 2, 8), covariates=("gender",))
+    assert leaky.is_fitted
+    assert leaky.level_successes == {"gender": {"woman": 15, "man": 2}}
+    shared = RenderContext(audience="namnd")
+    assert leaky.estimates_withheld(shared)
+    text = str(render(leaky, shared))
+    assert "Oddskvoterna redovisas inte" in text and "0,25" not in text
+    english = str(render(leaky, RenderContext(language="en", audience="namnd")))
+    assert "The odds ratios are not reported" in english
+    odds = leaky.figure_data(RenderContext(audience="namnd"))["odds_ratios"]
+    assert all(v["odds_ratio"] is None and v["p_value"] is None for v in odds.values())
+    assert "0,25" in str(render(leaky, RenderContext()))  # internal: shown
+
+    safe = fit_outcome_model(two_by_two(12, 8, 6, 14), covariates=("gender",))
+    assert not safe.estimates_withheld(RenderContext(audience="namnd"))
+    assert "Oddskvoterna redovisas inte" not in str(render(safe, RenderContext(audience="namnd")))

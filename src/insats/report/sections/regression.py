@@ -20,6 +20,12 @@ def render_regression_result(result, ctx):
     parts = [ctx.paragraph(result.sentence(ctx))]
     if not result.is_fitted:
         return join(parts)
+    if result.estimates_withheld(ctx):
+        # Issue 15, attack on the odds ratio: the estimates stand for the levels'
+        # counts with and without the outcome ("Män | 10 | 0,25" gave the men's hidden
+        # 2 back), so where the plan hides one the report says so instead of "..".
+        parts.append(ctx.paragraph(ctx.t("outcomes.regression.withheld")))
+        return join(parts)
     rows, labels = [], []
     keys = result.publish(ctx)["levels"]
     for r in result.odds_ratios.itertuples():
