@@ -847,6 +847,26 @@ class DisclosureControl:
             return False
         return self.is_suppressed_count(value)
 
+    def hidden_cells(self) -> dict[Key, int]:
+        """This report's cells the plan hides, with their counts: the hidden cells of its
+        tables and sentences, and the cells no report shows (a difference a reader works
+        out) where they are protected (1 to ``min_cell_count − 1``). Not the cells of
+        other reports (released or recomputed) nor the slack of inequalities. Empty
+        before the plan and in an internal report.
+        """
+        if not self.active:
+            return {}
+        out: dict[Key, int] = {}
+        candidates = self._hidden | self._unpublished
+        for key in candidates - self._imported - self._released - self._slack:
+            value = self._values.get(key)
+            if value is None:
+                continue
+            if key in self._unpublished and not 0 < value < self.min_cell_count:
+                continue
+            out[key] = int(value)
+        return out
+
     def published(self) -> tuple[dict[Key, int], set[Key], list[_solver.Line]]:
         """Every planned cell's value, the hidden keys and every relation a reader knows."""
         lines = [line for t in self._tables.values() for line in t.lines]

@@ -1152,8 +1152,12 @@ class ReportModel(ProgrammeSections):
             if s.get("withheld"):
                 items.append(
                     self.t(
-                        "build.summary.socioeconomic_withheld",
+                        "build.summary.socioeconomic_withheld_split"
+                        if s.get("withheld_because") == "split"
+                        else "build.summary.socioeconomic_withheld",
                         investment=ctx.sek(sum(v for v in s["investment_sek"].values() if v)),
+                        horizon=s["horizon_years"],
+                        years=s["account_years"],
                     )
                 )
             else:

@@ -118,6 +118,9 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
         "who_gains",
         # issue 15: true when a shared report leaves out the amounts
         "withheld",
+        # ... and why: "successes" (too few, or too few others) or "split" (a hidden
+        # count of a split the amounts depend on); None when shown
+        "withheld_because",
     }
     assert data["investment_sek"] == {"state": 600_000, "region": 300_000, "municipality": 300_000}
     assert set(data["npv_sek"]) == {"municipality", "region", "state", "individual", "society"}

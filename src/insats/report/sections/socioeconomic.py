@@ -72,6 +72,102 @@ def _payback_cell(
     return _payback_text(account, ctx, years)
 
 
+#: Dimensions of a count that do not set a person's value in the account: its amounts
+#: cannot tell the people of one such category from another's (the intake group can:
+#: it sets when they left; see :func:`value_split_hidden`).
+VALUE_NEUTRAL_DIMENSIONS = frozenset(
+    {
+        "gender",
+        "age_band",
+        "education",
+        "birth_region",
+        "swedish_level",
+        "referral",
+        "municipality",
+        "activity",
+        "self_assessment_change",
+    }
+)
+#: Populations (``filter:population`` prefixes) and measures (``filter:measure``) of
+#: counts that are not the account's people (who left) split by what sets their value:
+#: the profile (everyone enrolled), the recruitment and the self-assessment.
+VALUE_NEUTRAL_POPULATIONS = ("profile", "recruitment", "self_assessment")
+VALUE_NEUTRAL_MEASURES = frozenset({"enrolled", "started", "invited"})
+
+
+#: Dimensions of the statuses after the insats: they set an amount, but not the
+#: break-even, which puts one success in the place of each person's own status after.
+AFTER_STATUS_DIMENSIONS = frozenset(
+    {
+        "support_after",
+        "support_at_exit",
+        "support_at_exit:positive",
+        "support_6m",
+        "support_12m",
+        "outcome_at_exit",
+        "outcome_6m",
+        "outcome_12m",
+        "work_or_studies",
+        "self_sufficient",
+        "measure",
+    }
+)
+
+
+def _sets_value(key) -> bool:
+    """Whether a count splits those who left by nothing but what sets a person's value
+    in the account: support at start, support and outcome at exit, 6 and 12 months
+    after, the period or group of the exit (its date), or the whole (no dimension).
+    Conservative: any dimension not known to be neutral counts.
+    """
+    filters = {d[len("filter:") :]: v for d, v in key if d.startswith("filter:")}
+    if str(filters.get("population", "")).startswith(VALUE_NEUTRAL_POPULATIONS):
+        return False
+    if filters.get("measure") in VALUE_NEUTRAL_MEASURES:
+        return False
+    dims = {d for d, _ in key if not d.startswith("filter:")}
+    return not dims & VALUE_NEUTRAL_DIMENSIONS
+
+
+def value_split_cells(ctx: RenderContext) -> list:
+    """The cells of a split the account's amounts depend on that the plan hides
+    (see :func:`value_split_hidden`), in a stable order.
+    """
+    if not ctx.disclosure.active:
+        return []
+    cells = [k for k in ctx.disclosure.hidden_cells() if _sets_value(k)]
+    return sorted(cells, key=lambda k: sorted(map(str, k)))
+
+
+def value_split_hidden(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """Whether the plan hides a count of a split that the account's amounts depend on
+    (issue 15, attacks of stop 27).
+
+    Every amount (effects per actor, net present values, payback, the yearly table,
+    the simulations) is a sum over the people with an effect of a value set by their
+    support at start, their staged statuses after (support and outcome at exit, 6 and
+    12 months after) and when they left; the break-even is the investment over the
+    average value of one success over the same people (their support at start and
+    exit months). So the amounts are linear in the counts of those splits: with the
+    published unit costs, Kommunen's effect of 20 successes gave back how many of them
+    started on försörjningsstöd (6 005 565 = x · 695 720 + (20 − x) · 230 494: x = 3,
+    hidden in the transitions table), the break-even how many of the 30 who left did,
+    and the yearly table how many of the period's exits went to work (a hidden cell of
+    the period's outcome table, the one since the start shown). Where the plan hides
+    any count that splits those who left by such a variable (a cell of the transitions
+    table, of the follow-up's support or outcome tables, of the outcome tables of the
+    period or since the start, of those who left by group or period), the amounts and
+    the break-even are withheld. Counts split by something that does not set a value
+    (gender, age, education, birth region, Swedish, referral, municipality) or of other
+    people (everyone enrolled, the recruitment) do not count: the amounts cannot tell
+    those categories apart, and their margins by the value's variables are cells of
+    this rule wherever they are hidden.
+    """
+    if not ctx.disclosure.active or account.n_participants == 0:
+        return False
+    return bool(value_split_cells(ctx))
+
+
 def withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
     """Whether a shared report leaves out the account's amounts (issue 15).
 
@@ -82,14 +178,18 @@ def withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
     the base the report shows minus that count gives the others back. A deadweight
     derived from the reference share is r × n / successes, exact: with the successes
     hidden by the plan for any reason, it and every amount it scales are withheld.
-    The investment and the unit costs stay, and the break-even unless its deadweight
-    is withheld: they do not depend on who succeeded.
+    And each person's value depends on their support at start, their statuses after
+    and when they left: where the plan hides a count of such a split, the amounts give
+    it back (:func:`value_split_hidden`), and they are withheld with the break-even.
+    Else the investment and the unit costs stay, and the break-even unless its
+    deadweight is withheld.
+    """
+    return _successes_withheld(account, ctx) or value_split_hidden(account, ctx)
 
-    Successes hidden only to protect another cell (secondary suppression), with a
-    parameter deadweight and enough successes and others, keep their amounts: people's
-    values differ (support at start, work extent, the kind of job or studies, when the
-    effect ends), so an amount fixes a hidden cell only within several persons; that
-    is not audited (README, "Known limits").
+
+def _successes_withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """The first rules of :func:`withheld`: the amounts would give the successes, or
+    the others of the base, back (or a deadweight derived from hidden successes).
     """
     if not ctx.disclosure.active or account.n_participants == 0:
         return False
@@ -107,12 +207,69 @@ def _deadweight_hidden(account: SocioeconomicAccount, ctx: RenderContext) -> boo
     return account.deadweight_source == "reference" and withheld(account, ctx)
 
 
+def _share_shown_when_withheld(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """Withheld for a hidden split only, the successes and their base are counts the
+    report may show (the plan shows them): the share stays, in the text and figures.json.
+    """
+    return (
+        value_split_hidden(account, ctx)
+        and not _successes_withheld(account, ctx)
+        and not _success_cells(account, ctx)["hidden"]
+    )
+
+
+def _break_even_hidden(account: SocioeconomicAccount, ctx: RenderContext) -> bool:
+    """The break-even is the investment over the average value of one success over the
+    people with an effect: withheld with a deadweight derived from the successes, and
+    where the plan hides a count of a split that sets that average: who has an effect
+    (those without a known status after are not among them), their support at start
+    and when they left. Not their statuses after: a success takes their place (ten on
+    försörjningsstöd, 3 of them to a job hidden, keep their break-even).
+    """
+    if _deadweight_hidden(account, ctx):
+        return True
+    if not ctx.disclosure.active or account.n_participants == 0:
+        return False
+    no_after = ("support_after", ctx.t("socioeconomic.no_after_status"))
+    return any(
+        no_after in key or not _splits_by_status_after(key) for key in value_split_cells(ctx)
+    )
+
+
+def _splits_by_status_after(key) -> bool:
+    """Whether a count splits by the status after the insats: a dimension of it, the
+    successes, or those who reached work or studies (or something else) in the
+    time-to-event table.
+    """
+    dims = {d for d, _ in key if not d.startswith("filter:")}
+    filters = dict(key)
+    return (
+        bool(dims & AFTER_STATUS_DIMENSIONS)
+        or filters.get("filter:population") == "socioeconomic successes"
+        or filters.get("filter:measure") in ("events", "competing")
+    )
+
+
 def render_socioeconomic(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
     """The reader's view: finding, tables, charts, method and assumptions."""
     parts: list[str]
     if withheld(account, ctx):
-        parts = [ctx.paragraph(ctx.t("socioeconomic.withheld", min=ctx.disclosure.min_cell_count))]
-        if not _deadweight_hidden(account, ctx):
+        # too few successes (or others) first: the more specific reason
+        reason = "withheld" if _successes_withheld(account, ctx) else "withheld_split"
+        text = ctx.t(f"socioeconomic.{reason}", min=ctx.disclosure.min_cell_count)
+        if _share_shown_when_withheld(account, ctx):
+            cells = _success_cells(account, ctx)
+            successes = ctx.t(
+                "socioeconomic.lead_successes",
+                successes=cells["successes"],
+                n=cells["n"],
+                total=ctx.count(account.n_participants),
+            )
+            text = f"{text} {successes}"
+        if _break_even_hidden(account, ctx) and not _deadweight_hidden(account, ctx):
+            text = f"{text} {ctx.t('socioeconomic.break_even_withheld_split')}"
+        parts = [ctx.paragraph(text)]
+        if not _break_even_hidden(account, ctx):
             parts.append(_render_break_even(account, ctx))
         parts.append(_render_transitions(account, ctx))
         parts.append(_render_method(account, ctx))
@@ -693,6 +850,7 @@ def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext)
         return _withheld_figure_data(account, ctx)
     return {
         "withheld": False,
+        "withheld_because": None,
         "horizon_years": int(account.params.horizon_years),
         "account_years": int(account.account_years),
         "discount_rate": float(account.params.discount_rate),
@@ -722,8 +880,17 @@ def _withheld_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> 
     """
     key = account.key_figures()
     dw_hidden = _deadweight_hidden(account, ctx)
+    share, interval = None, [None, None]
+    if _share_shown_when_withheld(account, ctx):
+        lo, hi = account.outcome_share_interval
+        share = ctx.share_value(account.outcome_share, account.n_share)
+        interval = [
+            ctx.statistic_value(lo, account.n_share),
+            ctx.statistic_value(hi, account.n_share),
+        ]
     return {
         "withheld": True,
+        "withheld_because": "successes" if _successes_withheld(account, ctx) else "split",
         "horizon_years": int(account.params.horizon_years),
         "account_years": int(account.account_years),
         "discount_rate": float(account.params.discount_rate),
@@ -732,15 +899,17 @@ def _withheld_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> 
         "deadweight_interval": [None, None]
         if dw_hidden
         else [float(account.deadweight_range[0]), float(account.deadweight_range[1])],
-        "outcome_share": None,
-        "outcome_share_interval": [None, None],
+        # the share is a count over a count, not an amount: shown where its cells are
+        # (withheld for the successes, it would give them back)
+        "outcome_share": share,
+        "outcome_share_interval": interval,
         "subsidised_employer_actor": account.params.subsidised_employer_actor,
         "who_gains": [],
         "investment_sek": {a: float(v) for a, v in account.investment_sek.items()},
         "npv_sek": dict.fromkeys(key["npv_sek"]),
         "payback_years": dict.fromkeys(key["payback_years"]),
         "break_even_participants": dict.fromkeys(key["break_even_participants"])
-        if dw_hidden
+        if _break_even_hidden(account, ctx)
         else key["break_even_participants"],
         "probability_positive": dict.fromkeys(key["probability_positive"]),
     }
