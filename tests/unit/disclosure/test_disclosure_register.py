@@ -238,3 +238,29 @@ def test_earlier_reports_give_their_counts_since_the_start_and_growing_follow_up
     earlier = register.earlier_to_date("P", before=date(2021, 5, 1))
     assert earlier == {"2019-T3": {since_start: 18, followed: 10}}
     assert register.earlier_to_date("P", before=date(2019, 9, 1)) == {}
+
+
+def test_hidden_cells_are_this_reports_own_and_protected_rests():
+    # What the socio-economic rule reads (DisclosureControl.hidden_cells): this
+    # report's hidden cells with their counts, a rest no report shows only where it is
+    # protected (1 to min_cell_count − 1), never a released cell of an earlier report.
+    t1 = count_key({"period": "2021-T1", "measure": "early_exits"})
+    t2 = count_key({"period": "2021-T2", "measure": "early_exits"})
+    ytd = count_key({"period": "2021-01-01/2021-08-31", "measure": "early_exits"})
+    control = DisclosureControl("namnd", 5)
+    assert control.hidden_cells() == {}  # before the plan
+    control.load_released({t1: 5})
+    control.register_cells({t2: 1, ytd: 6}, [(ytd, (t1, t2))])
+    control.plan_tables({})
+    assert control.hidden_cells() == {t2: 1, ytd: 6}
+    rest = count_key({"period": "−2021-01-01", "measure": "exited"})
+    big_rest = count_key({"period": "−2020-01-01", "measure": "exited"})
+    total = count_key({"measure": "exited"})
+    control = DisclosureControl("namnd", 5)
+    control.register_cells(
+        {total: 40}, [(total, (rest, big_rest))], unpublished={rest: 2, big_rest: 38}
+    )
+    control.plan_tables({})
+    hidden = control.hidden_cells()
+    assert hidden.get(rest) == 2 and big_rest not in hidden
+    assert DisclosureControl("internal", 5).hidden_cells() == {}
