@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -123,6 +124,28 @@ def run_parameters(yaml_path: Path, out: Path, *args: str) -> dict[str, Any]:
     )
     assert done.returncode == 0, f"insats run failed:\n{done.stdout}\n{done.stderr}"
     return json.loads((out / "figures.json").read_text(encoding="utf-8"))
+
+
+def report_text(html: str) -> str:
+    """The body of a report.html as plain text: tags as spaces, runs of space as one."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1]))
+
+
+def run_both_audiences(
+    folder: Path, cohorts: dict[str, list[dict[str, Any]]], **params: Any
+) -> dict[tuple[str, str], str]:
+    """Run each cohort as an internal and a nämnd report (``folder/NAME_AUDIENCE``).
+
+    Returns:
+        {(cohort name, audience): the report.html}.
+    """
+    out = {}
+    for name, rows in cohorts.items():
+        for audience in ("internal", "namnd"):
+            where = folder / f"{name}_{audience}"
+            run_cohort(where, rows, audience=audience, **params)
+            out[name, audience] = (where / "out" / "report.html").read_text(encoding="utf-8")
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.e2e.known_answers.conftest import person
+from tests.e2e.known_answers.conftest import person, report_text, run_both_audiences
 
 pytestmark = pytest.mark.e2e
 
@@ -59,17 +59,10 @@ SENTENCES = {
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory, cohort_runner):
+def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("most_common")
-    out = {}
-    for name, rows in COHORTS.items():
-        for audience in ("internal", "namnd"):
-            where = folder / f"{name}_{audience}"
-            cohort_runner(where, rows, audience=audience)
-            html = (where / "out" / "report.html").read_text(encoding="utf-8")
-            text = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
-            out[name, audience] = re.sub(r"\s+", " ", text)
-    return out
+    pages = run_both_audiences(folder, COHORTS)
+    return {key: report_text(html) for key, html in pages.items()}
 
 
 @pytest.mark.parametrize("name", COHORTS)
