@@ -1174,6 +1174,19 @@ class ReportModel(ProgrammeSections):
                         probability=ctx.pct(s["probability_positive"].get("society")),
                     )
                 )
+            standard = s.get("standard_success")
+            if standard is not None:
+                # parameters and unit costs only: in every report (issue 15)
+                needed = standard["break_even_participants"].get("society")
+                items.append(
+                    self.t(
+                        "build.summary.socioeconomic_standard"
+                        if needed is not None
+                        else "build.summary.socioeconomic_standard_never",
+                        horizon=standard["horizon_years"],
+                        n=ctx.number(needed),
+                    )
+                )
             gains = s.get("who_gains") or []  # largest gain first, employer included
             if gains:
                 items.append(

@@ -36,6 +36,7 @@ from insats.socioeconomic.engine import (
     discount_factors,
     monthly_discount_factors,
     payback_years,
+    standard_success_statuses,
 )
 from insats.socioeconomic.uncertainty import (
     Evaluator,
@@ -86,6 +87,8 @@ class SocioeconomicAccount:
             ``payback_years``, ``payback_years_discounted`` (None = not within horizon).
         break_even: ``actor``, ``within_years``, ``value_per_success_sek``,
             ``participants`` (None = never), ``share_of_cohort``.
+        standard_break_even: the same in standard successes, which do not depend on the
+            cohort (:func:`_standard_break_even`).
         monte_carlo, sensitivity: see :mod:`insats.socioeconomic.uncertainty`.
         transitions: person counts, start support (rows) × after support (columns).
     """
@@ -116,6 +119,10 @@ class SocioeconomicAccount:
     n_extent_unknown: int = 0
     n_in_work: int = 0
     n_share: int = 0  # denominator of the outcome share (see build_account)
+    #: the break-even counted in standard successes (:func:`_standard_break_even`):
+    #: ``actor``, ``within_years``, ``value_per_success_sek``, ``participants``
+    #: (None = never); empty where the catalogue has no försörjningsstöd
+    standard_break_even: pd.DataFrame = field(default_factory=pd.DataFrame)
     _mc_summary: pd.DataFrame | None = field(default=None, repr=False)
 
     # --- tidy views ------------------------------------------------------------------
@@ -238,11 +245,112 @@ class SocioeconomicAccount:
             "probability_positive": {a: num(mc.loc[a, "probability_positive"]) for a in actors},
         }
 
+    def standard_figures(self) -> dict | None:
+        """The break-even in standard successes for figures.json (None where the
+        catalogue cannot value one): per actor (society and the investing actors) the
+        value of one standard success and the successes needed, within the horizon
+        (``value_sek``, ``break_even_participants``) and within each of 1 year, a mandate
+        period and the horizon (``by_years``, keyed by the number of years). Parameters
+        and unit costs only: shown in every report.
+        """
+        frame = self.standard_break_even
+        if frame.empty:
+            return None
+
+        def needed(value) -> int | None:
+            return None if value is None or pd.isna(value) else int(value)
+
+        by_years = {
+            str(int(years)): {
+                "value_sek": {r.actor: float(r.value_per_success_sek) for r in g.itertuples()},
+                "break_even_participants": {
+                    r.actor: needed(r.participants) for r in g.itertuples()
+                },
+            }
+            for years, g in frame.groupby("within_years", sort=True)
+        }
+        horizon = by_years[str(int(self.params.horizon_years))]
+        return {
+            "start_support": "social_assistance",
+            "outcome": "employment",
+            "work_extent": 1.0,
+            "horizon_years": int(self.params.horizon_years),
+            **horizon,
+            "by_years": by_years,
+        }
+
     def who_gains(self) -> list[str]:
         """Actors (not society) with a positive net present value, largest first."""
         s = self.summary.set_index("actor")
         gainers = [a for a in self.shown_actors() if s.loc[a, "npv_sek"] > 0]
         return sorted(gainers, key=lambda a: float(s.loc[a, "npv_sek"]), reverse=True)
+
+
+def _needed(invest: float, value: float) -> int | None:
+    """Successes worth ``value`` each needed to repay ``invest`` (None = never)."""
+    if invest <= 0:
+        return 0
+    if value > invest * 1e-12:  # a vanishing value per success: never
+        return int(math.ceil(invest / value - 1e-9))
+    return None
+
+
+def _standard_break_even(
+    items: pd.DataFrame,
+    rates: Rates,
+    params: ReportParameters,
+    timing: Timing,
+    amounts: np.ndarray,
+    actors: tuple[str, ...],
+    invest_by_actor: dict[str, float],
+    investment: np.ndarray,
+) -> pd.DataFrame:
+    """The break-even in standard successes: how many more people than would have
+    anyway must move from försörjningsstöd (job seeking) to unsubsidised full-time work
+    on the lowest wage, in the account's first month, for the investment to pay back,
+    within one year, a mandate period and the horizon (issue 15).
+
+    The value of one standard success uses the parameters (attribution, drop-off,
+    discount rate, horizon, tax rates) and the unit costs only: not the cohort's
+    supports, exit months or successes, nor a deadweight (the successes counted are
+    the extra ones). So it gives no count of the cohort back and every shared report
+    can show it; the cohort's own break-even (:attr:`SocioeconomicAccount.break_even`)
+    averages over who left and when, and is withheld where that split is hidden.
+    Empty where the catalogue has no row for försörjningsstöd.
+    """
+    known = set(items["status"]) if "status" in items else set()
+    if "social_assistance" not in known:
+        return pd.DataFrame(
+            columns=["actor", "within_years", "value_per_success_sek", "participants"]
+        )
+    engine = Engine.from_statuses(
+        standard_success_statuses(),
+        items,
+        rates,
+        params.split_state,
+        timing=timing,
+        employer_actor=params.subsidised_employer_actor,
+    )
+    rows = []
+    for years in sorted({1, MANDATE_PERIOD_YEARS, params.horizon_years}):
+        per_success = amounts @ engine.success_exposure(
+            years,
+            attribution=params.attribution,
+            drop_off_rate=params.drop_off_rate,
+            discount_rate=params.discount_rate,
+        )
+        for actor in ("society", *invest_by_actor):
+            value = per_success.sum() if actor == "society" else per_success[actors.index(actor)]
+            invest = investment.sum() if actor == "society" else invest_by_actor[actor]
+            rows.append(
+                {
+                    "actor": actor,
+                    "within_years": years,
+                    "value_per_success_sek": float(value),
+                    "participants": _needed(invest, value),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def resolve_deadweight(params: ReportParameters, successes: int, n: int) -> tuple[float, str]:
@@ -454,11 +562,7 @@ def build_account(  # noqa: C901 - the account composed in the order the method 
         for actor in ("society", *invest_by_actor):
             value = per_success.sum() if actor == "society" else per_success[actors.index(actor)]
             invest = investment.sum() if actor == "society" else invest_by_actor[actor]
-            needed = None
-            if invest <= 0:
-                needed = 0
-            elif value > invest * 1e-12:  # a vanishing value per success: never
-                needed = int(math.ceil(invest / value - 1e-9))
+            needed = _needed(invest, value)
             be_rows.append(
                 {
                     "actor": actor,
@@ -469,6 +573,9 @@ def build_account(  # noqa: C901 - the account composed in the order the method 
                 }
             )
     break_even = pd.DataFrame(be_rows)
+    standard_break_even = _standard_break_even(
+        items, rates, params, timing, evaluator.amounts, actors, invest_by_actor, investment
+    )
 
     # uncertainty: the account's own share, Jeffreys draws; deadweight from its source
     share0 = n_success / n_share if n_share else 0.0
@@ -535,6 +642,7 @@ def build_account(  # noqa: C901 - the account composed in the order the method 
         flows=tidy,
         summary=summary,
         break_even=break_even,
+        standard_break_even=standard_break_even,
         monte_carlo=mc,
         sensitivity=sensitivity,
         transitions=transitions,

@@ -747,6 +747,37 @@ class Engine:
         return per_item @ aggregation_matrix(self.split_state)
 
 
+#: The documented standard success of :func:`standard_success_statuses`: a person on
+#: försörjningsstöd (job seeking) who moves to unsubsidised full-time work on the lowest
+#: wage in the account's first month. Its value depends on the parameters and unit costs
+#: only, never on the cohort (issue 15: a break-even that every shared report can show).
+STANDARD_SUCCESS_START = ("job_seeking", "social_assistance")
+
+
+def standard_success_statuses() -> pd.DataFrame:
+    """One person in the statuses frame of :func:`assign_statuses`: the standard success
+    (:data:`STANDARD_SUCCESS_START` → :data:`SUCCESS_STATUS` in every stage, leaving in
+    month 0 at full time).
+
+    >>> s = standard_success_statuses()
+    >>> s.loc[0, ["start_support", "after_support", "effect_month", "work_extent"]].tolist()
+    ['social_assistance', 'wage', 0, 1.0]
+    """
+    start_outcome, start_support = STANDARD_SUCCESS_START
+    row: dict = {"start_outcome": start_outcome, "start_support": start_support}
+    for o_name, s_name in STAGE_COLUMNS:
+        row[o_name], row[s_name] = SUCCESS_STATUS
+    row.update(
+        after_source="exit",
+        has_effect=True,
+        effect_month=0,
+        start_month=0,
+        work_extent=1.0,
+        is_success=True,
+    )
+    return pd.DataFrame([row], columns=STATUS_COLUMNS)
+
+
 def discount_factors(horizon_years: int, discount_rate: float) -> np.ndarray:
     """1/(1+r)^t for account years t = 0 … H−1: the first year is not discounted
     (HM Treasury Green Book convention: year 0 is the present).

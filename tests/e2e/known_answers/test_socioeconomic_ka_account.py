@@ -502,3 +502,61 @@ def test_namnd_report_withholds_the_amounts_when_the_others_are_few(tmp_path):
     assert "Kalkylens belopp redovisas inte i den här rapporten" in text
     for amount in ("1 881 173", "1 881 172", "2 381 173"):
         assert amount not in text, amount
+
+
+def test_standard_break_even_is_shown_where_the_amounts_are_withheld(tmp_path):
+    # Issue 15 (stop 26): a break-even that every nämnd report can show, counted in
+    # standard successes: one person from försörjningsstöd (job seeking) to an
+    # unsubsidised full-time job at the lowest wage from the account's first month.
+    # It uses the parameters and unit costs only. Cohort: seven on etableringsersättning
+    # leave for a job and three to job seeking (the nämnd report hides the 3, so the
+    # amounts are withheld, test_namnd_report_withholds_the_amounts_when_the_others_are_few).
+    # Horizon 2 years, no discounting, no deadweight, attribution 1, no drop-off, the
+    # municipality pays 2 000 000, caseworker time 0.
+    #   one standard success, per year: society P = 340 167.528 (production; transfers
+    #   and taxes cancel); the municipality T + FBS = 72 087.99 + 75 045 = 147 132.99.
+    #   within 1 year:  society ⌈2 000 000 / 340 167.528⌉ = ⌈5.88⌉ = 6
+    #                   municipality ⌈2 000 000 / 147 132.99⌉ = ⌈13.59⌉ = 14
+    #   within 2 years: society ⌈2 000 000 / 680 335.056⌉ = ⌈2.94⌉ = 3
+    #                   municipality ⌈2 000 000 / 294 265.98⌉ = ⌈6.80⌉ = 7
+    #   within 4 years (the mandate period): the effect lasts the 2-year horizon, as 2.
+    rows = [
+        person(f"S{i}", support_at_start="Etableringsersättning",
+               outcome_at_exit="Arbete", support_at_exit="Lön")
+        for i in range(7)
+    ] + [
+        person(f"J{i}", support_at_start="Etableringsersättning",
+               outcome_at_exit="Arbetssökande", support_at_exit="Etableringsersättning")
+        for i in range(3)
+    ]  # fmt: skip
+    common = {**WITHHELD_PARAMS, "horizon_years": 2, "investment_sek": 2_000_000}
+    expected_value = {"1": (P, T + FBS), "2": (2 * P, 2 * (T + FBS)), "4": (2 * P, 2 * (T + FBS))}
+    expected_needed = {"1": (6, 14), "2": (3, 7), "4": (3, 7)}
+    texts = {}
+    for audience in ("internal", "namnd"):
+        (tmp_path / audience).mkdir()
+        socio, html = run(tmp_path / audience, rows, audience=audience, **common)
+        assert socio["withheld"] is (audience == "namnd")
+        standard = socio["standard_success"]
+        assert standard["start_support"] == "social_assistance"
+        assert standard["horizon_years"] == 2
+        for years, (society, municipality) in expected_value.items():
+            by = standard["by_years"][years]
+            assert by["value_sek"]["society"] == pytest.approx(society, abs=1e-3)
+            assert by["value_sek"]["municipality"] == pytest.approx(municipality, abs=1e-3)
+            assert by["break_even_participants"] == dict(
+                zip(("society", "municipality"), expected_needed[years], strict=True)
+            )
+        assert standard["break_even_participants"] == {"society": 3, "municipality": 7}
+        assert standard["value_sek"]["society"] == pytest.approx(2 * P, abs=1e-3)
+        texts[audience] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+    for audience, text in texts.items():
+        # the summary's sentence and the section's table (Inom 1 / 2 / 4 år, the value)
+        assert (
+            "Investeringen betalar sig för samhället inom 2 år om 3 personer fler än annars "
+            "går från försörjningsstöd till heltidsarbete" in text
+        ), audience
+        assert "Kommunen 14 7 7 294 266 kr" in text, audience
+        assert "Samhället totalt 6 3 3 680 335 kr" in text, audience
+    # the account's own amounts (of etableringsersättning, its exits) stay withheld
+    assert "Kalkylens belopp redovisas inte i den här rapporten" in texts["namnd"]

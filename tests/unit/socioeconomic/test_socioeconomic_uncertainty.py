@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -121,12 +123,40 @@ def test_figure_data_has_exactly_the_contract_keys_and_is_json():
         # ... and why: "successes" (too few, or too few others) or "split" (a hidden
         # count of a split the amounts depend on); None when shown
         "withheld_because",
+        # issue 15 (stop 26): the break-even in standard successes, in every report
+        "standard_success",
     }
     assert data["investment_sek"] == {"state": 600_000, "region": 300_000, "municipality": 300_000}
     assert set(data["npv_sek"]) == {"municipality", "region", "state", "individual", "society"}
     assert set(data["break_even_participants"]) == {"society", "state", "region", "municipality"}
     assert data["payback_years"]["region"] is None  # the region gains nothing here
     json.dumps(data)
+    standard = data["standard_success"]
+    assert set(standard["break_even_participants"]) == set(data["break_even_participants"])
+    assert set(standard["by_years"]) == {"1", "4", "5"}
+    assert standard["by_years"]["5"]["value_sek"] == standard["value_sek"]
+
+
+def test_standard_break_even_does_not_depend_on_the_cohort():
+    # Issue 15: the standard success is valued on the parameters and unit costs only, so
+    # two cohorts of different size and success give the same break-even (the cohort's
+    # own break-even averages over who left and when, and differs with its mix).
+    params = make_params(horizon_years=5)
+    few = build_account(cohort(20, 5), params, investment_sek=1_200_000)
+    many = build_account(cohort(60, 40), params, investment_sek=1_200_000)
+    pd.testing.assert_frame_equal(few.standard_break_even, many.standard_break_even)
+    society = few.standard_break_even.query("actor == 'society' and within_years == 5")
+    value = float(society["value_per_success_sek"].iloc[0])
+    assert int(society["participants"].iloc[0]) == math.ceil(1_200_000 / value)
+    # more investment, more people needed; the value of one does not change
+    dearer = build_account(cohort(20, 5), params, investment_sek=2_400_000)
+    pd.testing.assert_series_equal(
+        dearer.standard_break_even["value_per_success_sek"],
+        few.standard_break_even["value_per_success_sek"],
+    )
+    assert (
+        dearer.standard_break_even["participants"] >= few.standard_break_even["participants"]
+    ).all()
 
 
 def test_render_shows_account_assumptions_and_suppresses_small_counts():

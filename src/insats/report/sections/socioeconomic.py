@@ -271,6 +271,7 @@ def render_socioeconomic(account: SocioeconomicAccount, ctx: RenderContext) -> H
         parts = [ctx.paragraph(text)]
         if not _break_even_hidden(account, ctx):
             parts.append(_render_break_even(account, ctx))
+        parts.append(_render_standard_break_even(account, ctx))
         parts.append(_render_transitions(account, ctx))
         parts.append(_render_method(account, ctx))
         return join(parts)
@@ -279,6 +280,7 @@ def render_socioeconomic(account: SocioeconomicAccount, ctx: RenderContext) -> H
     parts.append(_render_who_pays(account, ctx))
     parts.append(_render_yearly(account, ctx))
     parts.append(_render_break_even(account, ctx))
+    parts.append(_render_standard_break_even(account, ctx))
     parts.append(_render_uncertainty(account, ctx))
     parts.append(_render_tornado(account, ctx))
     parts.append(_render_transitions(account, ctx))
@@ -457,6 +459,39 @@ def _render_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Htm
                 )
             ),
             ctx.table(table, t("socioeconomic.caption.break_even")),
+        ]
+    )
+
+
+def _render_standard_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Html:
+    """The break-even in standard successes (one person from försörjningsstöd to
+    full-time work): parameters and unit costs only, so shown in every report, also
+    where the cohort's amounts are withheld (issue 15).
+    """
+    frame = account.standard_break_even
+    if frame.empty:
+        return Html("")
+    t = ctx.t
+    horizon = int(account.params.horizon_years)
+    rows = {}
+    for actor, group in frame.groupby("actor", sort=False):
+        cells = {}
+        for r in group.itertuples(index=False):
+            cells[t("socioeconomic.within_years", n=int(r.within_years))] = (
+                t("socioeconomic.never")
+                if r.participants is None or pd.isna(r.participants)
+                else ctx.number(r.participants)
+            )
+            if int(r.within_years) == horizon:
+                value = ctx.sek(r.value_per_success_sek)
+        cells[t("socioeconomic.col.standard_value", n=horizon)] = value
+        rows[_actor(account, ctx, actor)] = cells
+    table = pd.DataFrame(rows).T
+    table.index.name = t("socioeconomic.col.actor")
+    return join(
+        [
+            ctx.paragraph(t("socioeconomic.standard_break_even_text")),
+            ctx.table(table, t("socioeconomic.caption.standard_break_even")),
         ]
     )
 
@@ -871,6 +906,7 @@ def socioeconomic_figure_data(account: SocioeconomicAccount, ctx: RenderContext)
         "who_gains": account.who_gains(),
         "investment_sek": {a: float(v) for a, v in account.investment_sek.items()},
         **account.key_figures(),
+        "standard_success": account.standard_figures(),
     }
 
 
@@ -912,6 +948,8 @@ def _withheld_figure_data(account: SocioeconomicAccount, ctx: RenderContext) -> 
         if _break_even_hidden(account, ctx)
         else key["break_even_participants"],
         "probability_positive": dict.fromkeys(key["probability_positive"]),
+        # parameters and unit costs only: it gives no count back (issue 15)
+        "standard_success": account.standard_figures(),
     }
 
 
