@@ -195,29 +195,64 @@ class RegressionResult:
         return ctx.hidden(keys[level], n_level)
 
     def figure_data(self, ctx) -> dict:
+        """figures.json's ``regression``: what the section shows, under the same plan.
+
+        ``outcome``, ``is_fitted``, ``reason`` (None or one of ``REASONS``), ``n`` and
+        ``events`` (the cells of the sentence: None where the plan hides them),
+        ``min_events_per_parameter``, ``required_events``, ``withheld`` and ``terms``:
+        ``[{term, covariate, level, reference, n_level, odds_ratio, ci_low, ci_high,
+        p_value}]`` in the table's order, codes not labels (empty when not fitted).
+
+        Where the estimates are withheld (:meth:`estimates_withheld`) the HTML shows no
+        table, only a sentence: ``withheld`` is true and ``terms`` None, so neither an
+        estimate nor a level's n, the levels present or the reference level (the most
+        frequent, which bounds a hidden count) is given. ``required_events`` is given
+        where the HTML gives it or its terms (too few events, or a table shown); a level
+        whose n the plan hides has None for its n and its estimates, as in the table.
+        An internal report gives everything.
+        """
         keys = self.publish(ctx)
         withheld = self.estimates_withheld(ctx)
-        data = {
+        shows_terms = self.is_fitted and not withheld
+        required_shown = not ctx.disclosure.active or shows_terms or self.reason == "too_few_events"
+        data: dict[str, Any] = {
+            "outcome": self.outcome,
             "is_fitted": self.is_fitted,
             "reason": self.reason,
             "n": ctx.cell_value(keys["n"], self.n) if self.n else ctx.count_value(self.n),
             "events": ctx.cell_value(keys["events"], self.events)
             if self.n
             else ctx.count_value(self.events),
-            "required_events": self.required_events,
-            "estimates_withheld": withheld,
-            "odds_ratios": {},
+            "min_events_per_parameter": self.min_events_per_parameter,
+            "required_events": self.required_events if required_shown else None,
+            "withheld": withheld,
+            "terms": None if withheld else [],
         }
+        if not shows_terms:
+            return data
+        level_keys = keys["levels"]
         for r in self.odds_ratios.itertuples():
-            n_hidden = self.level_hidden(ctx, r.covariate, r.level, r.n_level)
-            hidden = n_hidden or withheld
-            data["odds_ratios"][r.term] = {
-                "n_level": None if n_hidden else int(r.n_level),
-                "odds_ratio": None if hidden else float(r.odds_ratio),
-                "ci_low": None if hidden else float(r.ci_low),
-                "ci_high": None if hidden else float(r.ci_high),
-                "p_value": None if hidden else float(r.p_value),
-            }
+            # the table's n column and its "..": the level's cell of the plan
+            key = level_keys.get(r.covariate, {}).get(r.level)
+            n_level = (
+                ctx.cell_value(key, int(r.n_level))
+                if key is not None
+                else ctx.count_value(int(r.n_level))
+            )
+            hidden = self.level_hidden(ctx, r.covariate, r.level, r.n_level)
+            data["terms"].append(
+                {
+                    "term": str(r.term),
+                    "covariate": str(r.covariate),
+                    "level": str(r.level),
+                    "reference": str(r.reference),
+                    "n_level": None if hidden else n_level,
+                    "odds_ratio": None if hidden else float(r.odds_ratio),
+                    "ci_low": None if hidden else float(r.ci_low),
+                    "ci_high": None if hidden else float(r.ci_high),
+                    "p_value": None if hidden else float(r.p_value),
+                }
+            )
         return data
 
     def sentence(self, ctx) -> str:

@@ -103,7 +103,7 @@ SECTIONS = (
 # figures.json keys computed from the participant register (left out without one).
 PARTICIPANT_FIGURES = (
     "participants", "outcomes_at_exit", "work_or_studies_at_exit", "self_sufficient_at_exit",
-    "work_or_studies_to_date", "self_sufficient_to_date", "exits", "follow_up",
+    "work_or_studies_to_date", "self_sufficient_to_date", "exits", "follow_up", "regression",
 )  # fmt: skip
 SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referral")
 
@@ -1412,6 +1412,8 @@ class ReportModel(ProgrammeSections):
             "exits": self.exits.figure_data(ctx),
             "follow_up": self.follow_up_result.figure_data(ctx),
             "time_to_work_or_studies": self.survival.figure_data(ctx),
+            # the logistic model of "Samband": withheld where the HTML withholds it
+            "regression": self.regression.figure_data(ctx),
             # per intake group, keyed by (municipality, group): "Klippan: 5"
             "trend": self.trend.figure_data(ctx),
             "work_or_studies_by_group": self.subgroups["group"].figure_data(ctx).get("by", {}),

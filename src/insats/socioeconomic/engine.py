@@ -759,9 +759,9 @@ def standard_success_statuses() -> pd.DataFrame:
     (:data:`STANDARD_SUCCESS_START` → :data:`SUCCESS_STATUS` in every stage, leaving in
     month 0 at full time).
 
-    >>> s = standard_success_statuses()
-    >>> s.loc[0, ["start_support", "after_support", "effect_month", "work_extent"]].tolist()
-    ['social_assistance', 'wage', 0, 1.0]
+    >>> row = standard_success_statuses().iloc[0]
+    >>> row["start_support"], row["after_support"], int(row["effect_month"]), row["work_extent"]
+    ('social_assistance', 'wage', 0, 1.0)
     """
     start_outcome, start_support = STANDARD_SUCCESS_START
     row: dict = {"start_outcome": start_outcome, "start_support": start_support}

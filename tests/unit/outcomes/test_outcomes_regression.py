@@ -130,10 +130,53 @@ def test_a_hidden_level_count_withholds_the_odds_ratios():
     assert "Oddskvoterna redovisas inte" in text and "0,25" not in text
     english = str(render(leaky, RenderContext(language="en", audience="namnd")))
     assert "The odds ratios are not reported" in english
-    odds = leaky.figure_data(RenderContext(audience="namnd"))["odds_ratios"]
-    assert all(v["odds_ratio"] is None and v["p_value"] is None for v in odds.values())
+    figures = leaky.figure_data(RenderContext(audience="namnd"))
+    # no table in the HTML, no terms in figures.json: no estimate, level n or reference
+    assert figures["withheld"] is True and figures["terms"] is None
+    assert figures["required_events"] is None
     assert "0,25" in str(render(leaky, RenderContext()))  # internal: shown
 
     safe = fit_outcome_model(two_by_two(12, 8, 6, 14), covariates=("gender",))
     assert not safe.estimates_withheld(RenderContext(audience="namnd"))
     assert "Oddskvoterna redovisas inte" not in str(render(safe, RenderContext(audience="namnd")))
+
+
+def test_figure_data_gives_the_terms_of_the_table():
+    # women 12 in work / 8 not, men 6 / 14 (fictitious): every count at least 5
+    from insats.report.context import RenderContext
+
+    result = fit_outcome_model(two_by_two(12, 8, 6, 14), covariates=("gender",))
+    internal = result.figure_data(RenderContext())
+    assert {k: internal[k] for k in ("outcome", "is_fitted", "reason", "n", "events")} == {
+        "outcome": "work_or_studies",
+        "is_fitted": True,
+        "reason": None,
+        "n": 40,
+        "events": 18,
+    }
+    assert internal["withheld"] is False and internal["required_events"] == 10
+    (term,) = internal["terms"]
+    row = result.odds_ratios.iloc[0]
+    assert term == {
+        "term": "gender[man]",
+        "covariate": "gender",
+        "level": "man",
+        "reference": "woman",
+        "n_level": 20,
+        "odds_ratio": row["odds_ratio"],
+        "ci_low": row["ci_low"],
+        "ci_high": row["ci_high"],
+        "p_value": row["p_value"],
+    }
+    assert result.figure_data(RenderContext(audience="namnd"))["terms"] == [term]
+
+
+def test_figure_data_of_a_model_not_fitted():
+    from insats.report.context import RenderContext
+
+    result = fit_outcome_model(two_by_two(10, 10, 12, 0), covariates=("gender",))
+    data = result.figure_data(RenderContext())
+    assert (data["is_fitted"], data["reason"], data["withheld"]) == (False, "separation", False)
+    assert data["terms"] == [] and data["n"] == 32
+    # a shared report's sentence gives neither the parameters nor the events needed
+    assert result.figure_data(RenderContext(audience="namnd"))["required_events"] is None
