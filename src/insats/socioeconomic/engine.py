@@ -760,7 +760,7 @@ def standard_success_statuses() -> pd.DataFrame:
     month 0 at full time).
 
     >>> row = standard_success_statuses().iloc[0]
-    >>> row["start_support"], row["after_support"], int(row["effect_month"]), row["work_extent"]
+    >>> row["start_support"], row["after_support"], int(row["effect_month"]), float(row["work_extent"])
     ('social_assistance', 'wage', 0, 1.0)
     """
     start_outcome, start_support = STANDARD_SUCCESS_START
