@@ -38,6 +38,13 @@ def _actor(account: SocioeconomicAccount, ctx: RenderContext, actor: str) -> str
     return ctx.t(f"socioeconomic.actor.{actor}")
 
 
+def _within(ctx: RenderContext, years: int) -> str:
+    """A column heading "Inom 1 år" / "Within 1 year", "Inom 4 år" / "Within 4 years"."""
+    if years == 1:
+        return ctx.t("socioeconomic.within_one_year")
+    return ctx.t("socioeconomic.within_years", n=years)
+
+
 def _money(
     account: SocioeconomicAccount, ctx: RenderContext, values
 ) -> tuple[Callable[[float], str], str]:
@@ -432,7 +439,7 @@ def _render_break_even(account: SocioeconomicAccount, ctx: RenderContext) -> Htm
     for actor, group in frame.groupby("actor", sort=False):
         cells = {}
         for r in group.itertuples(index=False):
-            key = t("socioeconomic.within_years", n=int(r.within_years))
+            key = _within(ctx, int(r.within_years))
             if r.participants is None or pd.isna(r.participants):
                 cells[key] = t("socioeconomic.never")
             else:
@@ -477,7 +484,7 @@ def _render_standard_break_even(account: SocioeconomicAccount, ctx: RenderContex
     for actor, group in frame.groupby("actor", sort=False):
         cells = {}
         for r in group.itertuples(index=False):
-            cells[t("socioeconomic.within_years", n=int(r.within_years))] = (
+            cells[_within(ctx, int(r.within_years))] = (
                 t("socioeconomic.never")
                 if r.participants is None or pd.isna(r.participants)
                 else ctx.number(r.participants)
