@@ -151,7 +151,10 @@ def exposures(
     found = []
     quiet = set(quiet)
     for key, (lo, hi) in feasible_intervals(shown, hidden, lines, floors=floors).items():
-        if key not in quiet and hi - lo < PROTECTION_WIDTH:
+        # A hidden cell that can only be 0 gives no one away: zeros are never hidden
+        # for their own sake, and it is hidden only beside a small count of its row
+        # (the "Antal" 0 of a group whose n is hidden, when the total is 0 of 15).
+        if key not in quiet and hi - lo < PROTECTION_WIDTH and hi >= 1 - 1e-6:
             found.append(Exposure(describe(key), lo, hi))
     return sorted(found, key=lambda e: e.where)
 
@@ -194,14 +197,26 @@ def audit_publication(control, *, released: Mapping | None = None) -> list[Expos
     # The differences of inequalities (enrolled = exited + slack): at least 0, never
     # attacked themselves (a difference of two shown counts tells what they tell).
     slack = control.slack
-    return exposures(
-        shown,
-        [k for k in hidden if k not in shown],
-        pairs,
-        _describe_key,
-        floors=dict.fromkeys([*rests, *slack], 0.0),
-        quiet=[*quiet, *slack],
-    )
+    attacked = [k for k in hidden if k not in shown]
+    floors = dict.fromkeys([*rests, *slack], 0.0)
+    found = exposures(shown, attacked, pairs, _describe_key, floors=floors, quiet=[*quiet, *slack])
+    earlier = control.earlier_releases
+    if not found or not earlier:
+        return found
+    # A hidden cell the earlier reports already give, with this report's zeros (never
+    # hidden) and its relations, was given to the nämnd before this report: no choice
+    # of this report's cells protects it, and hiding it again adds nothing (attack round
+    # 10: 2020-T3's 10 enrolled and 6 exits in a group are the 4 enrolled in 2021-T1
+    # when none is new). It stays hidden here, and is noted, not a stop.
+    known = {k: v for k, v in shown.items() if k in earlier or v == 0}
+    before = exposures(known, attacked, pairs, _describe_key, floors=floors, quiet=[*quiet, *slack])
+    given = {e.where for e in before}
+    if given & {e.where for e in found}:
+        control.overlap_notes.append(
+            f"{len(given & {e.where for e in found})} hidden count(s) were given already by "
+            "reports released earlier (with this report's zeros): hidden here too"
+        )
+    return [e for e in found if e.where not in given]
 
 
 # --- the final HTML, read back --------------------------------------------------------

@@ -482,6 +482,13 @@ class DisclosureControl:
         if fresh and self._planned:
             self._register([])
 
+    @property
+    def earlier_releases(self) -> frozenset[Key]:
+        """Keys of the counts released earlier to the same nämnd (the register, and
+        other scopes' reports), as loaded into this plan.
+        """
+        return frozenset(self._released)
+
     def load_released(self, values: Mapping[Key, int]) -> None:
         """Counts released earlier to the same nämnd (the publication register): fixed
         and known to the reader, so they are shown cells every plan protects against.

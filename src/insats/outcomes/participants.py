@@ -334,7 +334,8 @@ class ParticipantCounts:
     Attributes:
         period: The report period.
         year_to_date: 1 January of the period's (end) year to the period's end.
-        counts: Tidy counts: ``scope`` (period | year_to_date), ``dimension``
+        counts: Tidy counts: ``scope`` (period | year_to_date | previous: the period
+            before, its enrolled and exited only, shown nowhere), ``dimension``
             (total | group | municipality), ``category`` (group key, municipality or
             "all"; missing municipality = "unknown"), ``measure`` (enrolled, started,
             exited, early_exits) and ``count`` (persons).
@@ -408,13 +409,24 @@ class ParticipantCounts:
         for dimension, category, name, period, to_date in self._period_and_year(ctx):
             extra = {} if dimension is None else {dimension: name}
             for m in ("started", "exited", "early_exits", "enrolled"):
-                # Enrolled in the year but not in the period: those who left before it
-                # (not a count any earlier report showed, so a cell of its own).
-                label = (
-                    before if m != "enrolled" else f"{self.year_to_date.label}−{self.period.label}"
-                )
-                rest = count_key({"period": label, "measure": m}, **extra)
-                rests[rest] = to_date.get(m, 0) - period.get(m, 0)
+                # Enrolled in the year but not in the period: those who left before it,
+                # the same people as the year's earlier exits, so the same cell (attack
+                # round 10: Klippan's 14 so far this year minus its 7 of the period
+                # were its 10 exits so far minus the period's hidden 3). Kept apart
+                # only if the data say otherwise (an end before the start).
+                rest = count_key({"period": before, "measure": m}, **extra)
+                value = to_date.get(m, 0) - period.get(m, 0)
+                if m == "enrolled":
+                    same = count_key({"period": before, "measure": "exited"}, **extra)
+                    if value == to_date.get("exited", 0) - period.get("exited", 0):
+                        rest = same
+                    else:
+                        rest = count_key(
+                            {"period": f"{self.year_to_date.label}−{self.period.label}",
+                             "measure": m},
+                            **extra,
+                        )  # fmt: skip
+                rests[rest] = value
                 lines.append(
                     (
                         self._key(ctx, "year_to_date", m, dimension, category),
@@ -427,6 +439,61 @@ class ParticipantCounts:
                     )
                     lines.append((rest, members))
         ctx.publish({}, lines, unpublished=rests)
+
+    def _publish_carried_over(self, ctx) -> None:
+        """Those carried over into the period: its enrolled minus its new are the period
+        before's enrolled minus its exits, in every row (attack round 10: 2020-T3's
+        Klippan grupp 1 showed 10 enrolled with its 3 exits hidden, and 2021-T1's 7
+        enrolled and 0 new gave 10 − 7 = 3; T3's hidden new came back as its enrolled
+        minus T2's enrolled minus T2's exits).
+
+        The carried over and the period before's counts are slack parts of this
+        report's model (shown nowhere here, not protected by it); the period before's
+        enrolled and exited keys are its own report's cells, so where that report is in
+        the register (and recomputed) its released and hidden counts join through them.
+        """
+        before = previous_period(self.period)
+        if not ctx.disclosure.active or (self.period.start - before.end).days != 1:
+            return  # not the period just before (the identity needs them adjacent)
+        lines: list[tuple] = []
+        slack: dict = {}
+        rows = [(None, None, self.total("previous"))]
+        for dimension in ("group", "municipality"):
+            wide = self.wide(dimension, "previous")
+            for category in self.wide(dimension, "year_to_date").index.union(wide.index):
+                counts = wide.loc[category].to_dict() if category in wide.index else {}
+                rows.append((dimension, category, counts))
+        for dimension, category, counts in rows:
+            now = (
+                self.total("period")
+                if dimension is None
+                else self.wide(dimension, "period").reindex([category], fill_value=0).iloc[0]
+            )
+            carried = int(now.get("enrolled", 0)) - int(now.get("started", 0))
+            if carried != int(counts.get("enrolled", 0)) - int(counts.get("exited", 0)):
+                continue  # the data do not follow the identity (an end before a start)
+            label = (
+                None
+                if dimension is None
+                else group_label(ctx, category, self.group_names)
+                if dimension == "group"
+                else category_label(ctx, "municipality", category)
+            )
+            extra = {} if dimension is None else {dimension: label}
+            c = count_key({"period": before.label, "measure": "carried_over"}, **extra)
+            enrolled = count_key({"period": before.label, "measure": "enrolled"}, **extra)
+            exited = count_key({"period": before.label, "measure": "exited"}, **extra)
+            slack[c] = carried
+            slack[enrolled] = int(counts.get("enrolled", 0))
+            # within the year, the year's earlier exits are a cell of _publish_year
+            # already (registered first, so it stays that cell)
+            slack[exited] = int(counts.get("exited", 0))
+            lines.append(
+                (self._key(ctx, "period", "enrolled", dimension, category),
+                 (self._key(ctx, "period", "started", dimension, category), c))
+            )  # fmt: skip
+            lines.append((enrolled, (exited, c)))
+        ctx.publish({}, lines, slack=slack)
 
     def subsets(self, ctx) -> list[tuple]:
         """The inequalities of the measures a reader knows, for :meth:`RenderContext.at_most`:
@@ -488,6 +555,7 @@ class ParticipantCounts:
 
     def figure_data(self, ctx) -> dict:
         self._publish_year(ctx)
+        self._publish_carried_over(ctx)
 
         def block(scope: str) -> dict:
             return {
@@ -537,8 +605,13 @@ def count_participants(df: pd.DataFrame, period: Period) -> ParticipantCounts:
     groups, names = group_keys(df)
     municipality = municipality_keys(df)
     records = []
-    for scope, p in (("period", period), ("year_to_date", ytd)):
+    # The period before: its enrolled and exited give those carried over into this one
+    # (ParticipantCounts._publish_carried_over); not shown.
+    before = previous_period(period)
+    for scope, p in (("period", period), ("year_to_date", ytd), ("previous", before)):
         for measure, mask in _measure_masks(df, p).items():
+            if scope == "previous" and measure not in ("enrolled", "exited"):
+                continue
             records.append((scope, "total", "all", measure, int(mask.sum())))
             for dimension, keys in (("group", groups), ("municipality", municipality)):
                 counts = mask.groupby(keys).sum()

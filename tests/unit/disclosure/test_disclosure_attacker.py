@@ -216,3 +216,59 @@ def test_at_most_adds_only_inequalities_the_counts_satisfy():
     assert control.slack == frozenset()
     control.at_most([(a, 3, b, 4)])
     assert len(control.slack) == 1
+
+
+def test_audit_html_does_not_stop_for_a_hidden_cell_that_can_only_be_zero():
+    # Attack round 10 (stop 26): "Alla 0 av 15" to work or studies, two groups' rows
+    # hidden for their small n. Their "Antal" can only be 0, which gives no one away
+    # (the total row says it); the run stopped on it before. A hidden n stays attacked.
+    page = _page(
+        [
+            ["Grupp", "Antal", "Antal deltagare"],
+            ["Alla", "0", "15"],
+            ["Bjuv, grupp 1", "..", ".."],
+            ["Klippan, grupp 1", "..", ".."],
+            ["Perstorp, grupp 1", "0", "6"],
+        ],
+        caption="Andel med arbete eller studier, med 95 % konfidensintervall",
+    )
+    assert audit_html(page) == []
+    intervals = feasible_intervals(
+        {"t": 0, "p": 0}, ["a", "b"], [("t", ("a", "b", "p"))], floors={"a": 0, "b": 0}
+    )
+    assert intervals["a"] == pytest.approx((0.0, 0.0))
+    assert (
+        exposures({"t": 0, "p": 0}, ["a", "b"], [("t", ("a", "b", "p"))], floors={"a": 0, "b": 0})
+        == []
+    )
+    # a count of 3 narrowed exactly is still found
+    assert [e.where for e in exposures({"t": 9, "p": 6}, ["a"], [("t", ("a", "p"))])] == ["a"]
+
+
+def test_audit_publication_leaves_out_what_earlier_reports_gave_already():
+    # Attack round 10: 2020-T3 released a group's 10 enrolled and 6 exits; 2021-T1 has
+    # 0 new (a zero, never hidden), so its hidden 4 enrolled = 0 + (10 − 6) was given to
+    # the nämnd before: no choice of 2021-T1's cells protects it. It is noted, not a
+    # stop; a hidden count this report itself gives away still is.
+    from insats.disclosure import DisclosureControl, count_key
+
+    def control(new: int):
+        c = DisclosureControl("namnd")
+        before = {k: count_key({"period": "2020-T3", "measure": k}) for k in ("enrolled", "exited")}
+        c.load_released({before["enrolled"]: 10, before["exited"]: 6})
+        enrolled, started = (
+            count_key({"period": "2021-T1", "measure": m}) for m in ("enrolled", "started")
+        )
+        carried = count_key({"period": "2020-T3", "measure": "carried_over"})
+        c.register_cells(
+            {enrolled: 4 + new, started: new},
+            [(enrolled, (started, carried)), (before["enrolled"], (before["exited"], carried))],
+            slack={carried: 4},
+        )
+        c.plan_tables({})
+        return c, enrolled
+
+    c, enrolled = control(0)
+    assert c.is_hidden(enrolled, 4)
+    assert audit_publication(c) == []
+    assert any("given already by reports released earlier" in n for n in c.overlap_notes)
