@@ -457,29 +457,27 @@ class ParticipantCounts:
             return  # not the period just before (the identity needs them adjacent)
         lines: list[tuple] = []
         slack: dict = {}
-        rows = [(None, None, self.total("previous"))]
+        rows: list[tuple[str | None, str | None, dict]] = [(None, None, self.total("previous"))]
         for dimension in ("group", "municipality"):
             wide = self.wide(dimension, "previous")
-            for category in self.wide(dimension, "year_to_date").index.union(wide.index):
+            # the rows of this period's table (a row not in it has none carried over)
+            for category in self.wide(dimension, "period").index:
                 counts = wide.loc[category].to_dict() if category in wide.index else {}
-                rows.append((dimension, category, counts))
-        for dimension, category, counts in rows:
+                rows.append((dimension, str(category), counts))
+        for dim, cat, counts in rows:
             now = (
                 self.total("period")
-                if dimension is None
-                else self.wide(dimension, "period").reindex([category], fill_value=0).iloc[0]
+                if dim is None or cat is None
+                else self.wide(dim, "period").loc[cat].to_dict()
             )
             carried = int(now.get("enrolled", 0)) - int(now.get("started", 0))
             if carried != int(counts.get("enrolled", 0)) - int(counts.get("exited", 0)):
                 continue  # the data do not follow the identity (an end before a start)
-            label = (
-                None
-                if dimension is None
-                else group_label(ctx, category, self.group_names)
-                if dimension == "group"
-                else category_label(ctx, "municipality", category)
-            )
-            extra = {} if dimension is None else {dimension: label}
+            extra = {}
+            if dim == "group" and cat is not None:
+                extra = {dim: group_label(ctx, cat, self.group_names)}
+            elif dim is not None:
+                extra = {dim: category_label(ctx, "municipality", cat)}
             c = count_key({"period": before.label, "measure": "carried_over"}, **extra)
             enrolled = count_key({"period": before.label, "measure": "enrolled"}, **extra)
             exited = count_key({"period": before.label, "measure": "exited"}, **extra)
@@ -489,8 +487,8 @@ class ParticipantCounts:
             # already (registered first, so it stays that cell)
             slack[exited] = int(counts.get("exited", 0))
             lines.append(
-                (self._key(ctx, "period", "enrolled", dimension, category),
-                 (self._key(ctx, "period", "started", dimension, category), c))
+                (self._key(ctx, "period", "enrolled", dim, cat),
+                 (self._key(ctx, "period", "started", dim, cat), c))
             )  # fmt: skip
             lines.append((enrolled, (exited, c)))
         ctx.publish({}, lines, slack=slack)
