@@ -441,57 +441,72 @@ class ParticipantCounts:
         ctx.publish({}, lines, unpublished=rests)
 
     def _publish_carried_over(self, ctx) -> None:
-        """Those carried over into the period: its enrolled minus its new are the period
-        before's enrolled minus its exits, in every row (attack round 10: 2020-T3's
-        Klippan grupp 1 showed 10 enrolled with its 3 exits hidden, and 2021-T1's 7
-        enrolled and 0 new gave 10 − 7 = 3; T3's hidden new came back as its enrolled
-        minus T2's enrolled minus T2's exits).
+        """Publish those still enrolled at the end and those carried over into it.
 
-        The carried over and the period before's counts are slack parts of this
-        report's model (shown nowhere here, not protected by it); the period before's
-        enrolled and exited keys are its own report's cells, so where that report is in
-        the register (and recomputed) its released and hidden counts join through them.
+        Attack round 10; in every row of the period's table and the total:
+
+        - still enrolled at the end = the period's enrolled minus its exits: the next
+          report's enrolled minus its new, so a count of its own here, protected when
+          small (``remaining``);
+        - carried over = the period's enrolled minus its new = the period before's
+          enrolled minus its exits, the same cell as that report's ``remaining``
+          (2020-T3's Klippan grupp 1 showed 10 enrolled with its 3 exits hidden, and
+          2021-T1's 7 enrolled and 0 new gave 10 − 7 = 3; T3's hidden new came back as
+          its enrolled minus T2's enrolled minus T2's exits). Where the report before is
+          in the register it joins through it; the period before's enrolled and exited
+          are slack parts here (not this report's to protect).
         """
+        if not ctx.disclosure.active:
+            return
         before = previous_period(self.period)
-        if not ctx.disclosure.active or (self.period.start - before.end).days != 1:
-            return  # not the period just before (the identity needs them adjacent)
+        adjacent = (self.period.start - before.end).days == 1
         lines: list[tuple] = []
+        rests: dict = {}
         slack: dict = {}
-        rows: list[tuple[str | None, str | None, dict]] = [(None, None, self.total("previous"))]
+        rows: list[tuple[str | None, str | None, dict, dict]] = [
+            (None, None, self.total("period"), self.total("previous"))
+        ]
         for dimension in ("group", "municipality"):
-            wide = self.wide(dimension, "previous")
-            # the rows of this period's table (a row not in it has none carried over)
-            for category in self.wide(dimension, "period").index:
-                counts = wide.loc[category].to_dict() if category in wide.index else {}
-                rows.append((dimension, str(category), counts))
-        for dim, cat, counts in rows:
-            now = (
-                self.total("period")
-                if dim is None or cat is None
-                else self.wide(dim, "period").loc[cat].to_dict()
-            )
-            carried = int(now.get("enrolled", 0)) - int(now.get("started", 0))
-            if carried != int(counts.get("enrolled", 0)) - int(counts.get("exited", 0)):
-                continue  # the data do not follow the identity (an end before a start)
+            wide, earlier = self.wide(dimension, "period"), self.wide(dimension, "previous")
+            for category in wide.index:
+                prev = earlier.loc[category].to_dict() if category in earlier.index else {}
+                rows.append((dimension, str(category), wide.loc[category].to_dict(), prev))
+        for dim, cat, now, prev in rows:
             extra = {}
             if dim == "group" and cat is not None:
                 extra = {dim: group_label(ctx, cat, self.group_names)}
             elif dim is not None:
                 extra = {dim: category_label(ctx, "municipality", cat)}
-            c = count_key({"period": before.label, "measure": "carried_over"}, **extra)
-            enrolled = count_key({"period": before.label, "measure": "enrolled"}, **extra)
-            exited = count_key({"period": before.label, "measure": "exited"}, **extra)
-            slack[c] = carried
-            slack[enrolled] = int(counts.get("enrolled", 0))
+
+            def key(measure: str, *, own: bool = True, extra=extra):
+                return count_key(
+                    {"period": (self.period if own else before).label, "measure": measure},
+                    **extra,
+                )
+
+            enrolled, exited = (
+                self._key(ctx, "period", m, dim, cat) for m in ("enrolled", "exited")
+            )
+            remaining = int(now.get("enrolled", 0)) - int(now.get("exited", 0))
+            rests[key("remaining")] = remaining
+            lines.append((enrolled, (exited, key("remaining"))))
+            carried = int(now.get("enrolled", 0)) - int(now.get("started", 0))
+            if not adjacent or carried != int(prev.get("enrolled", 0)) - int(prev.get("exited", 0)):
+                continue  # no period just before, or the data do not follow the identity
+            started = self._key(ctx, "period", "started", dim, cat)
+            rests[key("remaining", own=False)] = carried
+            lines.append((enrolled, (started, key("remaining", own=False))))
+            slack[key("enrolled", own=False)] = int(prev.get("enrolled", 0))
             # within the year, the year's earlier exits are a cell of _publish_year
             # already (registered first, so it stays that cell)
-            slack[exited] = int(counts.get("exited", 0))
+            slack[key("exited", own=False)] = int(prev.get("exited", 0))
             lines.append(
-                (self._key(ctx, "period", "enrolled", dim, cat),
-                 (self._key(ctx, "period", "started", dim, cat), c))
-            )  # fmt: skip
-            lines.append((enrolled, (exited, c)))
-        ctx.publish({}, lines, slack=slack)
+                (
+                    key("enrolled", own=False),
+                    (key("exited", own=False), key("remaining", own=False)),
+                )
+            )
+        ctx.publish({}, lines, unpublished=rests, slack=slack)
 
     def subsets(self, ctx) -> list[tuple]:
         """The inequalities of the measures a reader knows, for :meth:`RenderContext.at_most`:
