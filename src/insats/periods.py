@@ -22,6 +22,7 @@ import pandas as pd
 from insats.errors import InsatsError
 
 __all__ = [
+    "parts_within",
     "ACCEPTED_FORMS",
     "Period",
     "PeriodError",
@@ -303,6 +304,23 @@ def previous_period(period: Period) -> Period:
         return _interval(start, period.start - timedelta(days=1))
     end = period.start - timedelta(days=1)
     return _interval(end - timedelta(days=period.days - 1), end)
+
+
+def parts_within(period: Period) -> list[Period]:
+    """The tertials, halves and quarters that lie inside ``period`` and are not it (a
+    year's T1–T3, H1–H2, Q1–Q4; none for a tertial), in order of their end.
+
+    >>> [p.label for p in parts_within(parse_period("2021-H1"))]
+    ['2021-Q1', '2021-T1', '2021-Q2']
+    """
+    out = []
+    for year in range(period.start.year, period.end.year + 1):
+        for kind, months in _KINDS.items():
+            for number in range(1, 12 // months + 1):
+                part = _part(year, kind, number)
+                if part.start >= period.start and part.end <= period.end and part != period:
+                    out.append(part)
+    return sorted(out, key=lambda p: (p.end, -p.start.toordinal()))
 
 
 def year_to_date(period: Period) -> Period:

@@ -717,13 +717,15 @@ def period_waves(plan: Sequence[BatchJob], runnable: Sequence[int]) -> list[list
     return [sorted(w) for w in waves]
 
 
-def _period_sort_key(label: str) -> tuple[str, str]:
+def _period_sort_key(label: str) -> tuple[str, str | int]:
 
     try:
         p = parse_period(label)
-        return (p.start.isoformat(), p.end.isoformat())
+        # by end, then the shorter first: 2021-T1, T2, T3, then 2021 (attack round 10: by
+        # start the year ran right after T1, before the tertials it is the sum of)
+        return (p.end.isoformat(), (date.max - p.start).days)
     except ValueError:
-        return (label, "")
+        return (label, 0)
 
 
 def write_index(

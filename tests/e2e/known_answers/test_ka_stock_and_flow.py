@@ -181,3 +181,37 @@ def test_the_seeds_period_form_is_the_same_tertial_in_the_register(tmp_path):
         now = _cell(t2[PERIOD][0], m, "Avslutade")
         so_far = _cell(t2[YEAR_TO_DATE][0], m, "Avslutade")
         assert [earlier, now, so_far].count(None) != 1, (m, earlier, now, so_far)
+
+
+def test_the_year_report_after_its_tertials_gives_no_tertial_back(tmp_path):
+    # F7a: T1, T2, T3, then the year 2021, one register, in that order (as `insats
+    # batch` now runs them). Exits T1/T2/T3/staying 6/6/6/4, Klippan 6/6/3/4 (T3's
+    # 3 on 29 October, internal). The attack: the year's Klippan exits 15 − T2's 12 so
+    # far this year = T3's hidden 3: the year report did not know T3's plan (it looked
+    # back only to 2020).
+    rows = []
+    plan = {"Perstorp": (6, 6, 6, 4), "Klippan": (6, 6, 3, 4), "Bjuv": (6, 6, 6, 4)}
+    for m, counts in plan.items():
+        n = 0
+        for k, end in zip(counts, ("2021-03-31", "2021-06-30", "2021-10-29", None), strict=True):
+            for _ in range(k):
+                row = person(f"{m[0]}{n}", municipality=m, start_date="2021-01-11")
+                if end:
+                    row.update(end_date=end, exit_reason="completed", outcome_at_exit="job_seeking")
+                rows.append(row)
+                n += 1
+    register = tmp_path / "register.sqlite"
+    internal = _run(tmp_path / "internal", rows, "2021-T3", None, audience="internal")
+    assert _cell(internal[PERIOD][0], "Klippan", "Avslutade") == 3
+    pages = {
+        p: _run(tmp_path / p, rows, p, register) for p in ("2021-T1", "2021-T2", "2021-T3", "2021")
+    }
+    t2_so_far, t3, year = (
+        pages["2021-T2"][YEAR_TO_DATE][0],
+        pages["2021-T3"][PERIOD][0],
+        pages["2021"][PERIOD][0],
+    )
+    for m in MUNICIPALITIES:
+        if _cell(t3, m, "Avslutade") is None:
+            known = [_cell(year, m, "Avslutade"), _cell(t2_so_far, m, "Avslutade")]
+            assert None in known, (m, known)

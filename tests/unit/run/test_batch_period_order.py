@@ -141,3 +141,14 @@ def test_batch_of_the_project_and_one_municipality_protects_each_against_the_oth
             part = klippan["participants"][scope][m]
             if total is not None and part is not None:
                 assert not 0 < total - part < 5, (scope, m, total, part)
+
+
+def test_a_year_runs_after_its_tertials():
+    # attack round 10: sorted by start, 2021 ran right after 2021-T1, before the
+    # tertials it is the sum of, so it was planned without them
+    from insats.run.batch import _period_sort_key
+
+    labels = ["2021", "2021-T3", "2021-T1", "2020-T3", "2021-H1", "2021-T2"]
+    assert sorted(labels, key=_period_sort_key) == [
+        "2020-T3", "2021-T1", "2021-H1", "2021-T2", "2021-T3", "2021",
+    ]  # fmt: skip
