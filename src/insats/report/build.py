@@ -113,6 +113,9 @@ PARTICIPANT_FIGURES = (
     "work_or_studies_to_date", "self_sufficient_to_date", "exits", "follow_up", "regression",
 )  # fmt: skip
 SUBGROUPS = ("group", "municipality", "gender", "age_band", "education", "referral")
+# Inputs of one row per participant: a shared report's manifest gives no row count
+# (nor byte size) of them, see Inputs.rows_for_manifest.
+PERSON_LEVEL_INPUTS = frozenset({"participants"})
 
 
 def collect_parameters(namespace: dict[str, Any]) -> ReportParameters:
@@ -143,12 +146,29 @@ class Inputs:
     project_frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     def rows_for_manifest(self) -> dict[str, int | None]:
-        """Rows used per input, under the report's disclosure rule (a shared report
-        hides a count from 1 to min_cell_count - 1).
+        """Rows used per input, under the report's disclosure rule: a shared report
+        hides a count from 1 to min_cell_count - 1, and never gives the row count of a
+        person-level input (:data:`PERSON_LEVEL_INPUTS`, one row a participant).
+
+        That count is a count of people outside the publication model: a subset
+        report's 44 rows beside the whole project's 47 gave the hidden 3 of the other
+        municipality back, and a later export's rows beside the enrolled of the year so
+        far bounded a hidden count (attack F5). None: hidden.
         """
         shared = self.params.audience == "namnd"
         low = self.params.min_cell_count
-        return {k: None if shared and 0 < v < low else v for k, v in self.rows_used.items()}
+        return {
+            k: None if shared and (k in PERSON_LEVEL_INPUTS or 0 < v < low) else v
+            for k, v in self.rows_used.items()
+        }
+
+    def withheld_in_manifest(self) -> frozenset[str]:
+        """The inputs whose row count and size a shared report's manifest leaves out
+        (``rows`` and ``bytes`` null, ``rows_withheld`` true); the SHA-256 stays.
+        """
+        if self.params.audience != "namnd":
+            return frozenset()
+        return frozenset(k for k in PERSON_LEVEL_INPUTS if k in self.files)
 
     def guard(self, files: dict[str, bytes]) -> None:
         """Stop before writing when a shared artefact could single out a participant."""
@@ -1400,6 +1420,7 @@ class ReportModel(ProgrammeSections):
                 finished_at=now,
                 base_dir=repository_root(),
                 rows_used=self.inputs.rows_for_manifest(),
+                withheld=self.inputs.withheld_in_manifest(),
             )
             self._manifest.get("run", {}).pop("duration_seconds", None)
             restore_original_paths(self._manifest, self.inputs.files, repository_root())

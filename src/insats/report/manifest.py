@@ -18,7 +18,7 @@ import json
 import os
 import platform
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -56,6 +56,7 @@ def build_manifest(
     base_dir: Path | str,
     repo_dir: Path | str | None = None,
     rows_used: Mapping[str, int | None] | None = None,
+    withheld: Collection[str] = (),
 ) -> dict[str, Any]:
     """Collect the manifest of one report run.
 
@@ -70,6 +71,9 @@ def build_manifest(
         rows_used: rows of each table input that the report used (its project's rows):
             the row count listed instead of the whole file's, which with rows of other
             projects would count their people too (issue 15). None: hidden.
+        withheld: inputs whose row count and byte size are not published (a shared
+            report's person-level inputs): ``rows`` and ``bytes`` null and
+            ``rows_withheld`` true; the path and SHA-256 stay.
 
     Returns:
         A JSON-able dict (see :func:`write_json`).
@@ -92,12 +96,19 @@ def build_manifest(
             continue
         entry = relative_path(path, base)
         entry["sha256"] = sha256_file(path)
-        entry["bytes"] = Path(path).stat().st_size
-        entry["rows"] = (
-            rows_used[name]
-            if rows_used is not None and name in rows_used
-            else count_data_rows(path)
-        )
+        if name in withheld:
+            # A count of people outside the publication model (attack F5); the size of
+            # the file is one too, roughly.
+            entry["bytes"] = None
+            entry["rows"] = None
+            entry["rows_withheld"] = True
+        else:
+            entry["bytes"] = Path(path).stat().st_size
+            entry["rows"] = (
+                rows_used[name]
+                if rows_used is not None and name in rows_used
+                else count_data_rows(path)
+            )
         files[name] = entry
 
     catalogue = None
@@ -290,6 +301,8 @@ def provenance_html(manifest: Mapping[str, Any], ctx: RenderContext) -> Html:
                 rows,
             )
         )
+        if any(entry.get("rows_withheld") for entry in inputs.values()):
+            parts.append(ctx.paragraph(t("report.provenance.rows_withheld")))
     else:
         parts.append(ctx.paragraph(t("report.provenance.no_inputs")))
 

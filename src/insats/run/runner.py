@@ -305,6 +305,7 @@ def run_report(
             finished_at=datetime.now(UTC),
             base_dir=base_dir,
             rows_used=inputs.rows_for_manifest(),
+            withheld=inputs.withheld_in_manifest(),
         )
         restore_original_paths(manifest, inputs.files, base_dir)
         files = {

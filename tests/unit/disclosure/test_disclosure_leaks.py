@@ -303,11 +303,13 @@ def test_shares_do_not_reveal_hidden_denominators_or_counts(published):
 
 
 # --- manifest ---------------------------------------------------------------------------
-def test_manifest_counts_only_the_rows_of_the_project(tmp_path):
+@pytest.mark.parametrize("audience", ["namnd", "internal"])
+def test_manifest_counts_only_the_rows_of_the_project(tmp_path, audience):
     # A participants file with rows of two projects: the manifest's row count of the
     # whole file minus the report's own participants gives the other project's people.
-    # Here 3 rows of "Annat projekt" are added to the 83 of Första steget: the manifest
-    # must say 83 (the rows used), not 86.
+    # Here 3 rows of "Annat projekt" are added to the 83 of Första steget: an internal
+    # manifest must say 83 (the rows used), not 86; a nämnd report's gives no row count
+    # of the participants file at all (attack F5: a count of people outside the plan).
     from insats.params import load_parameters
     from insats.run.runner import run_report
 
@@ -316,12 +318,20 @@ def test_manifest_counts_only_the_rows_of_the_project(tmp_path):
     others = [line.replace("Första steget", "Annat projekt") for line in lines[1:4]]
     mixed = tmp_path / "deltagare_blandat.csv"
     mixed.write_bytes("\n".join([*lines, *others, ""]).encode("cp1252"))
-    params = load_parameters(SAMPLE_PARAMS).model_copy(update={"participants_path": str(mixed)})
+    params = load_parameters(SAMPLE_PARAMS).model_copy(
+        update={"participants_path": str(mixed), "audience": audience}
+    )
     result = run_report(params, tmp_path / "report")
     manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
     rows = {name: e.get("rows") for name, e in manifest["inputs"].items()}
-    assert rows["participants"] == 83, rows
     inputs = result.html_path.read_text(encoding="utf-8").split("Indatafiler")[-1][:3000]
+    if audience == "internal":
+        assert rows["participants"] == 83, rows
+    else:
+        assert rows["participants"] is None, rows
+        assert manifest["inputs"]["participants"]["rows_withheld"] is True
+        assert manifest["inputs"]["participants"]["bytes"] is None
+        assert not re.search(r"(?<![0-9A-Za-z])83(?![0-9A-Za-z])", inputs)
     # the number 86 as a count, not the digits inside a file's SHA-256
     assert not re.search(r"(?<![0-9A-Za-z])86(?![0-9A-Za-z])", inputs)
 

@@ -233,6 +233,22 @@ def test_provenance_html(project: dict) -> None:
     assert "Input files" in english and "on 3 September 2021 at 08:15" in english
 
 
+def test_withheld_inputs_keep_their_checksum_but_give_no_row_count_or_size(project) -> None:
+    # A shared report's participants file (attack F5: its rows were a count of people
+    # outside the publication model); the other inputs keep their counts.
+    manifest = make_manifest(project, rows_used={"participants": 3}, withheld={"participants"})
+    participants = manifest["inputs"]["participants"]
+    raw = project["inputs"]["participants"].read_bytes()
+    assert participants["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert participants["rows"] is None and participants["bytes"] is None
+    assert participants["rows_withheld"] is True
+    assert manifest["inputs"]["funnel"]["rows"] == 1
+    assert "rows_withheld" not in manifest["inputs"]["funnel"]
+    html = str(provenance_html(manifest, RenderContext()))
+    assert participants["sha256"] in html and "redovisas inte" in html
+    assert "redovisas inte" not in str(provenance_html(make_manifest(project), RenderContext()))
+
+
 def test_provenance_without_git_or_catalogue(project: dict) -> None:
     manifest = build_manifest(
         project["params"],
