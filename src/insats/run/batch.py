@@ -130,6 +130,7 @@ class BatchEntry:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     figures: dict[str, Any] | None = None
+    audience: str | None = None  # the job's parameters' audience, once read
 
     @property
     def ok(self) -> bool:
@@ -320,6 +321,7 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
         params_file=job.params_path,
         status="failed",
         out_dir=_relative(out_dir, out_root),
+        audience=options.audience,  # the batch's --audience, until the parameters are read
     )
     if job.problem:
         entry.message = job.problem
@@ -343,6 +345,7 @@ def run_job(job: BatchJob, options: BatchOptions) -> BatchEntry:
         entry.seconds = time.perf_counter() - started
         return entry
 
+    entry.audience = params.audience
     notes: list[str] = []
     while True:
         entry.attempts += 1
@@ -529,6 +532,7 @@ def _failed_entry(job: BatchJob, options: BatchOptions, message: str) -> BatchEn
         out_dir=_relative(Path(job.out_dir), Path(options.out_root)),
         message=message,
         attempts=1,
+        audience=options.audience,
     )
     try:
         entry.error_page = _write_error_page(entry, options, Path(job.out_dir))
@@ -638,29 +642,11 @@ def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[
         figures = _figures_on_disk(out_root / entry.out_dir) if entry.ok else None
         if figures is None and entry.ok:
             figures = entry.figures
-        now = key_figures(figures) if entry.ok else {}
-        previous = None
-        change: dict[str, Any] = {}
-        if entry.ok:
-            try:
-                prev = previous_period(parse_period(entry.period))
-            except ValueError:
-                prev = None
-            if prev is not None:
-                prev_dir = Path(entry.out_dir).parent / slugify(prev.label)
-                prev_path = out_root / prev_dir / "figures.json"
-                if prev_path.exists():
-                    before = key_figures(json.loads(prev_path.read_text(encoding="utf-8")))
-                    previous = {
-                        "period": prev.label,
-                        "report": (prev_dir / "report.html").as_posix(),
-                        "key_figures": before,
-                    }
-                    change = {k: _change(now[k], before[k]) for k in now}
         row = {
             "project": entry.project,
             "period": entry.period,
             "status": entry.status,
+            "audience": entry.audience,
             "params_file": entry.params_file,
             "out_dir": entry.out_dir,
             "report": entry.report or _last_good_report(out_root, entry.out_dir),
@@ -669,12 +655,80 @@ def _catalogue_rows(entries: Sequence[BatchEntry], out_root: Path) -> list[dict[
             "attempts": entry.attempts,
             "seconds": round(entry.seconds, 2),
             "warnings": [redact_personnummer(w) for w in entry.warnings],
-            "key_figures": now,
-            "previous": previous,
-            "change": change,
+            "key_figures": key_figures(figures) if entry.ok else {},
+            "previous": None,
+            "change": {},
         }
+        if entry.ok:
+            row["audience"] = _audience_of(figures) or _audience_on_disk(out_root / entry.out_dir)
         rows.append(row)
     return rows
+
+
+def _audience_of(data: Any) -> str | None:
+    """The audience a figures.json or manifest.json mapping names (None: unknown)."""
+    value = data.get("audience") if isinstance(data, dict) else None
+    return value if value in ("namnd", "internal") else None
+
+
+def _audience_on_disk(folder: Path) -> str | None:
+    """The audience of the report in ``folder``: its figures.json's, else its
+    manifest.json's; None when neither names one (treated as not comparable, and not
+    shared).
+    """
+    for name in ("figures.json", "manifest.json"):
+        try:
+            found = _audience_of(json.loads((folder / name).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _with_previous(row: dict[str, Any], out_root: Path) -> None:
+    """The previous period's figures and the change against them, in place: only from a
+    report of the same, known audience (attack F9: an internal T1 beside a nämnd T2 gave
+    the exits the nämnd's T1 hides as the change).
+    """
+    row["previous"], row["change"] = None, {}
+    if row.get("status") != "ok" or row.get("audience") is None:
+        return
+    try:
+        prev = previous_period(parse_period(str(row["period"])))
+    except ValueError:
+        return
+    prev_dir = Path(str(row["out_dir"])).parent / slugify(prev.label)
+    before_figures = _figures_on_disk(out_root / prev_dir)
+    if before_figures is None or _audience_on_disk(out_root / prev_dir) != row["audience"]:
+        return
+    before = key_figures(before_figures)
+    now = row.get("key_figures") or {}
+    row["previous"] = {
+        "period": prev.label,
+        "report": (prev_dir / "report.html").as_posix(),
+        "key_figures": before,
+    }
+    row["change"] = {k: _change(now.get(k), before[k]) for k in now}
+
+
+def _for_a_shared_index(rows: list[dict[str, Any]], out_root: Path) -> list[dict[str, Any]]:
+    """An index that lists any report not known to be internal may reach the nämnd: it
+    lists no internal report (no figures, link, message or change) and no report of
+    unknown audience, and a failed entry links its last good report only if that is a
+    nämnd report. Failed entries are listed with their error page.
+    """
+    kept = []
+    for row in rows:
+        ok = row.get("status") == "ok"
+        if (ok and row.get("audience") != "namnd") or row.get("audience") == "internal":
+            continue
+        if not ok and row.get("report"):
+            folder = out_root / Path(str(row["report"])).parent
+            if _audience_on_disk(folder) != "namnd":
+                row["report"] = None
+        kept.append(row)
+    return kept
 
 
 def _figures_on_disk(folder: Path) -> dict[str, Any] | None:
@@ -735,6 +789,15 @@ def write_index(
 
     Entries of earlier batches in an existing ``index.json`` are kept unless this batch
     ran the same project and period again, so a scheduled run adds to the catalogue.
+
+    Audiences (attack F9). Each entry shows the figures of its own report only, read
+    from its folder, and the change against the previous period only when that report
+    names the same audience (figures.json, else manifest.json; unknown: not compared).
+    An index of internal reports only is the evaluator's (``audience: internal``); any
+    other index may reach the nämnd (``audience: namnd``) and lists no internal report
+    and no report of unknown audience (``left_out`` counts them): no figures, link,
+    message or change of one, and a failed entry's last good report is linked only if it
+    is a nämnd report.
     """
     out_root = Path(out_root)
     rows = _catalogue_rows(entries, out_root)
@@ -752,9 +815,24 @@ def write_index(
                         on_disk = _figures_on_disk(out_root / row["out_dir"])
                         if on_disk is not None:
                             row["key_figures"] = key_figures(on_disk)
+                        row["audience"] = _audience_on_disk(out_root / row["out_dir"])
                     rows.append(row)
+    for row in rows:  # against what is on disk now, of the same audience only
+        _with_previous(row, out_root)
+    # A catalogue of internal reports only is the evaluator's; any other may be shared.
+    # (A failed entry whose parameters could not be read has no audience: it does not
+    # make an internal batch's index a shared one.)
+    known = [r.get("audience") for r in rows if r.get("audience") is not None]
+    unknown_ok = any(r.get("status") == "ok" and r.get("audience") is None for r in rows)
+    internal = bool(known) and not unknown_ok and all(a == "internal" for a in known)
+    audience = "internal" if internal else "namnd"
+    listed = len(rows)
+    if audience == "namnd":
+        rows = _for_a_shared_index(rows, out_root)
     rows.sort(key=lambda r: (str(r["project"]).casefold(), _period_sort_key(str(r["period"]))))
     data = {
+        "audience": audience,
+        "left_out": listed - len(rows),
         "reports": rows,
         "total": len(rows),
         "ok": sum(1 for r in rows if r["status"] == "ok"),

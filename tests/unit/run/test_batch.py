@@ -83,8 +83,13 @@ def test_two_files_for_the_same_project_and_period_do_not_overwrite_each_other(p
 
 def test_catalogue_change_against_previous_period_and_earlier_batches(tmp_path):
     out = tmp_path / "reports"
-    t1 = {"participants": {"enrolled": 20, "started": 4}, "work_or_studies_at_exit": {"share": 0.4}}
+    t1 = {
+        "audience": "namnd",
+        "participants": {"enrolled": 20, "started": 4},
+        "work_or_studies_at_exit": {"share": 0.4},
+    }
     t2 = {
+        "audience": "namnd",
         "participants": {"enrolled": 26, "started": None},
         "work_or_studies_at_exit": {"share": 0.5},
     }
@@ -135,6 +140,78 @@ def test_catalogue_change_against_previous_period_and_earlier_batches(tmp_path):
     assert 'href="beta/2021-t2/error.html"' in html and "Misslyckades" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html
     assert "<style>" in html  # the stylesheet is inlined: the page works offline
+
+
+def _report(out: Path, where: str, audience: str | None, exited: int) -> None:
+    folder = out / where
+    folder.mkdir(parents=True)
+    figures = {"participants": {"enrolled": 20, "exited": exited}}
+    if audience is not None:
+        figures["audience"] = audience
+    (folder / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    (folder / "report.html").write_text("<p>r</p>", encoding="utf-8")
+
+
+def _ok(period: str, where: str, audience: str | None = None) -> BatchEntry:
+    return BatchEntry(
+        "Alfa", period, "alfa.yaml", "ok", where, report=f"{where}/report.html", audience=audience
+    )
+
+
+def test_a_shared_index_neither_compares_with_nor_lists_an_internal_report(tmp_path):
+    # Attack F9: an internal T1 (exited 3) beside the nämnd's T2 (exited 18) gave
+    # "18 (+15)", so 3, and index.json quoted the 3 and linked the internal report.
+    out = tmp_path / "reports"
+    _report(out, "alfa/2021-t1", "internal", 3)
+    _report(out, "alfa/2021-t2", "namnd", 18)
+    _report(out, "beta/2021-t1", None, 4)  # no audience named anywhere: unknown
+    write_index([_ok("2021-T1", "alfa/2021-t1", "internal")], out)  # the evaluator's
+    internal = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert (
+        internal["audience"] == "internal" and internal["reports"][0]["key_figures"]["exited"] == 3
+    )
+    html_path, json_path = write_index(
+        [_ok("2021-T2", "alfa/2021-t2", "namnd"), _ok("2021-T1", "beta/2021-t1")], out
+    )
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["audience"] == "namnd" and data["left_out"] == 2  # Alfa T1, Beta T1
+    (row,) = data["reports"]
+    assert (row["period"], row["key_figures"]["exited"]) == ("2021-T2", 18)
+    assert row["previous"] is None and row["change"] == {}
+    html = html_path.read_text(encoding="utf-8")
+    assert "2021-t1" not in html and "(+15)" not in html and ">3<" not in html.replace(" ", "")
+
+
+def test_a_failed_entry_of_a_shared_index_links_no_internal_report(tmp_path):
+    out = tmp_path / "reports"
+    _report(out, "alfa/2021-t2", "internal", 3)  # left by an evaluator's run
+    failed = BatchEntry(
+        "Alfa", "2021-T2", "alfa.yaml", "failed", "alfa/2021-t2", message="x", audience="namnd"
+    )
+    html_path, json_path = write_index([failed], out)
+    (row,) = json.loads(json_path.read_text(encoding="utf-8"))["reports"]
+    assert row["report"] is None
+    assert "report.html" not in html_path.read_text(encoding="utf-8")
+
+
+def test_the_change_is_against_the_same_audience_of_the_previous_period(tmp_path):
+    out = tmp_path / "reports"
+    _report(out, "alfa/2021-t1", "internal", 3)
+    _report(out, "alfa/2021-t2", "internal", 18)
+    _, json_path = write_index([_ok("2021-T2", "alfa/2021-t2", "internal")], out)
+    (row,) = json.loads(json_path.read_text(encoding="utf-8"))["reports"]
+    assert row["change"]["exited"] == 15  # 18 - 3, both internal: the evaluator's index
+
+
+def test_an_internal_batch_with_a_broken_file_keeps_an_internal_index(tmp_path):
+    out = tmp_path / "reports"
+    _report(out, "alfa/2021-t1", "internal", 3)
+    broken = BatchEntry(
+        "Beta", "2021-T1", "beta.yaml", "failed", "beta/2021-t1", message="not valid YAML"
+    )
+    _, json_path = write_index([_ok("2021-T1", "alfa/2021-t1", "internal"), broken], out)
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["audience"] == "internal" and data["total"] == 2 and data["left_out"] == 0
 
 
 def test_index_in_english():

@@ -26,7 +26,9 @@ SAMPLE = REPO / "data" / "sample" / "forsta_steget_deltagare.csv"
 def _run_files(tag: str) -> dict[str, bytes]:
     return {
         "report.html": f"<p>{tag}</p>".encode(),
-        "figures.json": json.dumps({"run": tag, "participants": {"enrolled": 40}}).encode(),
+        "figures.json": json.dumps(
+            {"run": tag, "audience": "namnd", "participants": {"enrolled": 40}}
+        ).encode(),
         "manifest.json": json.dumps({"run": tag}).encode(),
     }
 
