@@ -27,7 +27,11 @@ from insats.cohort import (
     resolve_pseudonym_key,
 )
 from insats.cohort.activities import empty_participants, load_activities, load_product_goals
-from insats.cohort.categories import GROUPS_BY_MUNICIPALITY, group_keys
+from insats.cohort.categories import (
+    GROUPS_BY_MUNICIPALITY,
+    group_keys,
+    group_municipalities,
+)
 from insats.cohort.schema import FUNNEL_STEPS, normalise_token
 from insats.disclosure import SUPPRESSED, count_key, guard_outputs
 from insats.disclosure.attack import audit_html, audit_publication, raise_if_exposed
@@ -36,6 +40,7 @@ from insats.disclosure.personnummer_guard import guard_personnummer
 from insats.errors import InsatsError
 from insats.outcomes import exits as exits_mod
 from insats.outcomes import participants as part_mod
+from insats.outcomes._common import level_label, level_series
 from insats.params import ReportParameters, validate_parameters
 from insats.paths import repository_root
 from insats.periods import (
@@ -880,6 +885,7 @@ class ReportModel(ProgrammeSections):
                 )
                 ytd_key = self.counts._key(self.ctx, "year_to_date", "exited")
                 self.ctx.publish({}, [(exited, (ytd_key, rest))], unpublished={rest: earlier})
+                self._relate_levels_to_date(rest)
             # ... = those with a recorded support after (the transitions' n) + those without
             t = self.transitions
             if t.n + t.excluded == self.exits_to_date.exited:
@@ -892,16 +898,7 @@ class ReportModel(ProgrammeSections):
         for by in SUBGROUPS:
             self.ctx.publish({}, self.subgroups[by].level_part_lines(self.ctx))
         self._prefer_summary_counts()
-        names = self.counts.group_names
-        self.ctx.disclosure.declare_groups(
-            {
-                part_mod.group_label(self.ctx, key, names): part_mod.category_label(
-                    self.ctx, "municipality", municipality
-                )
-                for key, (municipality, _) in names.items()
-                if municipality is not None
-            }
-        )
+        self._declare_groups()
 
         self.ctx.start_recording()
         try:
@@ -914,6 +911,35 @@ class ReportModel(ProgrammeSections):
             plt.close("all")
         self.ctx.plan_count_tables(specs)
         self.ctx.disclosure.suppressed_values = 0  # the dry run counted prose values
+
+    def _declare_groups(self) -> None:
+        """Name each intake group's municipality to the plan, wherever the data nest the
+        group in one: a municipality's count is then the sum of its groups' counts in
+        every table split both ways.
+
+        Not only groups named with their municipality ("Klippan, grupp 5"): a group
+        number unique across the project ("Grupp 1", only in Perstorp) belongs to one
+        municipality all the same, and the report says which (the trend table's Kommun
+        column). Attack round 10, F6: Perstorp's shown 6 exits were Grupp 1's hidden
+        ones, and the total 15 − Grupp 2's 6 − 6 gave Grupp 5's hidden 3.
+
+        Both labels of a group are named: the participant tables' ("Grupp 1") and the
+        outcome tables' ("1"), each from the rows its tables count (the groups of those
+        who left are named from those rows).
+        """
+        parents: dict[str, str] = {}
+        for frame in (self.data, self.exited_to_date, self.exited_period):
+            if "group" not in frame.columns or frame.empty:
+                continue
+            _, names = group_keys(frame)
+            for key, municipality in group_municipalities(frame).items():
+                parent = part_mod.category_label(self.ctx, "municipality", municipality)
+                for label in (
+                    part_mod.group_label(self.ctx, key, names),
+                    level_label(self.ctx, "group", key),
+                ):
+                    parents.setdefault(label, parent)
+        self.ctx.disclosure.declare_groups(parents)
 
     def _prefer_summary_counts(self) -> None:
         """The counts the summary leads with (the period's participants, the share in
@@ -1022,6 +1048,53 @@ class ReportModel(ProgrammeSections):
                 for g, step, n, before in funnel.subsets()
             ]
         ctx.at_most(pairs)
+
+    def _relate_levels_to_date(self, rest) -> None:
+        """Per group and per municipality, as for the whole: those who left since the start
+        (the to-date composite's n of the level, when all of them have a status) = the
+        level's exits of the year so far (the period's, when the period starts the year)
+        + the level's earlier ones, a count no table shows; the levels' earlier counts
+        add up to the whole's ``rest``.
+
+        A reader who sees that no one was enrolled before the period (new = enrolled)
+        knows the earlier counts are 0 (attack round 10, after F6: Perstorp's 6 since the
+        start in the outcome table by Kommun were its 6 exits of T1 the participants
+        table hid, and 15 − Bjuv's 6 − 6 gave Klippan's 3).
+        """
+        ctx = self.ctx
+        same = self.counts.year_to_date.start == self.counts.period.start
+        scope = "period" if same else "year_to_date"
+        start = self.counts.year_to_date.start.isoformat()
+        for by in ("group", "municipality"):
+            sub = self.subgroups[by]
+            if sub.by != by or self.exited_to_date.empty:
+                continue
+            left = level_series(self.exited_to_date, by).value_counts().to_dict()
+            known = dict(zip(sub.frame[by], sub.frame["n"], strict=True))
+            wide = self.counts.wide(by, scope)
+            keys = sub.level_keys(ctx)
+            lines: list[tuple] = []
+            unpublished: dict = {}
+            parts: list = []
+            for level, n in left.items():
+                if level not in wide.index or int(known.get(level, -1)) != int(n):
+                    continue
+                before = int(n) - int(wide.at[level, "exited"])
+                if before < 0:
+                    continue
+                part = count_key(
+                    {"period": f"−{start}", "measure": "exited"},
+                    **{by: level_label(ctx, by, level)},
+                )
+                own = self.counts._key(ctx, scope, "exited", by, level)
+                lines.append((keys[level], (own, part)))
+                unpublished[part] = before
+                parts.append(part)
+            if not lines:
+                continue
+            if len(parts) == len(left):  # every level: their earlier counts make the whole's
+                lines.append((rest, tuple(parts)))
+            ctx.publish({}, lines, unpublished=unpublished)
 
     def _exited_to_date_cell(self):
         """The key of a shown cell that counts everyone who left since the start: the
