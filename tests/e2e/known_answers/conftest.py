@@ -65,6 +65,28 @@ def person(participant_id: str, **fields: Any) -> dict[str, Any]:
     return {"participant_id": participant_id, **PERSON_DEFAULTS, **fields}
 
 
+def gender_cohort(spec, prefix: str = "G") -> list[dict[str, Any]]:
+    """One intake group (grupp 4, 7 Sep – 22 Dec 2020, all completed): for each
+    ``(gender, persons, to work)`` of ``spec``, ``to work`` leave for a job and the
+    others to job seeking (the 2×2 cohorts of the odds-ratio tests).
+    """
+    rows: list[dict[str, Any]] = []
+    for gender, persons, to_work in spec:
+        for j in range(persons):
+            rows.append(
+                person(
+                    f"{prefix}{len(rows) + 1}",
+                    group="4",
+                    gender=gender,
+                    start_date="2020-09-07",
+                    end_date="2020-12-22",
+                    exit_reason="completed",
+                    outcome_at_exit="employment" if j < to_work else "job_seeking",
+                )
+            )
+    return rows
+
+
 def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
     """Write dict rows as a ``;`` separated UTF-8 CSV; blanks for missing keys."""
     columns: list[str] = []

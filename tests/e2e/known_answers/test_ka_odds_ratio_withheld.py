@@ -23,7 +23,7 @@ import html
 import re
 
 import pytest
-from tests.e2e.known_answers.conftest import person
+from tests.e2e.known_answers.conftest import gender_cohort
 
 pytestmark = pytest.mark.e2e
 
@@ -31,21 +31,7 @@ COHORT = (("Kvinna", 30, 15), ("Man", 10, 2))  # gender, persons, to work
 
 
 def _rows() -> list[dict]:
-    rows = []
-    for gender, persons, to_work in COHORT:
-        for j in range(persons):
-            rows.append(
-                person(
-                    f"O{len(rows) + 1}",
-                    group="4",
-                    gender=gender,
-                    start_date="2020-09-07",
-                    end_date="2020-12-22",
-                    exit_reason="completed",
-                    outcome_at_exit="employment" if j < to_work else "job_seeking",
-                )
-            )
-    return rows
+    return gender_cohort(COHORT, prefix="O")
 
 
 @pytest.fixture(scope="module")

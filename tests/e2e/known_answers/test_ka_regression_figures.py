@@ -40,7 +40,7 @@ import math
 import re
 
 import pytest
-from tests.e2e.known_answers.conftest import person, report_text, run_both_audiences
+from tests.e2e.known_answers.conftest import gender_cohort, report_text, run_both_audiences
 
 pytestmark = pytest.mark.e2e
 
@@ -63,21 +63,7 @@ def known_answers(a: int, b: int, c: int, d: int) -> dict[str, float]:
 
 
 def _rows(a: int, b: int, c: int, d: int) -> list[dict]:
-    rows = []
-    for gender, persons, to_work in (("Kvinna", a + b, a), ("Man", c + d, c)):
-        for j in range(persons):
-            rows.append(
-                person(
-                    f"R{len(rows) + 1}",
-                    group="4",
-                    gender=gender,
-                    start_date="2020-09-07",
-                    end_date="2020-12-22",
-                    exit_reason="completed",
-                    outcome_at_exit="employment" if j < to_work else "job_seeking",
-                )
-            )
-    return rows
+    return gender_cohort((("Kvinna", a + b, a), ("Man", c + d, c)), prefix="R")
 
 
 @pytest.fixture(scope="module")

@@ -29,12 +29,14 @@ BY_GROUP = "Deltagare under perioden per grupp"
 MUNICIPALITIES = ("Perstorp", "Klippan", "Bjuv")
 
 
-def _cohort(plan: dict[str, tuple[int, int, int]]) -> list[dict]:
-    """{municipality: (exits in T1, exits in T2, still enrolled)}."""
+def _cohort(
+    plan: dict[str, tuple[int, ...]], ends=("2021-03-31", "2021-06-30", None)
+) -> list[dict]:
+    """{municipality: (exits on each of ``ends``…, still enrolled: ``None``)}."""
     rows = []
     for m, counts in plan.items():
         n = 0
-        for k, end in zip(counts, ("2021-03-31", "2021-06-30", None), strict=True):
+        for k, end in zip(counts, ends, strict=True):
             for _ in range(k):
                 row = person(f"{m[0]}{n}", municipality=m, start_date="2021-01-11")
                 if end:
@@ -189,17 +191,8 @@ def test_the_year_report_after_its_tertials_gives_no_tertial_back(tmp_path):
     # 3 on 29 October, internal). The attack: the year's Klippan exits 15 − T2's 12 so
     # far this year = T3's hidden 3: the year report did not know T3's plan (it looked
     # back only to 2020).
-    rows = []
     plan = {"Perstorp": (6, 6, 6, 4), "Klippan": (6, 6, 3, 4), "Bjuv": (6, 6, 6, 4)}
-    for m, counts in plan.items():
-        n = 0
-        for k, end in zip(counts, ("2021-03-31", "2021-06-30", "2021-10-29", None), strict=True):
-            for _ in range(k):
-                row = person(f"{m[0]}{n}", municipality=m, start_date="2021-01-11")
-                if end:
-                    row.update(end_date=end, exit_reason="completed", outcome_at_exit="job_seeking")
-                rows.append(row)
-                n += 1
+    rows = _cohort(plan, ends=("2021-03-31", "2021-06-30", "2021-10-29", None))
     register = tmp_path / "register.sqlite"
     internal = _run(tmp_path / "internal", rows, "2021-T3", None, audience="internal")
     assert _cell(internal[PERIOD][0], "Klippan", "Avslutade") == 3
