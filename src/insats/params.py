@@ -273,8 +273,8 @@ class ReportParameters(BaseModel):
 
     # --- disclosure control ----------------------------------------------------------
     min_cell_count: int = Field(5, ge=1, le=100)  # SCB: fewer than five persons shown as ".."
-    # Counts released to the nämnd before (insats.report.register); default: the
-    # reports folder's publication_register.sqlite.
+    # Counts released to the nämnd before (insats.report.register); default:
+    # reports/<project>/publication_register.sqlite (register.default_register_path).
     publication_register_path: str | None = None
 
     # --- execution -----------------------------------------------------------------

@@ -278,6 +278,20 @@ def count_key(filters: Mapping[str, object] | None = None, **dimensions: object)
     return frozenset(parts)
 
 
+def _family(key: Key) -> tuple[frozenset, frozenset]:
+    """The cells ``key`` belongs with: the same filters and the same dimensions (any
+    values): the cells of one table or breakdown. A report that released some cells of a
+    family and not ``key`` hid it (the register holds the shown counts only).
+    """
+    filters = frozenset((d, v) for d, v in key if d.startswith("filter:"))
+    return filters, frozenset(d for d, _ in key if not d.startswith("filter:"))
+
+
+def _without_base(key: Key) -> Key:
+    """``key`` without its table's base n (``filter:n``)."""
+    return frozenset(pair for pair in key if pair[0] != "filter:n")
+
+
 def _describe(key: Key) -> str:
     parts = sorted(f"{d}={v}" for d, v in key if d != "table")
     return ", ".join(parts) or "the whole population"
@@ -335,6 +349,12 @@ class DisclosureControl:
         # differences of inequalities a reader knows (register_cells' slack)
         self._slack: set[Key] = set()
         self._locked_equal: set[Key] = set()
+        # Earlier runs of this very report released to the nämnd (a re-run after a data
+        # correction): {key: count} each; the cells they hid stay hidden.
+        self._earlier_runs: list[dict[Key, set[int]]] = []
+        self._earlier_families: list[frozenset[tuple[frozenset, frozenset]]] = []
+        self._hidden_before: set[Key] = set()
+        self._checked_against_runs: set[Key] = set()
         # Single rows/columns and the total cell they repeat, until both are known.
         self._pending_equal: list[_solver.Line] = []
         # Intake groups of a municipality ("Klippan, grupp 5"): its cells add up to the
@@ -501,6 +521,64 @@ class DisclosureControl:
                 self._shown.add(key)
                 self._released.add(key)
                 self._order.setdefault(key, len(self._order))
+
+    def load_earlier_runs(self, runs: Sequence[Mapping[Key, int]]) -> None:
+        """Earlier runs of this very report (same project, period and scope) that the
+        nämnd received: a re-run after a data correction (one late row) must not show a
+        cell they hid (attack round 10, F8: the re-run hid another secondary cell and
+        showed the first one's unchanged count, and with the first run's total the small
+        cell came back).
+
+        Each of this report's cells is then kept as the earlier runs had it: one they
+        showed with the same count is shown (it is public), one they hid (a cell of a
+        table or sentence they showed other cells of) is hidden. A cell whose count
+        changed since is a difference a reader of both sees: noted, not protected.
+
+        Args:
+            runs: {cell key: count} of each earlier run, as the register holds it (the
+                shown counts only).
+        """
+        if not self.active:
+            return
+        for run in runs:
+            if not run:
+                continue
+            counts: dict[Key, set[int]] = {}
+            for key, value in run.items():
+                counts.setdefault(_without_base(key), set()).add(int(value))
+            self._earlier_runs.append(counts)
+            self._earlier_families.append(frozenset(map(_family, counts)))
+
+    def _keep_earlier_runs(self, known: Mapping[Key, int]) -> None:
+        """This report's newly known cells against the earlier runs of it (see
+        :meth:`load_earlier_runs`).
+        """
+        if not self._earlier_runs:
+            return
+        other = self._released | self._imported | self._slack | self._unpublished
+        changed: list[Key] = []
+        for key, value in known.items():
+            if key in other or key in self._checked_against_runs:
+                continue
+            self._checked_against_runs.add(key)
+            # a table's base n is part of its cells' keys: the correction may change it
+            bare = _without_base(key)
+            if any(value in run.get(bare, ()) for run in self._earlier_runs):
+                self._locked_equal.add(key)
+                continue
+            if any(bare in run for run in self._earlier_runs):
+                changed.append(key)
+            if any(
+                bare not in run and _family(bare) in families
+                for run, families in zip(self._earlier_runs, self._earlier_families, strict=True)
+            ):
+                self._hidden_before.add(key)
+        if changed:
+            self.overlap_notes.append(
+                f"{len(changed)} count(s) differ from an earlier run of this report released "
+                f"to the nämnd (the data were corrected since; e.g. {_describe(changed[0])}): "
+                "a reader of both sees each difference"
+            )
 
     def load_overlapping(
         self,
@@ -998,6 +1076,7 @@ class DisclosureControl:
         rests, overlap_lines = self._relate_overlaps(known)
         free.update(rests)
         known.update(rests)
+        self._keep_earlier_runs(known)
         self._pending_lines.extend(overlap_lines)
         for table in accepted:
             for row in table.keys:
@@ -1027,7 +1106,7 @@ class DisclosureControl:
             is_total=is_total,
             order=self._order,
             locked_shown=self._shown | self._locked_equal,
-            forced_hidden=self._hidden,
+            forced_hidden=self._hidden | (self._hidden_before - self._shown - self._locked_equal),
             cache=self._audits,
             unpublished=self._unpublished,
             quiet_hidden=self._hidden_elsewhere,

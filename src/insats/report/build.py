@@ -636,6 +636,15 @@ class ReportModel(ProgrammeSections):
             scope=scope,
         )
         self.ctx.disclosure.load_released(released)
+        # A re-run after a data correction shows no cell an earlier run of it hid.
+        self.ctx.disclosure.load_earlier_runs(
+            register.earlier_runs(
+                self.params.project,
+                period=self.period.label,
+                scope=scope,
+                language=self.params.language,
+            )
+        )
         # A subset report against the whole project's releases, and the other way round.
         overlapping = register.overlapping(
             self.params.project,

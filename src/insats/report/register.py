@@ -25,6 +25,10 @@ scope is empty). Each scope keeps its own releases; a subset report is protected
 what the whole project's reports released and the other way round (see
 :meth:`PublicationRegister.overlapping`): the whole's count minus the subset's is the
 other municipalities' count, and it must not be a small one.
+
+A re-run of a report already released (the same project, period and scope, after a data
+correction) replaces its rows; the rows it replaced are kept (table ``superseded``), and
+the re-run shows no cell an earlier run hid (:meth:`PublicationRegister.earlier_runs`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from pathlib import Path
 
 from insats.disclosure.control import ANY, SCOPE_DIMENSION, Overlap, count_key
 from insats.errors import InsatsError
+from insats.paths import slugify
 from insats.periods import parse_period
 from insats.report.labels import LANGUAGES, load_catalogue
 
@@ -58,11 +63,26 @@ CREATE TABLE IF NOT EXISTS released (
     PRIMARY KEY (project, period, scope, cell)
 )
 """
+#: Earlier runs of a report (same project, period and scope) that a re-run replaced: the
+#: nämnd received them too, so the re-run keeps what they hid hidden.
+_SUPERSEDED = """
+CREATE TABLE IF NOT EXISTS superseded (
+    project TEXT NOT NULL,
+    period TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL,
+    cell TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count >= 0),
+    released_at TEXT NOT NULL,
+    PRIMARY KEY (project, period, scope, version, cell)
+)
+"""
 
 
 #: The register's format: 1 = label values stored as catalogue codes (0: display labels);
-#: 2 = a scope per row (the whole project, or a subset of its municipalities).
-SCHEMA_VERSION = 2
+#: 2 = a scope per row (the whole project, or a subset of its municipalities);
+#: 3 = the runs a re-run replaced are kept (table ``superseded``).
+SCHEMA_VERSION = 3
 _CODE = "@"  # marks a value stored as a label catalogue code
 
 
@@ -135,9 +155,47 @@ def _period_scoped(key) -> bool:
     return any(d == "filter:period" for d, _ in key)
 
 
-def default_register_path(out_dir: str | Path) -> Path:
-    """Where the register lives when no path is configured: the reports folder."""
-    return Path(out_dir).resolve().parent / REGISTER_NAME
+def default_register_path(out_dir: str | Path, project: str) -> Path:
+    """Where the register lives when no path is configured: the project's folder of the
+    reports folder, ``reports/<project>/publication_register.sqlite``, however the report
+    folder was named: ``insats run`` without ``--out`` (``reports/<project>/<period>``),
+    ``insats batch --out reports`` (the same) and ``insats run --out reports/x`` share it
+    (attack round 10, F7c: ``reports/x`` used ``reports/`` and batch
+    ``reports/<project>/``, so neither run knew what the other had released).
+
+    A register written by an earlier version at ``reports/publication_register.sqlite``
+    is used while it holds releases of the project and the project's folder holds none;
+    if both hold some, :class:`RegisterError` says so (which one is right is the
+    evaluator's decision: set ``publication_register_path``).
+    """
+    parent = Path(out_dir).resolve().parent
+    slug = slugify(project)
+    project_dir = parent if parent.name == slug else parent / slug
+    path = project_dir / REGISTER_NAME
+    legacy = project_dir.parent / REGISTER_NAME
+    if not _holds(legacy, project):
+        return path
+    if not _holds(path, project):
+        return legacy
+    raise RegisterError(
+        f"two publication registers hold releases of project {project!r}: {path} and "
+        f"{legacy} (an earlier insats kept it there); set publication_register_path in "
+        "the parameters to the one the nämnd's reports were planned against"
+    )
+
+
+def _holds(path: Path, project: str) -> bool:
+    """Whether the register file at ``path`` holds a release of ``project``."""
+    if not path.is_file():
+        return False
+    try:
+        with sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=30) as connection:
+            row = connection.execute(
+                "SELECT 1 FROM released WHERE project = ? LIMIT 1", (project,)
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise RegisterError(f"{path}: not a publication register insats can read ({exc})") from exc
+    return row is not None
 
 
 class PublicationRegister:
@@ -150,6 +208,7 @@ class PublicationRegister:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute(_SCHEMA)
+        connection.execute(_SUPERSEDED)
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:
             _add_scope(connection)
@@ -214,6 +273,35 @@ class PublicationRegister:
                 (project, period, scope),
             ).fetchall()
         return {decode_key(cell, language): int(count) for cell, count in rows}
+
+    def earlier_runs(
+        self, project: str, *, period: str, scope: str = "", language: str = "sv"
+    ) -> list[dict]:
+        """Every earlier run of the report of ``project``, ``period`` and ``scope`` that
+        the nämnd received: the one the register holds now and each one it replaced
+        (a re-run after a data correction; attack round 10, F8).
+
+        Returns:
+            [{cell key: count}], the latest first; empty when the report is new.
+        """
+        if not self.path.is_file():
+            return []
+        with self._connect() as connection:
+            current = connection.execute(
+                "SELECT cell, count FROM released WHERE project = ? AND period = ? AND scope = ?",
+                (project, period, scope),
+            ).fetchall()
+            older = connection.execute(
+                "SELECT version, cell, count FROM superseded WHERE project = ? AND period = ? "
+                "AND scope = ? ORDER BY version DESC",
+                (project, period, scope),
+            ).fetchall()
+        runs: dict[int, dict] = {}
+        for version, cell, count in older:
+            runs.setdefault(int(version), {})[decode_key(cell, language)] = int(count)
+        out = [{decode_key(cell, language): int(count) for cell, count in current}]
+        out += [runs[v] for v in sorted(runs, reverse=True)]
+        return [run for run in out if run]
 
     def overlapping(
         self, project: str, *, period: str, scope: str = "", language: str = "sv"
@@ -289,8 +377,9 @@ class PublicationRegister:
         language: str = "sv",
         scope: str = "",
     ) -> int:
-        """Record what one report released (replacing an earlier run of the same period
-        and scope).
+        """Record what one report released. An earlier run of the same period and scope
+        is replaced, and kept in the table ``superseded`` (:meth:`earlier_runs`): the
+        nämnd received it too.
 
         Args:
             cells: {cell key or its :func:`encode_key` text: count}: the shown counts only.
@@ -313,11 +402,19 @@ class PublicationRegister:
             for c, n in cells.items()
             if n is not None and int(n) >= 0
         ]
+        where = "project = ? AND period = ? AND scope = ?"
         with self._connect() as connection:
-            connection.execute(
-                "DELETE FROM released WHERE project = ? AND period = ? AND scope = ?",
+            (version,) = connection.execute(
+                f"SELECT COALESCE(MAX(version), 0) + 1 FROM superseded WHERE {where}",
                 (project, period, scope),
+            ).fetchone()
+            connection.execute(
+                "INSERT INTO superseded (project, period, scope, version, cell, count, "
+                f"released_at) SELECT project, period, scope, ?, cell, count, released_at "
+                f"FROM released WHERE {where}",
+                (version, project, period, scope),
             )
+            connection.execute(f"DELETE FROM released WHERE {where}", (project, period, scope))
             connection.executemany(
                 "INSERT OR REPLACE INTO released (project, period, cell, count, released_at, "
                 "scope) VALUES (?, ?, ?, ?, ?, ?)",

@@ -225,7 +225,9 @@ def run_report(
     base_dir = Path(base_dir) if base_dir else repository_root()
 
     if params.audience == "namnd":
-        register_path = params.publication_register_path or default_register_path(out_dir)
+        register_path = params.publication_register_path or default_register_path(
+            out_dir, params.project
+        )
         params = params.model_copy(update={"publication_register_path": str(register_path)})
 
     # Refuse invalid data before any kernel starts, with the full listing.

@@ -61,7 +61,8 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
         params = load_parameters(SAMPLE_PARAMS).model_copy(update={"period": period})
         result = run_report(params, tmp_path / period)
         figures[period] = json.loads(result.figures_path.read_text(encoding="utf-8"))
-    assert (tmp_path / "publication_register.sqlite").is_file()
+    register_path = tmp_path / "forsta-steget" / "publication_register.sqlite"
+    assert register_path.is_file()  # the project's folder (default_register_path)
     for m in ("started", "exited", "early_exits"):
         t1 = figures["2021-T1"]["participants"][m]
         ytd = figures["2021-T2"]["participants"]["year_to_date"][m]
@@ -69,7 +70,7 @@ def test_t2_report_is_protected_against_the_released_t1_report(tmp_path):
             assert not 0 < ytd - t1 < 5, (m, t1, ytd)
     # Attack T: a count "since the start" in T2 minus the same count in T1 is T2's exits
     # of that kind (Praktik 8 - 7 = 1 in the sample): never a small count.
-    with sqlite3.connect(tmp_path / "publication_register.sqlite") as connection:
+    with sqlite3.connect(register_path) as connection:
         rows = connection.execute("SELECT period, cell, count FROM released").fetchall()
     since: dict = {}
     for period, cell, count in rows:
@@ -127,7 +128,7 @@ def test_a_register_of_format_1_gains_a_scope_and_keeps_its_rows(tmp_path):
         "": {count_key({"period": "2021-T1"}, gender="Kvinnor"): 20}
     }
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert connection.execute("SELECT scope FROM released").fetchall() == [("",)]
 
 
@@ -264,3 +265,114 @@ def test_hidden_cells_are_this_reports_own_and_protected_rests():
     hidden = control.hidden_cells()
     assert hidden.get(rest) == 2 and big_rest not in hidden
     assert DisclosureControl("internal", 5).hidden_cells() == {}
+
+
+def test_a_rerun_keeps_the_run_it_replaced(tmp_path):
+    # Attack round 10, F8: the nämnd received both runs of 2021-T1; the register keeps
+    # the first when the second replaces it, and gives both back (the latest first).
+    register = PublicationRegister(tmp_path / "r.sqlite")
+    exits = count_key({"period": "2021-T1", "measure": "exited"}, municipality="Klippan")
+    enrolled = count_key({"period": "2021-T1", "measure": "enrolled"})
+    assert register.earlier_runs("P", period="2021-T1") == []
+    register.record("P", "2021-T1", {exits: 6, enrolled: 31})
+    register.record("P", "2021-T1", {enrolled: 32})
+    register.record("P", "2021-T2", {enrolled: 40})
+    register.record("P", "2021-T1", {enrolled: 32}, scope="municipality=Klippan")
+    assert register.released_in("P", period="2021-T1") == {enrolled: 32}
+    assert register.earlier_runs("P", period="2021-T1") == [
+        {enrolled: 32},
+        {exits: 6, enrolled: 31},
+    ]
+    assert register.earlier_runs("P", period="2021-T2") == [{enrolled: 40}]
+    assert register.earlier_runs("P", period="2021-T1", scope="municipality=Klippan") == [
+        {enrolled: 32}
+    ]
+    # the other scope's run replaced nothing of the whole project's
+    assert len(register.earlier_runs("P", period="2021-T1")) == 2
+
+
+def test_a_register_of_format_2_gains_the_superseded_runs(tmp_path):
+    import sqlite3
+
+    from insats.report.register import SCHEMA_VERSION
+
+    path = tmp_path / "r.sqlite"
+    cell = '[["filter:period", "2021-T1"], ["municipality", "Bjuv"]]'
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE released (project TEXT NOT NULL, period TEXT NOT NULL, cell TEXT "
+            "NOT NULL, count INTEGER NOT NULL, released_at TEXT NOT NULL, scope TEXT NOT NULL "
+            "DEFAULT '', PRIMARY KEY (project, period, scope, cell))"
+        )
+        connection.execute("INSERT INTO released VALUES ('P', '2021-T1', ?, 7, 'x', '')", (cell,))
+        connection.execute("PRAGMA user_version = 2")
+    register = PublicationRegister(path)
+    key = count_key({"period": "2021-T1"}, municipality="Bjuv")
+    register.record("P", "2021-T1", {key: 8})
+    assert register.earlier_runs("P", period="2021-T1") == [{key: 8}, {key: 7}]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_rerun_hides_what_the_earlier_run_hid_and_shows_what_it_showed():
+    # One table, exits per municipality: Bjuv 3 + Perstorp 6 + Klippan 5 = 14. The first
+    # run hides Bjuv's 3 and Klippan's 5 (the smallest other cell). A correction makes
+    # Klippan 7 (total 16); planned afresh the re-run hides Perstorp's 6 instead and
+    # shows Klippan's 7: the first run's Perstorp 6 and the re-run's 16 − 7 − 6 = Bjuv's 3.
+    # The table's base n is part of its cells' keys (14, then 16): the same cells still.
+    def run(counts, earlier=()):
+        where = {"period": "2021-T1", "measure": "exited", "n": sum(counts.values())}
+        cells = {count_key(where, municipality=m): n for m, n in counts.items()}
+        total = count_key(where)
+        cells[total] = sum(counts.values())
+        control = DisclosureControl("namnd", 5)
+        control.load_earlier_runs(earlier)
+        control.register_cells(cells, [(total, tuple(k for k in cells if k != total))])
+        control.plan_tables({})
+        return control, {dict(k).get("municipality", "total"): k for k in cells}
+
+    first, keys = run({"Bjuv": 3, "Perstorp": 6, "Klippan": 5})
+    assert [m for m, k in keys.items() if first.is_hidden(k)] == ["Bjuv", "Klippan"]
+    fresh, new = run({"Bjuv": 3, "Perstorp": 6, "Klippan": 7})
+    assert fresh.is_hidden(new["Perstorp"]) and not fresh.is_hidden(new["Klippan"])  # leak
+    second, new = run({"Bjuv": 3, "Perstorp": 6, "Klippan": 7}, [first.released_cells()])
+    assert second.is_hidden(new["Bjuv"]) and second.is_hidden(new["Klippan"])
+    assert not second.is_hidden(new["Perstorp"]) and not second.is_hidden(new["total"])
+    assert any("differ from an earlier run" in note for note in second.overlap_notes)
+    assert audit_publication(second) == []
+
+
+def test_every_way_to_name_the_report_folder_shares_the_projects_register(tmp_path):
+    # Attack round 10, F7c: `insats run --out reports/x` kept its register in reports/,
+    # `insats batch --out reports` and `insats run` without --out in reports/<project>/,
+    # so a T2 made one way knew nothing of a T1 made the other way.
+    import pytest
+
+    from insats.report.register import RegisterError, default_register_path
+
+    reports = tmp_path / "reports"
+    here = reports / "forsta-steget" / "publication_register.sqlite"
+    assert default_register_path(reports / "forsta-steget" / "2021-t2", "Första steget") == here
+    assert default_register_path(reports / "x", "Första steget") == here
+    assert default_register_path(reports / "example", "Första steget") == here
+    # A register an earlier version kept in reports/: used while it alone holds releases
+    # of the project (another project's releases there do not count).
+    legacy = reports / "publication_register.sqlite"
+    key = count_key({"period": "2021-T1", "measure": "exited"})
+    PublicationRegister(legacy).record("Annat projekt", "2021-T1", {key: 9})
+    assert default_register_path(reports / "x", "Första steget") == here
+    PublicationRegister(legacy).record("Första steget", "2021-T1", {key: 15})
+    assert default_register_path(reports / "x", "Första steget") == legacy
+    assert default_register_path(reports / "forsta-steget" / "2021-t2", "Första steget") == legacy
+    # Both hold releases of the project: the evaluator decides which one, by name.
+    PublicationRegister(here).record("Första steget", "2021-T2", {key: 20})
+    with pytest.raises(RegisterError) as caught:
+        default_register_path(reports / "x", "Första steget")
+    message = str(caught.value)
+    assert str(here) in message and str(legacy) in message
+    assert "publication_register_path" in message
+    # A file there that is no register: a clear error, not a traceback.
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "publication_register.sqlite").write_text("not sqlite")
+    with pytest.raises(RegisterError, match="not a publication register"):
+        default_register_path(tmp_path / "other" / "p" / "x", "P")
