@@ -67,6 +67,7 @@ from insats.report.register import (
     grown_follow_up,
     grown_since,
     grows,
+    holds_since,
     mark_scope,
     nesting,
     overlap_of,
@@ -446,6 +447,10 @@ def _restrict_to_subset(
     return out
 
 
+#: The dimensions of a participants count (the measures table's cells).
+_PARTICIPANT_DIMENSIONS = {"filter:period", "filter:measure", "group", "municipality"}
+
+
 def _released_in(key, label: str):
     """A cell of the report of an earlier period ``label``, in this report's model."""
     return frozenset({*key, (RELEASED_IN, label)})
@@ -678,6 +683,7 @@ class ReportModel(ProgrammeSections):
             if own:
                 self._load_other_scope(other, own, relate, released_is_whole)
         recomputed = self._load_earlier_periods(register, scope)
+        self._load_later_periods(register, scope, recomputed)
         # Since the start now = since the start in an earlier report + the exits since;
         # the follow-up now = an earlier report's + those followed up since.
         earlier = register.earlier_to_date(
@@ -777,6 +783,73 @@ class ReportModel(ProgrammeSections):
                     recomputed[part.label] = cells
         return recomputed
 
+    def _load_later_periods(
+        self, register: PublicationRegister, scope: str, recomputed: Mapping[str, dict]
+    ) -> None:
+        """Reports of later periods (same scope) the nämnd received before this one (T2,
+        then T1; or T1 re-run after T2): their counts so far this year and since the
+        start hold this report's and more (:func:`holds_since`), so this report's cell
+        must not give their hidden rest.
+
+        Those of this year, and the one just after this period, join as wholes (their
+        hidden cells and relations, recomputed): their carried-over and earlier-in-the-
+        year counts are this report's own cells (attack round 10, F7e: T2's 14 enrolled,
+        its Bjuv 5 and T1's enrolled gave T1's exits in Klippan and Perstorp, then T1's
+        total, and T2's 27 exits so far this year its hidden 4 of the period). Others, and
+        those the data no longer give as released, are known by their released counts.
+        """
+        own = self.year_to_date.label
+        for label in register.periods(self.params.project, scope=scope):
+            try:
+                later = parse_period(label)
+            except ValueError:
+                continue
+            if later.end <= self.period.end:
+                continue
+            released = register.released_in(
+                self.params.project, period=label, scope=scope, language=self.params.language
+            )
+            later_ytd = year_to_date(later)
+            same_year = later_ytd.start == self.year_to_date.start
+            relate = partial(
+                holds_since,
+                own_year_to_date=own,
+                later_year_to_date=later_ytd.label if same_year else None,
+            )
+            if same_year or previous_period(later).label == self.period.label:
+                params = self.params.model_copy(
+                    update={"period": label, "publication_register_path": None}
+                )
+                here = {self.period.label: None, own: None, **{p: p for p in recomputed}}
+
+                def same_as(key, here=here):
+                    """This plan's cell of the later report's ``key``, if it has one: a
+                    participants count (enrolled, new, exits) of a period here.
+                    """
+                    d = dict(key)
+                    period = d.get("filter:period")
+                    if period not in here or not set(d) <= _PARTICIPANT_DIMENSIONS:
+                        return None
+                    return key if here[period] is None else _released_in(key, here[period])
+
+                loaded = self._load_other_report(
+                    f"the report of {label}",
+                    lambda params=params: dataclasses.replace(
+                        self.inputs, params=params, warnings=[]
+                    ),
+                    released,
+                    partial(_released_in, label=label),
+                    relate,
+                    released_is_whole=True,
+                    same_as=same_as,
+                )
+                if loaded is not None:
+                    continue  # else (the data changed since) by its released counts
+            cells = {_released_in(k, label): v for k, v in released.items()}
+            related = {k: v for k, v in cells.items() if relate(k) != Overlap()}
+            if related:
+                self.ctx.disclosure.load_overlapping(related, relate, released_is_whole=True)
+
     def _recompute_period(self, label: str, released: dict, *, just_before: bool) -> dict | None:
         """The report of another period of this scope, recomputed into this plan."""
         params = self.params.model_copy(update={"period": label, "publication_register_path": None})
@@ -790,11 +863,23 @@ class ReportModel(ProgrammeSections):
         )
 
     def _load_other_report(
-        self, what: str, inputs, released: dict, mark, relate, *, released_is_whole: bool
+        self,
+        what: str,
+        inputs,
+        released: dict,
+        mark,
+        relate,
+        *,
+        released_is_whole: bool,
+        same_as=None,
     ) -> dict | None:
         """Recompute another report the nämnd has (``inputs()``: its inputs) and put its
         hidden cells and relations into this report's plan, its keys marked by ``mark``.
         Skipped, with a note, when the data no longer give what it released.
+
+        ``same_as(key)``: this plan's cell of the very same people as the other report's
+        cell ``key`` (a later report's counts of this period), or None; each such cell,
+        the other's rests and slacks too, is tied to it.
 
         Returns:
             Its cells put into the plan (unmarked keys, their counts), or None if skipped.
@@ -839,6 +924,14 @@ class ReportModel(ProgrammeSections):
             unpublished={mark(k): values[k] for k in rests if k not in released},
             slack={mark(k): v for k, v in slack_values.items()},
         )
+        if same_as is not None:
+            ties = []
+            for k in [*values, *slack_values]:
+                cell = same_as(k)
+                if cell is not None:
+                    ties.append((mark(k), (cell,)))
+            if ties:
+                self.ctx.publish({}, ties)
         return loaded
 
     def _plan_disclosure(self) -> None:

@@ -274,6 +274,18 @@ class PublicationRegister:
             ).fetchall()
         return {decode_key(cell, language): int(count) for cell, count in rows}
 
+    def periods(self, project: str, *, scope: str = "") -> list[str]:
+        """The periods of ``project`` (this scope) whose reports the register holds."""
+        if not self.path.is_file():
+            return []
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT period FROM released WHERE project = ? AND scope = ? "
+                "ORDER BY period",
+                (project, scope),
+            ).fetchall()
+        return [period for (period,) in rows]
+
     def earlier_runs(
         self, project: str, *, period: str, scope: str = "", language: str = "sv"
     ) -> list[dict]:
@@ -404,16 +416,21 @@ class PublicationRegister:
         ]
         where = "project = ? AND period = ? AND scope = ?"
         with self._connect() as connection:
-            (version,) = connection.execute(
-                f"SELECT COALESCE(MAX(version), 0) + 1 FROM superseded WHERE {where}",
-                (project, period, scope),
-            ).fetchone()
-            connection.execute(
-                "INSERT INTO superseded (project, period, scope, version, cell, count, "
-                f"released_at) SELECT project, period, scope, ?, cell, count, released_at "
-                f"FROM released WHERE {where}",
-                (version, project, period, scope),
-            )
+            current = connection.execute(
+                f"SELECT cell, count FROM released WHERE {where}", (project, period, scope)
+            ).fetchall()
+            # A run that released the very same counts (a scheduled re-run) adds nothing.
+            if current and dict(current) != {cell: n for _, _, cell, n, _, _ in rows}:
+                (version,) = connection.execute(
+                    f"SELECT COALESCE(MAX(version), 0) + 1 FROM superseded WHERE {where}",
+                    (project, period, scope),
+                ).fetchone()
+                connection.execute(
+                    "INSERT INTO superseded (project, period, scope, version, cell, count, "
+                    "released_at) SELECT project, period, scope, ?, cell, count, released_at "
+                    f"FROM released WHERE {where}",
+                    (version, project, period, scope),
+                )
             connection.execute(f"DELETE FROM released WHERE {where}", (project, period, scope))
             connection.executemany(
                 "INSERT OR REPLACE INTO released (project, period, cell, count, released_at, "
@@ -533,6 +550,34 @@ def grows(key) -> bool:
 def without(key, *dimensions: str) -> frozenset:
     """The key without the pairs of ``dimensions`` (to match a cell across reports)."""
     return frozenset(p for p in key if p[0] not in dimensions)
+
+
+def holds_since(marked, own_year_to_date: str, later_year_to_date: str | None) -> Overlap:
+    """How a count of a *later* period's report, released before this one, holds this
+    report's count of the same people (attack round 10, F7e: T2 released first, its 10
+    exits in Klippan so far this year, then T1's 8 exits gave T2's hidden 2).
+
+    The later report's count so far this year (when its year is this report's:
+    ``later_year_to_date``, its year to date's label) is this report's so far this year
+    plus those who came since, and its count since the start is this one's plus the
+    exits since: the later count = this report's cell + a rest, protected when small.
+    Any other count relates to nothing here.
+
+    Args:
+        marked: the later report's key, marked with its period (``RELEASED_IN``).
+        own_year_to_date: the label of this report's year to date (its period's label
+            when the year starts with it: ``2021-T1``).
+    """
+    key = without(marked, RELEASED_IN)
+    if ("filter:window", "to_date") in key:
+        return Overlap(part=frozenset((d, ANY) if d == "filter:n" else (d, v) for d, v in key))
+    if later_year_to_date is not None and ("filter:period", later_year_to_date) in key:
+        part = {
+            (d, own_year_to_date if d == "filter:period" else ANY if d == "filter:n" else v)
+            for d, v in key
+        }
+        return Overlap(part=frozenset(part))
+    return Overlap()
 
 
 def grown_follow_up(marked) -> Overlap:
@@ -658,6 +703,7 @@ __all__ = [
     "encode_key",
     "RELEASED_IN",
     "grown_since",
+    "holds_since",
     "mark_scope",
     "nesting",
     "shared_municipalities",

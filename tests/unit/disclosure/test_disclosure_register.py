@@ -289,6 +289,9 @@ def test_a_rerun_keeps_the_run_it_replaced(tmp_path):
     ]
     # the other scope's run replaced nothing of the whole project's
     assert len(register.earlier_runs("P", period="2021-T1")) == 2
+    # a re-run that releases the very same counts (a scheduled run) adds no version
+    register.record("P", "2021-T1", {enrolled: 32})
+    assert len(register.earlier_runs("P", period="2021-T1")) == 2
 
 
 def test_a_register_of_format_2_gains_the_superseded_runs(tmp_path):
