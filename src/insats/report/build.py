@@ -978,14 +978,20 @@ class ReportModel(ProgrammeSections):
             # ... = this year so far + the years before (a count no table shows, zero
             # when the project began this year)
             earlier = self.exits_to_date.exited - int(self.counts.total("year_to_date")["exited"])
-            if earlier >= 0:
+            ytd_key = self.counts._key(self.ctx, "year_to_date", "exited")
+            if earlier == 0 and self._began_this_year(self.data):
+                # The report shows when its groups started: no one left before the year
+                # (attack F7d: a Klippan report's 8 since the start and its 6 of T2 gave
+                # the 2 exits of T1 the whole project's report hid).
+                self.ctx.publish({}, [(exited, (ytd_key,))])
+                self._relate_levels_to_date(None)
+            elif earlier >= 0:
                 rest = count_key(
                     {
                         "period": f"−{self.counts.year_to_date.start.isoformat()}",
                         "measure": "exited",
                     }
                 )
-                ytd_key = self.counts._key(self.ctx, "year_to_date", "exited")
                 self.ctx.publish({}, [(exited, (ytd_key, rest))], unpublished={rest: earlier})
                 self._relate_levels_to_date(rest)
             # ... = those with a recorded support after (the transitions' n) + those without
@@ -993,6 +999,7 @@ class ReportModel(ProgrammeSections):
             if t.n + t.excluded == self.exits_to_date.exited:
                 tk = t._publish(self.ctx)
                 self.ctx.publish({}, [(exited, (tk["n"], tk["excluded"]))])
+        self._relate_began_this_year()
         self._relate_funnel()
         self._relate_inequalities()
         self._relate_survival(exited)
@@ -1151,12 +1158,56 @@ class ReportModel(ProgrammeSections):
             ]
         ctx.at_most(pairs)
 
+    def _began_this_year(self, frame: pd.DataFrame) -> bool:
+        """Whether everyone in ``frame`` started this year: the report shows its groups'
+        start, so a reader knows no one of them left before the year.
+        """
+        starts = frame["start_date"].dropna() if "start_date" in frame.columns else None
+        return (
+            starts is not None
+            and len(starts) == len(frame) > 0
+            and (starts.min() >= pd.Timestamp(self.counts.year_to_date.start))
+        )
+
+    def _relate_began_this_year(self) -> None:
+        """A row (the whole, a group, a municipality) whose participants all started in
+        the period, or this year, has its enrolled of that span = its new of it: the
+        report shows the groups' start, so a reader knows no one was carried over
+        (attack F7d: a Klippan report's 14 new so far this year were its hidden 14
+        enrolled, and its 12 enrolled of T2 then gave the 2 exits of T1).
+        """
+        ctx, counts = self.ctx, self.counts
+        lines = []
+        for scope, span in (("period", counts.period), ("year_to_date", counts.year_to_date)):
+            start = pd.Timestamp(span.start)
+            rows: list[tuple] = [(None, None, counts.total(scope), self.data)]
+            for by in ("group", "municipality"):
+                levels = level_series(self.data, by) if by in self.data.columns else None
+                if levels is None:
+                    continue
+                wide = counts.wide(by, scope)
+                for level in wide.index:
+                    rows.append((by, level, wide.loc[level], self.data.loc[levels == str(level)]))
+            for by, level, row, frame in rows:
+                starts = frame["start_date"]
+                began = len(frame) > 0 and starts.notna().all() and starts.min() >= start
+                if began and int(row["enrolled"]) == int(row["started"]):
+                    lines.append(
+                        (
+                            counts._key(ctx, scope, "enrolled", by, level),
+                            (counts._key(ctx, scope, "started", by, level),),
+                        )
+                    )
+        if lines:
+            ctx.publish({}, lines)
+
     def _relate_levels_to_date(self, rest) -> None:
         """Per group and per municipality, as for the whole: those who left since the start
         (the to-date composite's n of the level, when all of them have a status) = the
         level's exits of the year so far (the period's, when the period starts the year)
         + the level's earlier ones, a count no table shows; the levels' earlier counts
-        add up to the whole's ``rest``.
+        add up to the whole's ``rest`` (None: the whole began this year). A level whose
+        participants all started this year left no one earlier (:meth:`_began_this_year`).
 
         A reader who sees that no one was enrolled before the period (new = enrolled)
         knows the earlier counts are 0 (attack round 10, after F6: Perstorp's 6 since the
@@ -1178,23 +1229,28 @@ class ReportModel(ProgrammeSections):
             lines: list[tuple] = []
             unpublished: dict = {}
             parts: list = []
+            levels = level_series(self.data, by)
             for level, n in left.items():
                 if level not in wide.index or int(known.get(level, -1)) != int(n):
                     continue
                 before = int(n) - int(wide.at[level, "exited"])
                 if before < 0:
                     continue
+                own = self.counts._key(ctx, scope, "exited", by, level)
+                if before == 0 and self._began_this_year(self.data.loc[levels == level]):
+                    lines.append((keys[level], (own,)))
+                    continue
                 part = count_key(
                     {"period": f"−{start}", "measure": "exited"},
                     **{by: level_label(ctx, by, level)},
                 )
-                own = self.counts._key(ctx, scope, "exited", by, level)
                 lines.append((keys[level], (own, part)))
                 unpublished[part] = before
                 parts.append(part)
             if not lines:
                 continue
-            if len(parts) == len(left):  # every level: their earlier counts make the whole's
+            if rest is not None and len(lines) == len(left) and parts:
+                # every level: their earlier counts make the whole's
                 lines.append((rest, tuple(parts)))
             ctx.publish({}, lines, unpublished=unpublished)
 

@@ -208,3 +208,35 @@ def run_insats(tmp_path: Path) -> Callable[..., dict[str, Any]]:
         return run_cohort(tmp_path, participants, **kwargs)
 
     return run
+
+
+def lp_intervals(
+    relations: list[dict[str, float]], shown: dict[str, int | None], derived=()
+) -> dict[str, tuple[float, float]]:
+    """An attacker independent of the tool: {unknown: (least, most)} a reader cannot rule
+    out, by linear programming (scipy) over ``relations`` ({variable: coefficient} = 0)
+    with the ``shown`` counts fixed. A hidden count (None) is at least 1 (zeros are
+    shown); a ``derived`` count no table shows is at least 0.
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+
+    hidden = sorted(k for k, v in shown.items() if v is None) + sorted(derived)
+    index = {k: i for i, k in enumerate(hidden)}
+    a, b = np.zeros((len(relations), len(hidden))), np.zeros(len(relations))
+    for r, row in enumerate(relations):
+        for name, coefficient in row.items():
+            if name in index:
+                a[r, index[name]] += coefficient
+            else:
+                b[r] -= coefficient * shown[name]
+    bounds = [(0, None) if k in derived else (1, None) for k in hidden]
+    out = {}
+    for name, i in index.items():
+        c = np.zeros(len(hidden))
+        c[i] = 1.0
+        low = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        high = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        assert low.status == 0, (name, low.message)  # the true counts are feasible
+        out[name] = (low.fun, np.inf if high.status == 3 else -high.fun)
+    return out

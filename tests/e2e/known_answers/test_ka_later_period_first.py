@@ -16,15 +16,18 @@ The attacker below is independent of the tool: a linear programme (scipy) over e
 cell of the participants tables per kommun of both reports, with what a reader knows:
 each column's "Totalt" is the sum of the municipalities; so far this year = T1 + T2 for
 the new, the exits and the early exits; T2's enrolled = T1's enrolled − T1's exits +
-T2's new; enrolled so far this year = T1's enrolled + T2's new; a hidden count is at
-least 1 (zeros are shown).
+T2's new; enrolled so far this year = T1's enrolled + T2's new; T1's enrolled = its new
+(the report shows the group's start); a hidden count is at least 1 (zeros are shown).
+
+Where the plan, chosen greedily against what the later report released, finds no
+protection, the audit stops the earlier report (a known limit, in the README): nothing
+of it is published, and the later report alone must give nothing back.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from scipy.optimize import linprog
+from tests.e2e.known_answers.conftest import lp_intervals
 from tests.e2e.known_answers.test_ka_across_periods import _cell
 from tests.e2e.known_answers.test_ka_stock_and_flow import (
     MUNICIPALITIES,
@@ -72,40 +75,26 @@ def _relations() -> list[dict[str, float]]:
         # carried over into T2 = T1's enrolled − its exits
         out.append({"T2.E." + m: -1.0, "T1.E." + m: 1.0, "T1.X." + m: -1.0, "T2.N." + m: 1.0})
         out.append({"Y2.E." + m: -1.0, "T1.E." + m: 1.0, "T2.N." + m: 1.0})
+        out.append({"T1.E." + m: -1.0, "T1.N." + m: 1.0})  # everyone started in T1
     return out
 
 
-def _intervals(shown: dict[str, int | None]) -> dict[str, tuple[float, float]]:
-    """{hidden variable: (least, most)} a reader cannot rule out."""
-    hidden = sorted(k for k, v in shown.items() if v is None)
-    index = {k: i for i, k in enumerate(hidden)}
-    rows = _relations()
-    a = np.zeros((len(rows), len(hidden)))
-    b = np.zeros(len(rows))
-    for r, row in enumerate(rows):
-        for name, coefficient in row.items():
-            if name in index:
-                a[r, index[name]] += coefficient
-            else:
-                b[r] -= coefficient * shown[name]
-    out = {}
-    for name, i in index.items():
-        c = np.zeros(len(hidden))
-        c[i] = 1.0
-        low = linprog(c, A_eq=a, b_eq=b, bounds=(1, None), method="highs")
-        high = linprog(-c, A_eq=a, b_eq=b, bounds=(1, None), method="highs")
-        assert low.status == 0, (name, low.message)  # the true counts are feasible
-        out[name] = (low.fun, np.inf if high.status == 3 else -high.fun)
-    return out
-
-
-def _both(folder, plan: dict) -> dict:
-    """T2, then T1, one register: {variable: shown count or None} of both reports."""
+def _both(folder, plan: dict, *, refused_ok: bool = False) -> dict:
+    """T2, then T1, one register: {variable: shown count or None} of both reports (of T1
+    none, when ``refused_ok`` and its audit stopped it).
+    """
     rows, register = _cohort(plan), folder / "register.sqlite"
     t2 = _run(folder / "t2", rows, "2021-T2", register)
-    t1 = _run(folder / "t1", rows, "2021-T1", register)
+    try:
+        t1 = _cells(_run(folder / "t1", rows, "2021-T1", register), PERIOD, "T1")
+    except AssertionError as error:
+        if not refused_ok:
+            raise
+        assert "could be worked out from what the report publishes" in str(error)
+        assert not (folder / "t1" / "out" / "report.html").exists()
+        t1 = {}  # nothing of T1 is published
     return {
-        **_cells(t1, PERIOD, "T1"),
+        **t1,
         **_cells(t2, PERIOD, "T2"),
         **_cells(t2, YEAR_TO_DATE, "Y2"),
     }
@@ -115,7 +104,10 @@ def _recovered(shown: dict) -> dict:
     """The small hidden counts (1–4) a reader works out exactly; a larger secondary
     cell may be.
     """
-    return {k: v for k, v in _intervals(shown).items() if v[1] - v[0] < 0.5 and v[0] < 5}
+    relations = _relations()
+    unpublished = {k for row in relations for k in row} - shown.keys()  # at least 0
+    intervals = lp_intervals(relations, shown, unpublished)
+    return {k: v for k, v in intervals.items() if v[1] - v[0] < 0.5 and 1 <= v[0] < 5}
 
 
 def test_t1_after_t2_gives_no_hidden_count_of_either_back(tmp_path):
@@ -134,4 +126,4 @@ def test_t1_after_t2_gives_no_hidden_count_of_either_back(tmp_path):
 
 @pytest.mark.parametrize("plan", SEARCHED, ids=["t1-exits", "t2-perstorp", "t2-two"])
 def test_t1_after_t2_searched_plans(tmp_path, plan):
-    assert not _recovered(_both(tmp_path, plan))
+    assert not _recovered(_both(tmp_path, plan, refused_ok=True))
