@@ -33,8 +33,8 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 report: $(STAMP) ## Run the example report on the bundled sample data and print the HTML path
 	$(BIN)/insats run $(PARAMS) $(if $(PERIOD),--period $(PERIOD)) --out $(OUT)
 
-test: $(STAMP) chromium lint ## Lint, then the whole test suite (unit, notebooks, end-to-end, browser)
-	$(BIN)/python -m pytest
+test: $(STAMP) chromium lint ## Lint, then the whole test suite (unit, notebooks, end-to-end, browser), on every core
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-unit: $(STAMP) ## The fast tests only (no kernels, nbconvert or browser; about 2 min)
 	$(BIN)/python -m pytest -m "not e2e"
