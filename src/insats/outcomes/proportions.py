@@ -179,6 +179,15 @@ def _population(column: str, n: int, window: str = "") -> dict:
     return out
 
 
+def _table_id(stem: str, window: str) -> str:
+    """A count table's id, told apart by ``window``: a report's tables of the period and
+    since the start may count as many people (a project's first period), and the joint
+    plan records its tables by id (one id for both planned only one of them, and the
+    other, protected on its own, could not be protected: attack search of stop 30).
+    """
+    return f"{stem}.{window}" if window else stem
+
+
 @dataclass(frozen=True)
 class OutcomeShares:
     """Count, share and Wilson interval of every code of a coded column.
@@ -234,7 +243,7 @@ class OutcomeShares:
         )
         return ctx.protect(
             counts,
-            table_id=f"outcomes.shares.{self.column}.n{self.n}",
+            table_id=_table_id(f"outcomes.shares.{self.column}.n{self.n}", self.window),
             dimensions=[self.column],
             filters=_population(self.column, self.n, self.window),
         )
@@ -489,7 +498,9 @@ class CompositeShares:
         )
         protected = ctx.protect(
             counts,
-            table_id=f"outcomes.composite.{self.kind}.{self.column}.by.{self.by}",
+            table_id=_table_id(
+                f"outcomes.composite.{self.kind}.{self.column}.by.{self.by}", self.window
+            ),
             dimensions=[self.by, self.kind],
             # the population: who has a known status in this column (same n, same people)
             filters=_population(self.column, self.overall.n, self.window),

@@ -18,6 +18,7 @@ from insats.outcomes.proportions import (
     SHARE_COLUMNS,
     _population,
     _proportion_row,
+    _table_id,
     composite_flags,
 )
 
@@ -65,7 +66,7 @@ class TrendResult:
         )
         protected = ctx.protect(
             counts,
-            table_id=f"outcomes.trend.{self.kind}.{self.column}",
+            table_id=_table_id(f"outcomes.trend.{self.kind}.{self.column}", self.window),
             dimensions=["group", self.kind],
             filters=_population(self.column, int(frame["n"].sum()), self.window),
         )

@@ -909,8 +909,12 @@ class ReportModel(ProgrammeSections):
         control.load_overlapping(
             {mark(k): v for k, v in released.items()}, relate, released_is_whole=released_is_whole
         )
-        control.load_released(  # zeros are always shown
-            {mark(k): 0 for k, v in values.items() if v == 0 and k not in released}
+        control.load_released(  # zeros of its tables are always shown (not its rests)
+            {
+                mark(k): 0
+                for k, v in values.items()
+                if v == 0 and k not in released and k not in rests
+            }
         )
         control.load_overlapping_model(
             {

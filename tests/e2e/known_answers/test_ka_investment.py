@@ -6,11 +6,15 @@ to date is the latest row per funder and year, summed over years; never the sum 
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import pytest
+from tests.e2e.known_answers.test_socioeconomic_ka_account import FBS, P
 
 pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[3]
 
 
 def plain(text: str) -> str:
@@ -101,3 +105,37 @@ def test_investment_for_an_earlier_period(run_insats, make_person):
     figures = run_insats(people, finance=finance_rows(), period="2021-T1")
     # Up to 2021-04-30: Perstorp 2020-T3 90 000 + 2021-T1 30 000, Klippan 2020-T2 40 000.
     assert figures["investment"]["total_sek"] == 90_000 + 30_000 + 40_000
+
+
+def test_sample_break_even_in_standard_successes_is_the_readmes(sample_figures):
+    # README, "break-even in standard successes": the sample (2021-T2) needs 3 people
+    # within 5 years for society, one worth 1 673 745 kr, and 2 for Kommunen. By hand,
+    # with the unit costs of data/unit_costs/unit_costs_2024.csv (the constants of
+    # test_socioeconomic_ka_account.py) and the sample's parameters (horizon 5 years,
+    # discount rate 3.5 % a year, attribution 1, no drop-off, the social services'
+    # caseworker time 18 000 kr a year, an estimate in insats.params):
+    #   the discount factors of years 0–4: Σ 1.035^−t = 4.673079
+    #   society: (P + 18 000) × 4.673079 = 358 167.528 × 4.673079 = 1 673 745.23
+    #     (production at labour cost and the caseworker's time; transfers cancel)
+    #   Kommunen: its income tax at the default municipal rate 20.70 % of the
+    #     taxable 258 800 − 36 100 (grundavdrag) = 46 098.90, the ekonomiskt bistånd
+    #     no longer paid (FBS 75 045) and the caseworker: 139 143.90 × 4.673079
+    #     = 650 230.47
+    #   needed: ⌈4 123 746 / 1 673 745.23⌉ = ⌈2.46⌉ = 3; Kommunen ⌈its share / 650 230.47⌉
+    years = sum(1.035**-t for t in range(5))
+    society = (P + 18_000) * years
+    municipality = ((258_800 - 36_100) * 0.2070 + FBS + 18_000) * years
+    assert round(society) == 1_673_745
+    standard = sample_figures["socioeconomic"]["standard_success"]
+    assert standard["horizon_years"] == 5
+    assert standard["value_sek"]["society"] == pytest.approx(society, abs=0.01)
+    assert standard["value_sek"]["municipality"] == pytest.approx(municipality, abs=0.01)
+    invested = sample_figures["socioeconomic"]["investment_sek"]
+    needed = standard["break_even_participants"]
+    assert needed["society"] == math.ceil(sum(invested.values()) / society) == 3
+    assert needed["municipality"] == math.ceil(invested["municipality"] / municipality) == 2
+    readme = re.sub(r"\s+", " ", (REPO / "README.md").read_text(encoding="utf-8"))
+    assert (
+        "The sample (2021-T2): 3 people within 5 years for society (one is worth 1 673 745 "
+        "kr), 2 for Kommunen." in readme
+    )
