@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -189,8 +190,8 @@ def _holds(path: Path, project: str) -> bool:
     if not path.is_file():
         return False
     try:
-        with sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=30) as connection:
-            row = connection.execute(
+        with closing(sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=30)) as c:
+            row = c.execute(
                 "SELECT 1 FROM released WHERE project = ? LIMIT 1", (project,)
             ).fetchone()
     except sqlite3.Error as exc:
@@ -225,6 +226,15 @@ class PublicationRegister:
             )
         return connection
 
+    def _rows(self, sql: str, parameters: tuple) -> list[tuple]:
+        """The rows of one read (none while the register does not exist); the connection
+        is closed after it.
+        """
+        if not self.path.is_file():
+            return []
+        with closing(self._connect()) as connection, connection:
+            return connection.execute(sql, parameters).fetchall()
+
     def released(
         self,
         project: str,
@@ -242,14 +252,11 @@ class PublicationRegister:
             language: the report's language: keys come back with its labels.
             scope: the report's scope (:func:`scope_text`; empty: the whole project).
         """
-        if not self.path.is_file():
-            return {}
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
-                "ORDER BY period",
-                (project, scope),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
+            "ORDER BY period",
+            (project, scope),
+        )
         out: dict = {}
         for period, cell, count in rows:
             if period == except_period:
@@ -265,25 +272,18 @@ class PublicationRegister:
         """{cell key: count} the report of ``project``, ``period`` and ``scope`` released
         (every cell of it, not only its period cells).
         """
-        if not self.path.is_file():
-            return {}
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT cell, count FROM released WHERE project = ? AND period = ? AND scope = ?",
-                (project, period, scope),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT cell, count FROM released WHERE project = ? AND period = ? AND scope = ?",
+            (project, period, scope),
+        )
         return {decode_key(cell, language): int(count) for cell, count in rows}
 
     def periods(self, project: str, *, scope: str = "") -> list[str]:
         """The periods of ``project`` (this scope) whose reports the register holds."""
-        if not self.path.is_file():
-            return []
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT DISTINCT period FROM released WHERE project = ? AND scope = ? "
-                "ORDER BY period",
-                (project, scope),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT DISTINCT period FROM released WHERE project = ? AND scope = ? ORDER BY period",
+            (project, scope),
+        )
         return [period for (period,) in rows]
 
     def earlier_runs(
@@ -298,7 +298,7 @@ class PublicationRegister:
         """
         if not self.path.is_file():
             return []
-        with self._connect() as connection:
+        with closing(self._connect()) as connection, connection:
             current = connection.execute(
                 "SELECT cell, count FROM released WHERE project = ? AND period = ? AND scope = ?",
                 (project, period, scope),
@@ -328,14 +328,11 @@ class PublicationRegister:
         Returns:
             {scope: {cell key: count}}, keys with the labels of ``language``.
         """
-        if not self.path.is_file():
-            return {}
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT scope, period, cell, count FROM released WHERE project = ? AND "
-                "scope != ? ORDER BY scope, period",
-                (project, scope),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT scope, period, cell, count FROM released WHERE project = ? AND "
+            "scope != ? ORDER BY scope, period",
+            (project, scope),
+        )
         out: dict[str, dict] = {}
         for other, row_period, cell, count in rows:
             if nesting(scope, other) is None:
@@ -361,15 +358,12 @@ class PublicationRegister:
         Returns:
             {period label: {cell key: count}}.
         """
-        if not self.path.is_file():
-            return {}
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
-                'AND (cell LIKE \'%"filter:window", "to_date"%\' '
-                "OR cell LIKE '%\"filter:as_of\"%') ORDER BY period",
-                (project, scope),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT period, cell, count FROM released WHERE project = ? AND scope = ? "
+            'AND (cell LIKE \'%"filter:window", "to_date"%\' '
+            "OR cell LIKE '%\"filter:as_of\"%') ORDER BY period",
+            (project, scope),
+        )
         out: dict[str, dict] = {}
         for label, cell, count in rows:
             try:
@@ -415,7 +409,7 @@ class PublicationRegister:
             if n is not None and int(n) >= 0
         ]
         where = "project = ? AND period = ? AND scope = ?"
-        with self._connect() as connection:
+        with closing(self._connect()) as connection, connection:
             current = connection.execute(
                 f"SELECT cell, count FROM released WHERE {where}", (project, period, scope)
             ).fetchall()
