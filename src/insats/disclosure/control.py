@@ -986,6 +986,18 @@ class DisclosureControl:
             return table.frame.astype(object)
         if table_id in self._results:
             known = self._tables[table_id]
+            if not _same_spec(known.spec, spec):
+                # another table recorded under the same id (see record_spec)
+                table_id = next(
+                    (
+                        other
+                        for other in self._results
+                        if other.startswith(f"{table_id}~")
+                        and _same_spec(self._tables[other].spec, spec)
+                    ),
+                    table_id,
+                )
+                known = self._tables[table_id]
             if _same_spec(known.spec, spec):
                 # Planned, or the same table rendered again (render and _repr_html_).
                 result = self._results[table_id]
@@ -1177,6 +1189,22 @@ class _Patterns:
             (k for k in self._index[wild].get(rest, []) if {d for d, _ in k if d in wild} == wild),
             key=sorted,
         )
+
+
+def record_spec(recording: dict[str, CountSpec], table_id: str, spec: CountSpec) -> None:
+    """Record ``spec`` for the joint plan under ``table_id``, or under ``table_id~k`` when
+    a table of other counts or filters holds that id already, so that both are planned
+    (a first period's tables of the period and since the start once had one id, and the
+    plan held only the later one); :meth:`DisclosureControl.protect_table` finds each
+    by its counts.
+    """
+    k = 0
+    while True:
+        key = table_id if k == 0 else f"{table_id}~{k}"
+        if key not in recording or _same_spec(recording[key], spec):
+            recording[key] = spec
+            return
+        k += 1
 
 
 def _same_spec(a: CountSpec, b: CountSpec) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insats.disclosure import SUPPRESSED, CountSpec, DisclosureControl, table_to_records
+from insats.disclosure.control import record_spec
 from insats.report import fmt
 from insats.report.labels import Labels
 
@@ -307,7 +308,8 @@ class RenderContext:
 
         specs = {k: replace(s, total_label=self.t("table.total")) for k, s in tables.items()}
         if self._recording is not None:
-            self._recording.update(specs)
+            for table_id, spec in specs.items():
+                record_spec(self._recording, table_id, spec)
             return
         if not self.disclosure.active:
             return  # nothing is hidden: protect() adds the totals as it goes
@@ -327,7 +329,7 @@ class RenderContext:
             filters=dict(filters) if filters else None,
         )
         if self._recording is not None:
-            self._recording[table_id] = spec
+            record_spec(self._recording, table_id, spec)
             return self.disclosure.with_totals(spec, table_id=table_id)
         return self.disclosure.protect_table(
             counts,

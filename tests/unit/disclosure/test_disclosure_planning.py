@@ -143,3 +143,32 @@ def test_internal_context_plans_nothing_and_shows_everything(language):
     assert ctx.disclosure._tables == {}
     table = ctx.protect(counts, table_id="t", dimensions=["r", "c"])
     assert table.to_numpy().tolist() == [[3, 8, 11], [7, 9, 16], [10, 17, 27]]
+
+
+def test_two_tables_recorded_under_one_id_are_both_planned(monkeypatch):
+    # A first period's shares tables of the period and since the start once had one id
+    # (their n is the same): the dry run kept only the later one, and the earlier,
+    # protected on its own after the plan, could not be protected (issue 15, stop 30).
+    period = pd.DataFrame({"n": [3, 7, 9]}, index=["a", "b", "c"])
+    to_date = pd.DataFrame({"n": [4, 7, 9]}, index=["a", "b", "c"])
+    ctx = RenderContext(audience="namnd", strict=True)
+    ctx.start_recording()
+    for counts, window in ((period, "period"), (to_date, "to_date"), (period, "period")):
+        ctx.protect(counts, table_id="shares", dimensions=["code"], filters={"window": window})
+    specs = ctx.stop_recording()
+    assert sorted(specs) == ["shares", "shares~1"]  # each once
+    ctx.plan_count_tables(specs)
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("a planned table was protected again")
+
+    monkeypatch.setattr(ctx.disclosure, "_register", no_solve)
+    shown = {
+        window: ctx.protect(
+            counts, table_id="shares", dimensions=["code"], filters={"window": window}
+        )
+        for counts, window in ((period, "period"), (to_date, "to_date"))
+    }
+    assert ctx.disclosure.inconsistencies == []
+    assert shown["period"]["n"].tolist()[0] is None  # the 3 and the 4 hidden
+    assert shown["to_date"]["n"].tolist()[0] is None
